@@ -1,0 +1,164 @@
+"""The sides of a battle, read from the user's actors file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from gazetteer import fold, name_variants
+from gazetteer.matcher import NameIndex
+
+from .errors import InputError
+
+__all__ = ["Actor", "Actors", "ActorMention", "CONTESTED", "UNKNOWN"]
+
+#: Controller values that are not actors.
+CONTESTED = "contested"
+UNKNOWN = "unknown"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One side: its id, display name, names in reports, colour and enemies."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    colour: str
+    enemies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """A side named in a text, with character offsets."""
+
+    start: int
+    end: int
+    text: str
+    actor: str
+
+
+class Actors:
+    """The sides of a theatre.
+
+    Parameters
+    ----------
+    actors : sequence of Actor
+    """
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self._actors = {a.id: a for a in actors}
+
+    @classmethod
+    def load(cls, path: str | Path) -> Actors:
+        """Read an actors YAML file.
+
+        Parameters
+        ----------
+        path : str or Path
+            A YAML mapping with a list ``actors``, each with ``id``, ``name``,
+            ``aliases`` (list), ``colour`` (``#rrggbb``) and optionally
+            ``enemies`` (list of ids).
+
+        Returns
+        -------
+        Actors
+
+        Raises
+        ------
+        InputError
+            Naming the file and the entry at fault.
+        """
+        spath = str(path)
+        try:
+            doc = yaml.safe_load(Path(path).read_text("utf-8-sig"))
+        except OSError as exc:
+            raise InputError(spath, f"cannot read actors file ({exc.strerror})") from None
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" at line {where.line + 1}" if where else ""
+            raise InputError(spath, f"not valid YAML{line}") from None
+        entries = doc.get("actors") if isinstance(doc, dict) else None
+        if not isinstance(entries, list) or not entries:
+            raise InputError(spath, "expected a mapping with a non-empty list 'actors'")
+        actors = []
+        for n, e in enumerate(entries, start=1):
+            if not isinstance(e, dict) or not e.get("id"):
+                raise InputError(spath, f"actor {n}: missing 'id'")
+            aid = str(e["id"])
+            if aid in (CONTESTED, UNKNOWN):
+                raise InputError(spath, f"actor {n}: id {aid!r} is reserved")
+            colour = str(e.get("colour") or e.get("color") or "")
+            if not _COLOUR.match(colour):
+                raise InputError(spath, f"actor {aid!r}: 'colour' must look like #1a2b3c")
+            aliases = e.get("aliases") or []
+            if not isinstance(aliases, list):
+                raise InputError(spath, f"actor {aid!r}: 'aliases' must be a list")
+            actors.append(
+                Actor(aid, str(e.get("name") or aid), tuple(str(a) for a in aliases),
+                      colour.upper(), tuple(str(x) for x in e.get("enemies") or ()))
+            )
+        ids = [a.id for a in actors]
+        if len(set(ids)) != len(ids):
+            raise InputError(spath, "duplicate actor id")
+        for a in actors:
+            for enemy in a.enemies:
+                if enemy not in ids:
+                    raise InputError(spath, f"actor {a.id!r}: enemy {enemy!r} is not an actor")
+        return cls(actors)
+
+    def __iter__(self):
+        return iter(self._actors.values())
+
+    def __getitem__(self, aid: str) -> Actor:
+        return self._actors[aid]
+
+    def __contains__(self, aid: object) -> bool:
+        return aid in self._actors
+
+    @property
+    def ids(self) -> list[str]:
+        """Actor ids in file order."""
+        return list(self._actors)
+
+    def opponent(self, aid: str) -> str | None:
+        """Return the one enemy of ``aid``, or None when it has none or several."""
+        enemies = self._actors[aid].enemies if aid in self._actors else ()
+        return enemies[0] if len(enemies) == 1 else None
+
+    @cached_property
+    def _index(self) -> NameIndex:
+        entries = []
+        exact: dict[str, set[str]] = {}
+        for a in self._actors.values():
+            for alias in (a.id, a.name, *a.aliases):
+                bare = alias.replace(".", "")
+                if bare.isupper() and len(bare) <= 5:
+                    # "IS" is also a verb: abbreviations match only as written.
+                    exact.setdefault(fold(alias), set()).add(alias)
+                    entries.append((fold(alias), a.id))
+                else:
+                    entries.extend((k, a.id) for k in name_variants(alias))
+        return NameIndex(entries, exact_case=exact)
+
+    def find(self, text: str) -> list[ActorMention]:
+        """Return the sides named in ``text``, in order.
+
+        Parameters
+        ----------
+        text : str
+
+        Returns
+        -------
+        list of ActorMention
+            A name that several sides share is left out (it says nothing).
+        """
+        return [
+            ActorMention(h.start, h.end, h.text, h.keys[0])
+            for h in self._index.find(text)
+            if len(h.keys) == 1
+        ]

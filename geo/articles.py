@@ -1,0 +1,166 @@
+"""News articles: their text, their publication date, their sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["Article", "Sentence", "read_article", "split_sentences"]
+
+# The date line some desks put first: " date 2017-10-17" then text on the same
+# line or the next.
+_HEADER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*(?:-[ \t]*)?", re.IGNORECASE)
+_ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "brig", "col", "lt", "maj", "capt", "sgt", "st", "no",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "vs", "etc", "approx", "gov", "sen", "rep", "prof", "u.s", "u.n", "u.k", "e.g", "i.e",
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article, with its character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A news report.
+
+    Attributes
+    ----------
+    path : str
+        Where it was read from (as the user named it).
+    name : str
+        The file name, used to cite the article.
+    text : str
+        The body, normalised to ``\\n`` line ends, without the date line.
+    published : datetime.date
+        The publication date.
+    date_source : str
+        ``header`` (the file's date line) or ``option`` (given by the user).
+    """
+
+    path: str
+    name: str
+    text: str
+    published: dt.date
+    date_source: str
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The article's sentences, in order."""
+        return split_sentences(self.text)
+
+
+def _decode(path: str, raw: bytes) -> str:
+    for enc in _ENCODINGS:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        return text
+    raise InputError(path, "cannot decode the text (not UTF-8, UTF-16 or Windows-1252)")
+
+
+def read_article(path: str | Path, date: dt.date | None = None) -> Article:
+    """Read a news article from a text file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A text file in any common encoding (UTF-8 with or without BOM,
+        UTF-16 with BOM, Windows-1252), any line ends. Its first line may be
+        a date line `` date YYYY-MM-DD`` followed by text.
+    date : datetime.date, optional
+        The publication date, when the user gives it; it overrides the date line.
+
+    Returns
+    -------
+    Article
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or decoded, is empty, or has no date
+        from either the date line or ``date``.
+    """
+    spath = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(spath, f"cannot read article ({exc.strerror})") from None
+    text = _decode(spath, raw).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    found = _HEADER.match(text)
+    header_date = None
+    if found:
+        try:
+            header_date = dt.date.fromisoformat(found.group(1))
+        except ValueError:
+            raise InputError(spath, f"bad date line: {found.group(1)!r} is not a date") from None
+        text = text[found.end():]
+    if not text.strip():
+        raise InputError(spath, "the article has no text")
+    if date is not None:
+        return Article(spath, Path(spath).name, text, date, "option")
+    if header_date is None:
+        raise InputError(
+            spath, "no publication date: add a first line ' date YYYY-MM-DD' "
+            "or pass --date PATH=YYYY-MM-DD"
+        )
+    return Article(spath, Path(spath).name, text, header_date, "header")
+
+
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*\n|\n")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences, keeping character offsets.
+
+    Ends a sentence at ``.``, ``!`` or ``?`` (with any closing quotes) before
+    white space and a capital, digit or opening quote, and at every line
+    break; not after common abbreviations (``Brig.``, ``U.S.``) or initials.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of Sentence
+    """
+    out = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if "\n" not in m.group():
+            before = text[start:m.start()].rsplit(None, 1)
+            word = before[-1].lower().strip("\"'“‘(") if before else ""
+            nxt = text[end:].lstrip()[:1]
+            if word.rstrip(".") in _ABBREV or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
+                continue
+            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(" or not nxt.isascii()):
+                continue
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if body:
+            out.append(Sentence(start + lead, start + lead + len(body), body))
+        start = end
+    tail = text[start:]
+    if tail.strip():
+        lead = len(tail) - len(tail.lstrip())
+        out.append(Sentence(start + lead, start + lead + len(tail.strip()), tail.strip()))
+    return out

@@ -1,0 +1,294 @@
+"""Control claims: who captured, holds or fights over which site, when, says who."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .actors import ActorMention, Actors
+from .articles import Article, Sentence
+from .dates import HISTORICAL, DateRef, find_dates
+from .lexicon import Lexicon, PhraseHit
+from .mentions import Mention
+
+__all__ = ["Claim", "extract_claims", "CLAIM_TYPES", "CONTROL_TYPES"]
+
+#: Claim types, after ACLED's territorial sub-events.
+CLAIM_TYPES = ("capture", "full_control", "loss", "hold", "presence", "contested")
+#: Types that end a day with one side in control.
+CONTROL_TYPES = frozenset({"capture", "full_control"})
+_PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|been|be|being|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+# Between a single verb and its object only determiners and adjectives stand;
+# a preposition means the site belongs to another phrase ("took part in Raqqa").
+_BLOCKING = re.compile(r"\b(?:in|at|near|around|inside|into|part|place|of|for|on|with)\b",
+                       re.IGNORECASE)
+_STATUS_ORDER = ("denied", "negated", "hedged", "intent")
+# Words after a verb that make it another verb: "took part", "taken down".
+_PARTICLE = re.compile(
+    r"^\s+(?:down|place|part|off|note|aim|care|away|hostage|hostages|prisoner|prisoners|"
+    r"refuge|cover|shape|turns|advantage|responsibility|photos?|pictures?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement about who controls a site.
+
+    Attributes
+    ----------
+    article : str
+        The article's file name.
+    published : datetime.date
+    sentence : str
+        The evidence, verbatim.
+    start, end : int
+        Offsets of the claim's phrase in the article text.
+    site : str
+        The site's place id; ``site_text`` is how the article named it.
+    type : str
+        One of :data:`CLAIM_TYPES`.
+    actor : str or None
+        The taker (capture), holder (hold, presence), loser (loss) or
+        attacker (contested).
+    loser : str or None
+        For a capture, the side that lost the site when the text names it.
+    date : datetime.date
+        The day the claim is about; ``date_precision`` one of day / night /
+        range / week / month / year; ``date_text`` the expression it came from.
+    status : str
+        ``asserted``, or why it does not count: ``negated``, ``intent``,
+        ``hedged``, ``denied``.
+    tense : str
+        ``present`` or ``past`` (a hold described in the past tense).
+    asserted_by : str
+        ``reporter``, an actor id (its spokesman), ``third party``, ``source``
+        (an unaffiliated speaker) or ``quoted``.
+    confidence : float
+    reason : str
+        How the claim was read.
+    """
+
+    article: str
+    published: dt.date
+    sentence: str
+    start: int
+    end: int
+    site: str
+    site_text: str
+    type: str
+    actor: str | None
+    loser: str | None
+    date: dt.date
+    date_precision: str
+    date_text: str
+    status: str
+    tense: str
+    asserted_by: str
+    confidence: float
+    reason: str
+
+    @property
+    def historical(self) -> bool:
+        """Whether the claim is background history (dated only to a month or year)."""
+        return self.date_precision in HISTORICAL
+
+    @property
+    def counts(self) -> bool:
+        """Whether the claim bears on the daily control map."""
+        return self.status == "asserted" and not self.historical
+
+
+def _nearest_before(items, pos: int, lo: int, limit: int):
+    best = None
+    for it in items:
+        if lo <= it.start and it.end <= pos and pos - it.end <= limit:
+            best = it
+    return best
+
+
+def _first_after(items, pos: int, hi: int, limit: int, text: str = ""):
+    for it in items:
+        if it.start >= pos and it.end <= hi and it.start - pos <= limit:
+            if not getattr(it, "site", True) and text[it.end:it.end + 2] in ("'s", "’s"):
+                continue  # "Syria's Raqa": the country only qualifies the site
+            return it
+    return None
+
+
+def _doubt(lex: Lexicon, sentence: str, lo: int, hit: PhraseHit) -> str:
+    window = sentence[max(lo, hit.start - 70):hit.start]
+    if re.search(r"\bto\s+$", window) and hit.pattern.type != "hold":
+        return "intent"  # "to capture", "preparing to storm"
+    for status in _STATUS_ORDER:
+        if lex.doubt[status].search(window) or (
+            status == "negated" and lex.doubt[status].search(hit.text)
+        ):
+            return status
+    return "asserted"
+
+
+def _speaker(lex: Lexicon, text: str, actors: list[ActorMention]) -> str:
+    stripped = text.lstrip()
+    if stripped[:1] in "\"“":
+        return "quoted"
+    rep = lex.reporting.search(text)
+    if not rep:
+        return "reporter"
+    subject = text[:rep.start()]
+    if lex.third_party.search(subject):
+        return "third party"
+    named = [a for a in actors if a.end <= rep.start()]
+    return named[0].actor if named else "source"
+
+
+def _by_prep(sentence: str, actors: list[ActorMention], after: int, hi: int, preps: str):
+    rx = re.compile(rf"\b(?:{preps})\s+(?:[\w'’.-]+\s+){{0,3}}$", re.IGNORECASE)
+    for a in actors:
+        if a.start >= after and a.end <= hi and rx.search(sentence[after:a.start]):
+            return a
+    return None
+
+
+def _claim_date(refs: list[DateRef], lo: int, hi: int, pos: int, published: dt.date):
+    inside = [r for r in refs if lo <= r.start and r.end <= hi] or refs
+    if not inside:
+        return published, "day", ""
+    ref = min(inside, key=lambda r: (abs(r.start - pos), r.start))
+    return ref.date, ref.precision, ref.text
+
+
+def _read_hit(
+    lex: Lexicon, actors: Actors, article: Article, sent: Sentence, hit: PhraseHit,
+    places: list[Mention], sides: list[ActorMention], refs: list[DateRef],
+) -> Claim | None:
+    s = sent.text
+    pat = hit.pattern
+    lo, hi = lex.clause(s, hit.start, hit.end)
+    passive = pat.passive and bool(_PASSIVE.search(s[max(0, hit.start - 25):hit.start]))
+    single_word = " " not in hit.text.strip()
+    if single_word and _PARTICLE.match(s[hit.end:]):
+        return None
+    # -- the site ---------------------------------------------------------
+    where = ("before",) if passive else tuple(pat.site.split("|"))
+    site = None
+    for direction in where:
+        if direction == "after":
+            site = _first_after(places, hit.end, hi, 30 if pat.nominal else pat.near, s)
+            if site and pat.type not in ("contested", "presence") and single_word and \
+                    _BLOCKING.search(s[hit.end:site.start]):
+                site = None
+        else:
+            site = _nearest_before(places, hit.start, lo, pat.near)
+        if site:
+            break
+    if site is None and pat.type in ("hold", "presence") and not s[hit.end:].strip(" .,'\"”’"):
+        # "... still holed up inside." ends the sentence: inside the place
+        # named last, even across a clause boundary.
+        site = _nearest_before(places, hit.start, 0, 150)
+    if site is None or not site.site:
+        return None  # no place, or a place off the theatre's map (Mosul, Britain)
+    # -- the sides --------------------------------------------------------
+    others = [a for a in sides if not (site.start <= a.start < site.end)]
+    actor = loser = None
+    how = ""
+    role = next(iter(pat.roles), None)
+    if pat.type in ("capture", "full_control"):
+        by = _by_prep(s, others, hit.end, hi, "by|to")
+        frm = _by_prep(s, others, hit.end, hi, "from|of")
+        loser = frm.actor if frm else None
+        if hit.gap:
+            gap = [a for a in others if hit.gap[0] <= a.start and a.end <= hit.gap[1]]
+            loser = gap[0].actor if gap else loser
+        if by and (passive or pat.nominal or pat.roles.get("winner") == "after"):
+            actor, how = by.actor, f"'{by.text}' after the phrase"
+        elif not passive and pat.roles.get("winner") == "before":
+            near = 15 if pat.nominal else 100
+            subj = _nearest_before([a for a in others if a.actor != loser], hit.start, lo, near)
+            if subj:
+                actor, how = subj.actor, f"subject '{subj.text}'"
+        if actor is None and loser is not None:
+            # "the city has been liberated from IS": the taker is the side
+            # the sentence names first that is not the loser.
+            cand = [a for a in others if a.actor != loser and a.end <= hit.start]
+            if cand:
+                actor, how = cand[0].actor, f"'{cand[0].text}' earlier in the sentence"
+        if actor == loser:
+            loser = None
+    else:
+        direction = pat.roles.get(role or "", "before")
+        if passive and direction == "before":
+            found = _by_prep(s, others, hit.end, hi, "by")
+        elif direction == "after":
+            found = _first_after(others, hit.end, hi, 80)
+        else:
+            found = _nearest_before(others, hit.start, lo, pat.near if role == "holder" and
+                                    pat.site == "before" else 100)
+        if found:
+            actor, how = found.actor, f"'{found.text}' {direction} the phrase"
+    status = _doubt(lex, s, lo, hit)
+    tense = "present"
+    if pat.type in ("hold", "presence") and lex.past.search(s[max(lo, hit.start - 45):hit.start]):
+        tense = "past"
+    date, precision, date_text = _claim_date(refs, lo, hi, hit.start, article.published)
+    confidence = 0.9 if actor else 0.4
+    if site.how == "reference":
+        confidence -= 0.1
+    reason = f"{pat.type} phrase '{hit.text}', site '{site.text}'"
+    if actor:
+        reason += f", side {actor} from {how}"
+    if loser:
+        reason += f", loser {loser}"
+    if status != "asserted":
+        reason += f"; {status}"
+    return Claim(
+        article=article.name, published=article.published, sentence=s,
+        start=sent.start + hit.start, end=sent.start + hit.end, site=site.place,
+        site_text=site.text, type=pat.type, actor=actor, loser=loser, date=date,
+        date_precision=precision, date_text=date_text, status=status, tense=tense,
+        asserted_by=_speaker(lex, s, sides), confidence=round(confidence, 2), reason=reason,
+    )
+
+
+def extract_claims(
+    article: Article, mentions: list[Mention], actors: Actors, lexicon: Lexicon | None = None,
+) -> list[Claim]:
+    """Read the control claims of an article.
+
+    Parameters
+    ----------
+    article : Article
+    mentions : list of Mention
+        The article's place mentions (:func:`geo.mentions.find_mentions`).
+    actors : Actors
+    lexicon : Lexicon, optional
+        Phrasing data (the bundled English lexicon by default).
+
+    Returns
+    -------
+    list of Claim
+        Every claim found, doubtful ones included with their status, in text
+        order; one claim per phrase.
+    """
+    lex = lexicon or Lexicon.load()
+    out = []
+    for sent in article.sentences:
+        local = [
+            Mention(m.start - sent.start, m.end - sent.start, m.text, m.place, m.how,
+                    m.candidates, m.site)
+            for m in mentions if sent.start <= m.start and m.end <= sent.end
+        ]
+        hits = lex.phrases(sent.text)
+        if not local or not hits:
+            continue
+        sides = actors.find(sent.text)
+        refs = find_dates(sent.text, article.published)
+        for hit in hits:
+            claim = _read_hit(lex, actors, article, sent, hit, local, sides, refs)
+            if claim is not None:
+                out.append(claim)
+    return out

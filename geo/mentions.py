@@ -1,0 +1,158 @@
+"""Place mentions: the gazetteer's places named or referred to in an article."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from gazetteer import Gazetteer
+
+from .articles import Article
+
+__all__ = ["Mention", "find_mentions", "focus_city"]
+
+_DETERMINERS = {"the", "its", "this", "that"}
+_STOP = re.compile(r"[.,;:!?()\[\]\"“”]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place referred to in an article.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets in the article text.
+    text : str
+        As written.
+    place : str
+        The chosen place id.
+    how : str
+        ``name`` (a gazetteer name or alias) or ``reference`` (a definite
+        description such as "the hospital", resolved in the focus city).
+    candidates : tuple of str
+        Every place the words may stand for (ranked, chosen first).
+    site : bool
+        Whether the place is a site of the theatre's control map.
+    """
+
+    start: int
+    end: int
+    text: str
+    place: str
+    how: str
+    candidates: tuple[str, ...]
+    site: bool
+
+
+def focus_city(gaz: Gazetteer, article: Article) -> str | None:
+    """Return the theatre city an article is about (the one it names most).
+
+    Parameters
+    ----------
+    gaz : Gazetteer
+    article : Article
+
+    Returns
+    -------
+    str or None
+        A city id of the theatre layer; the theatre's largest city (most
+        places under it) when the article names none; None without cities.
+    """
+    counts: Counter[str] = Counter()
+    for m in gaz.match(article.text):
+        for pid in m.ids:
+            city = gaz.city_of(pid)
+            if city and gaz[city].layer != "world":
+                counts[city] += 1
+    if counts:
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    cities = [pid for pid in gaz.ids("theatre") if gaz[pid].kind == "city"]
+    if not cities:
+        return None
+    sizes = Counter(gaz.city_of(pid) for pid in gaz.ids("theatre"))
+    return sorted(cities, key=lambda c: (-sizes[c], c))[0]
+
+
+def _references(gaz: Gazetteer, text: str, focus: str, named: list[tuple[int, int]]) -> list[Mention]:
+    """Definite descriptions ("the hospital", "the city's stadium") resolved in ``focus``."""
+    noun_kinds: dict[str, list[str]] = {}
+    for kind, nouns in gaz.kind_nouns.items():
+        for noun in nouns:
+            noun_kinds.setdefault(noun.lower(), []).append(kind)
+    if not noun_kinds:
+        return []
+    rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, noun_kinds), key=len, reverse=True)) + r")\b",
+                    re.IGNORECASE)
+    out = []
+    for m in rx.finditer(text):
+        if any(s <= m.start() < e for s, e in named):
+            continue
+        after = text[m.end():m.end() + 30]
+        nxt = re.match(r"\s+([\w'’-]+)", after)
+        if nxt and (nxt.group(1).lower() in noun_kinds or nxt.group(1)[0].isupper()):
+            continue  # "city stadium": the head noun comes later; "Hospital Road": a name
+        if after[:1] in ("'", "’") and after[1:2] == "s" and m.group(1).lower() not in ("city", "town"):
+            continue
+        # Walk back over at most three modifiers to a determiner or "city's".
+        before = text[max(0, m.start() - 60):m.start()]
+        words = re.findall(r"[\w'’-]+|[^\w\s]", before)[::-1]
+        start = None
+        pos = m.start()
+        for i, w in enumerate(words[:5]):
+            pos = text.rfind(w, 0, pos)
+            if _STOP.fullmatch(w) or any(s <= pos < e for s, e in named) or w.lower() == "of":
+                break
+            low = w.lower()
+            if low in _DETERMINERS or low in ("city's", "city’s", "town's", "town’s"):
+                start = pos
+                break
+            if i >= 3:
+                break
+        if start is None:
+            continue
+        noun = m.group(1).lower()
+        kinds = noun_kinds[noun]
+        if "city" in kinds or "town" in kinds:
+            place = focus
+            cands = (focus,)
+        else:
+            found = [p for kind in kinds for p in gaz.in_kind(focus, kind)]
+            found = sorted({p.id: p for p in found}.values(), key=lambda p: (-p.prominence, p.id))
+            if not found or (len(found) > 1 and found[0].prominence == found[1].prominence):
+                continue  # no such site, or no way to tell which one
+            place = found[0].id
+            cands = tuple(p.id for p in found)
+        out.append(Mention(start, m.end(), text[start:m.end()], place, "reference", cands,
+                           gaz.is_site(place)))
+    return out
+
+
+def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) -> list[Mention]:
+    """Find every place an article names or refers to.
+
+    Parameters
+    ----------
+    gaz : Gazetteer
+    article : Article
+    focus : str, optional
+        The city the article is about (default: :func:`focus_city`).
+
+    Returns
+    -------
+    list of Mention
+        In text order. Ambiguous names go to the candidate in the focus city
+        first, then the theatre, then the largest.
+    """
+    focus = focus or focus_city(gaz, article)
+    out = []
+    for m in gaz.match(article.text):
+        ranked = gaz.rank(m.ids, focus)
+        best = ranked[0].place.id
+        out.append(Mention(m.start, m.end, m.text, best, "name",
+                           tuple(c.place.id for c in ranked), gaz.is_site(best)))
+    if focus:
+        named = [(m.start, m.end) for m in out]
+        out.extend(_references(gaz, article.text, focus, named))
+    return sorted(out, key=lambda m: (m.start, m.end))
