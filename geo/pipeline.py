@@ -1,0 +1,318 @@
+"""The whole run: articles -> mentions -> claims -> timeline -> maps and feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from gazetteer import Gazetteer
+from gazetteer.world import ATTRIBUTION
+from maps import write_claims_csv, write_intervals, write_map, write_site_days
+
+from .actors import Actors
+from .articles import Article, read_article
+from .claims import Claim, extract_claims
+from .errors import InputError
+from .lexicon import Lexicon
+from .mentions import Mention, find_mentions, focus_city
+from .timeline import Timeline
+
+__all__ = ["Reading", "read_articles", "read_theatre", "write_outputs", "build",
+           "bundled_theatre", "OUTPUTS"]
+
+#: What a build writes into its output folder (and replaces there).
+OUTPUTS = ("index.html", "control.geojson", "days", "claims.csv", "mentions.csv")
+
+
+def bundled_theatre(name: str = "raqqa") -> dict[str, object]:
+    """Return the paths of a theatre shipped with conflictmap.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    dict
+        ``articles`` (list of Path), ``actors`` (Path), ``gazetteer`` (list of Path).
+    """
+    root = Path(str(resources.files("geo").joinpath(f"data/{name}")))
+    gaz = Path(str(resources.files("gazetteer").joinpath(f"data/{name}.geojson")))
+    return {
+        "articles": sorted((root / "articles").glob("*.txt")),
+        "actors": root / "actors.yaml",
+        "gazetteer": [gaz],
+    }
+
+
+@dataclass
+class Reading:
+    """Everything read from a set of articles.
+
+    Attributes
+    ----------
+    articles : list of Article
+    mentions : dict of str to list of Mention
+        Per article name.
+    claims : list of Claim
+    timeline : Timeline
+    focus : str or None
+        The city most articles are about.
+    """
+
+    articles: list[Article]
+    mentions: dict[str, list[Mention]]
+    claims: list[Claim]
+    timeline: Timeline
+    focus: str | None
+
+
+def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | None = None
+                  ) -> list[Article]:
+    """Read articles; a folder stands for the ``.txt`` files in it.
+
+    Parameters
+    ----------
+    paths : sequence of path
+    dates : mapping of str to date, optional
+        Publication dates given by the user, keyed by the path as written
+        or by the file name.
+
+    Returns
+    -------
+    list of Article
+        Sorted by publication date, then name.
+
+    Raises
+    ------
+    InputError
+        For the first file that cannot be used, or no article at all.
+    """
+    dates = dict(dates or {})
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(p.glob("*.txt"))
+            if not found:
+                raise InputError(str(p), "folder holds no .txt articles")
+            files.extend(found)
+        else:
+            files.append(p)
+    if not files:
+        raise InputError("(arguments)", "no articles given")
+    used = set()
+    articles = []
+    for f in files:
+        keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]
+        used.update(keys)
+        articles.append(read_article(f, dates[keys[0]] if keys else None))
+    unused = [k for k in dates if k not in used]
+    if unused:
+        raise InputError(unused[0], "--date names a file that is not among the articles")
+    names = Counter(a.name for a in articles)
+    dup = [n for n, k in names.items() if k > 1]
+    if dup:
+        raise InputError(dup[0], "two articles share this file name; rename one")
+    return sorted(articles, key=lambda a: (a.published, a.name))
+
+
+def read_theatre(
+    articles: Sequence[Article], gaz: Gazetteer, actors: Actors, lexicon: Lexicon | None = None,
+    start: dt.date | None = None, end: dt.date | None = None,
+) -> Reading:
+    """Read mentions and claims from articles and build the timeline.
+
+    Parameters
+    ----------
+    articles : sequence of Article
+    gaz : Gazetteer
+    actors : Actors
+    lexicon : Lexicon, optional
+    start, end : datetime.date, optional
+        The days mapped (default: first to last publication date).
+
+    Returns
+    -------
+    Reading
+    """
+    mentions: dict[str, list[Mention]] = {}
+    claims: list[Claim] = []
+    focuses: Counter[str] = Counter()
+    for art in articles:
+        focus = focus_city(gaz, art)
+        if focus:
+            focuses[focus] += 1
+        ms = find_mentions(gaz, art, focus)
+        mentions[art.name] = ms
+        claims.extend(extract_claims(art, ms, actors, lexicon))
+    start = start or min(a.published for a in articles)
+    end = end or max(a.published for a in articles)
+    timeline = Timeline(claims, gaz.sites(), actors, start, end)
+    focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
+    return Reading(list(articles), mentions, claims, timeline, focus)
+
+
+def _evidence(claims: Sequence[Claim]) -> list[dict[str, str]]:
+    return [
+        {"article": c.article, "date": c.date.isoformat(), "sentence": c.sentence,
+         "type": c.type, "actor": c.actor or ""}
+        for c in claims
+    ]
+
+
+def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    places = gaz.places.set_index("id", drop=False)
+    sites = places.loc[reading.timeline.sites]
+    geom = dict(zip(sites["id"], sites.geometry))
+    names = dict(zip(sites["id"], sites["name"]))
+    site_frame = gpd.GeoDataFrame(
+        {"site": sites["id"].tolist(), "name": sites["name"].tolist(),
+         "kind": sites["kind"].tolist(), "precision": sites["precision"].tolist(),
+         "source": sites["source"].tolist()},
+        geometry=sites.geometry.tolist(), crs="EPSG:4326",
+    )
+    rows = []
+    for day in reading.timeline.days:
+        for site, st in reading.timeline.on(day).items():
+            rows.append({"site": site, "name": names[site], "date": day.isoformat(),
+                         "controller": st.controller, "inferred": st.inferred,
+                         "evidence": _evidence(st.evidence), "geometry": geom[site]})
+    days = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    last = reading.timeline.days[-1]
+    intervals = gpd.GeoDataFrame(
+        [{"site": iv.site, "name": names[iv.site], "controller": iv.controller,
+          "start": iv.start.isoformat(), "end": "" if iv.end == last else iv.end.isoformat(),
+          "inferred": iv.inferred, "evidence": _evidence(iv.evidence), "geometry": geom[iv.site]}
+         for iv in reading.timeline.intervals()],
+        geometry="geometry", crs="EPSG:4326",
+    )
+    claim_rows = []
+    for c in reading.claims:
+        p = gaz[c.site]
+        claim_rows.append({
+            "article": c.article, "published": c.published.isoformat(),
+            "date": c.date.isoformat(), "date_precision": c.date_precision,
+            "site": c.site, "site_name": p.name, "type": c.type, "actor": c.actor or "",
+            "loser": c.loser or "", "status": c.status, "asserted_by": c.asserted_by,
+            "confidence": c.confidence, "sentence": c.sentence, "reason": c.reason,
+            "longitude": p.lon, "latitude": p.lat, "site_text": c.site_text,
+            "date_text": c.date_text, "tense": c.tense, "counts": c.counts,
+            "start": c.start, "end": c.end,
+        })
+    claims = pd.DataFrame(claim_rows, columns=[
+        "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
+        "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
+        "latitude", "site_text", "date_text", "tense", "counts", "start", "end"])
+    mention_rows = []
+    for art in reading.articles:
+        for m in reading.mentions[art.name]:
+            p = gaz[m.place]
+            mention_rows.append({
+                "article": art.name, "start": m.start, "end": m.end, "text": m.text,
+                "place": m.place, "name": p.name, "kind": p.kind, "layer": p.layer,
+                "site": m.site, "how": m.how, "candidates": "|".join(m.candidates),
+            })
+    mentions = pd.DataFrame(mention_rows, columns=[
+        "article", "start", "end", "text", "place", "name", "kind", "layer", "site", "how",
+        "candidates"])
+    bg = places[(places["layer"] != "world") & (places["kind"].isin(["river"]))
+                & places.geometry.notna()]
+    background = gpd.GeoDataFrame({"name": bg["name"].tolist(), "kind": bg["kind"].tolist()},
+                                  geometry=bg.geometry.tolist(), crs="EPSG:4326")
+    return {"sites": site_frame, "days": days, "intervals": intervals, "claims": claims,
+            "mentions": mentions, "background": background}
+
+
+def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str | Path,
+                  tiles: str | None = None) -> Path:
+    """Write the map and feeds into ``out_dir``, replacing only what a build writes.
+
+    Everything is first written to a temporary folder beside ``out_dir`` and
+    then moved in, so a failure never leaves a half-written output.
+
+    Parameters
+    ----------
+    reading : Reading
+    gaz : Gazetteer
+    actors : Actors
+    out_dir : str or Path
+    tiles : str, optional
+        A basemap tile URL template for the HTML map.
+
+    Returns
+    -------
+    Path
+        The output folder.
+    """
+    out = Path(out_dir)
+    frames = _frames(reading, gaz)
+    focus_name = gaz[reading.focus].name if reading.focus else "the theatre"
+    days = reading.timeline.days
+    title = f"Who held what in {focus_name}, {days[0]} to {days[-1]}"
+    credit = (f"conflictmap · {len(reading.articles)} articles, {len(reading.claims)} claims · "
+              f"no basemap: sites and river from the gazetteer · {ATTRIBUTION}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write_map(tmp / "index.html", frames["sites"], frames["days"],
+                  {a.id: {"name": a.name, "colour": a.colour} for a in actors},
+                  background=frames["background"], title=title, credit=credit, tiles=tiles)
+        write_intervals(frames["intervals"], tmp / "control.geojson")
+        write_site_days(frames["days"], tmp / "days")
+        write_claims_csv(frames["claims"], tmp / "claims.csv")
+        frames["mentions"].to_csv(tmp / "mentions.csv", index=False, lineterminator="\n")
+        if out.exists() and not out.is_dir():
+            raise InputError(str(out), "output path exists and is not a folder")
+        out.mkdir(exist_ok=True)
+        for name in OUTPUTS:
+            target = out / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            (tmp / name).replace(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def build(
+    articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
+    actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
+    out_dir: str | Path = "out", tiles: str | None = None,
+) -> Reading:
+    """Read articles and write the control map and feeds.
+
+    Parameters
+    ----------
+    articles : sequence of path
+        Article files or folders of ``.txt`` files.
+    gazetteer : sequence of path, optional
+        Gazetteer files (default: the bundled Raqqa theatre).
+    actors : path, optional
+        The actors file (default: the bundled Raqqa actors).
+    dates : mapping, optional
+        Publication dates by path or file name.
+    out_dir : path
+    tiles : str, optional
+
+    Returns
+    -------
+    Reading
+    """
+    theatre = bundled_theatre()
+    arts = read_articles(articles, dates)
+    gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
+    sides = Actors.load(actors or theatre["actors"])
+    reading = read_theatre(arts, gaz, sides)
+    write_outputs(reading, gaz, sides, out_dir, tiles=tiles)
+    return reading
