@@ -295,7 +295,12 @@ class Gazetteer:
         """
         out = []
         for hit in self._index.find(text):
-            if not any(ch.isupper() or (ch.isalpha() and not ch.isascii()) for ch in hit.text):
+            lowercase = not any(ch.isupper() or (ch.isalpha() and not ch.isascii())
+                                for ch in hit.text)
+            # "the clock tower" names a theatre place; a lone lowercase word
+            # ("said", "mobile") or a world place in lowercase does not.
+            if lowercase and (" " not in hit.text.strip() or
+                              all(self._records[k]["layer"] == "world" for k in hit.keys)):
                 continue
             out.append(Match(hit.start, hit.end, hit.text, tuple(sorted(hit.keys))))
         return out

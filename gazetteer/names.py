@@ -118,7 +118,9 @@ def fold_with_offsets(text: str) -> Folded:
     m = len(chars)
     for j, c in enumerate(chars):
         nxt = chars[j + 1] if j + 1 < m else " "
-        if c == "h" and out_c and out_c[-1] in _VOWELS and nxt == " " and len(out_c) > 2 and out_c[-2] != " ":
+        if c == "h" and out_c and out_c[-1] in _VOWELS and nxt == " " and len(out_c) > 2 \
+                and out_c[-2] != " ":
+            out_e[-1] = ends[j]  # the dropped h still belongs to the word's span
             continue
         if c == "e" and out_c and out_c[-1] == "e":
             out_c[-1] = "i"

@@ -142,8 +142,18 @@ def _speaker(lex: Lexicon, text: str, actors: list[ActorMention]) -> str:
     subject = text[:rep.start()]
     if lex.third_party.search(subject):
         return "third party"
-    named = [a for a in actors if a.end <= rep.start()]
-    return named[0].actor if named else "source"
+    # The speaker stands in the comma-separated piece nearest the verb that
+    # names a side: "Bali, a spokesman for the SDF, said" / "..., an SDF commander said".
+    cut = rep.start()
+    while cut > 0:
+        lo = text.rfind(",", 0, cut)
+        named = [a for a in actors if lo < a.start and a.end <= cut]
+        if named:
+            return named[0].actor
+        if lo < 0:
+            break
+        cut = lo
+    return "source"
 
 
 def _by_prep(sentence: str, actors: list[ActorMention], after: int, hi: int, preps: str):
@@ -204,7 +214,11 @@ def _read_hit(
         if hit.gap:
             gap = [a for a in others if hit.gap[0] <= a.start and a.end <= hit.gap[1]]
             loser = gap[0].actor if gap else loser
-        if by and (passive or pat.nominal or pat.roles.get("winner") == "after"):
+        after = _first_after(others, hit.end, hi, 80) if pat.roles.get("winner") == "after" \
+            else None
+        if after:
+            actor, how = after.actor, f"'{after.text}' after the phrase"
+        elif by and (passive or pat.nominal):
             actor, how = by.actor, f"'{by.text}' after the phrase"
         elif not passive and pat.roles.get("winner") == "before":
             near = 15 if pat.nominal else 100
@@ -215,8 +229,11 @@ def _read_hit(
             # "the city has been liberated from IS": the taker is the side
             # the sentence names first that is not the loser.
             cand = [a for a in others if a.actor != loser and a.end <= hit.start]
+            speaker = _speaker(lex, s, sides)
             if cand:
                 actor, how = cand[0].actor, f"'{cand[0].text}' earlier in the sentence"
+            elif speaker in actors and speaker != loser:
+                actor, how = speaker, "the side whose spokesman says so"
         if actor == loser:
             loser = None
     else:

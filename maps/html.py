@@ -198,9 +198,13 @@ def write_map(
     """
     check(sites, SITE_COLUMNS, "sites")
     check(site_days, SITE_DAY_COLUMNS, "site-days")
-    minx, miny, maxx, maxy = sites.total_bounds
+    # Frame the sites something is known of, not every place of the theatre.
+    known = set(site_days.loc[site_days["controller"] != UNKNOWN, "site"])
+    framed = sites[sites["site"].isin(known)] if known else sites
+    minx, miny, maxx, maxy = framed.total_bounds
     m = OfflineMap(tiles=tiles, zoom_control=True, prefer_canvas=False)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(60, 60),
+                 padding_bottom_right=(360, 60), max_zoom=16)
     m.get_root().title = title
     if background is not None and len(background):
         for row in background.sort_values("name", kind="stable").itertuples(index=False):

@@ -1,0 +1,44 @@
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from gazetteer import Gazetteer
+from geo.actors import Actors
+from geo.pipeline import build, bundled_theatre
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+AFP = "001_d70dbf89028dd6cf.txt"  # published Monday 2017-10-16, no date line
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The three real seed reports; their absence is a failure, never a skip."""
+    folder = Path(os.environ.get("CONFLICTMAP_SEEDS", ROOT.parent / "shared" / "seeds"))
+    if not folder.is_dir() or len(list(folder.glob("*.txt"))) < 3:
+        pytest.fail(f"seed reports not found in {folder}: CI must run with ../shared beside the repo")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_dates() -> dict[str, dt.date]:
+    return {AFP: dt.date(2017, 10, 16)}
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return Gazetteer.from_files()
+
+
+@pytest.fixture(scope="session")
+def actors() -> Actors:
+    return Actors.load(bundled_theatre()["actors"])
+
+
+@pytest.fixture(scope="session")
+def seed_build(seeds, seed_dates, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    reading = build([seeds], dates=seed_dates, out_dir=out)
+    return reading, out

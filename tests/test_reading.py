@@ -1,0 +1,150 @@
+"""The reader: date lines, encodings, relative dates, claims and doubt."""
+
+import datetime as dt
+
+import pytest
+
+from geo.articles import read_article, split_sentences
+from geo.claims import extract_claims
+from geo.dates import find_dates
+from geo.errors import InputError
+from geo.mentions import find_mentions
+
+TUE = dt.date(2017, 10, 17)
+
+
+@pytest.mark.parametrize("raw,date,body", [
+    (b" date 2017-10-17 Text on the same line.", "2017-10-17", "Text on the same line."),
+    (b" date 2017-10-14 - ITV Report\nHeadline", "2017-10-14", "ITV Report\nHeadline"),
+    (b"date: 2017-10-16\nNext line.", "2017-10-16", "Next line."),
+    (b"\xef\xbb\xbf date 2017-10-16\r\nBOM and CRLF \xe2\x80\x9cquoted\xe2\x80\x9d.\r\n", "2017-10-16",
+     "BOM and CRLF “quoted”.\n"),
+])
+def test_date_line_forms(tmp_path, raw, date, body):
+    path = tmp_path / "a.txt"
+    path.write_bytes(raw)
+    art = read_article(path)
+    assert art.published == dt.date.fromisoformat(date)
+    assert art.text.strip() == body.strip()
+    assert art.date_source == "header"
+
+
+def test_date_option_overrides_and_missing_date_fails(tmp_path):
+    path = tmp_path / "nodate.txt"
+    path.write_text("RAQA - Fighting went on.")
+    assert read_article(path, dt.date(2017, 10, 16)).date_source == "option"
+    with pytest.raises(InputError) as err:
+        read_article(path)
+    assert str(path) in str(err.value) and "--date" in str(err.value)
+
+
+@pytest.mark.parametrize("content", [b"", b" date 2017-10-17   \n  ", b" date 2017-13-40 text"])
+def test_unusable_articles(tmp_path, content):
+    path = tmp_path / "x.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="x.txt"):
+        read_article(path)
+
+
+def test_sentences_keep_abbreviations_and_offsets():
+    text = 'Brig. Gen. Talib Omar told the U.S. desk on Tuesday. "We won," he said. Then quiet.'
+    sents = split_sentences(text)
+    assert [s.text for s in sents][0].startswith("Brig. Gen.")
+    assert len(sents) == 3
+    for s in sents:
+        assert text[s.start:s.end] == s.text
+
+
+@pytest.mark.parametrize("phrase,pub,expected,precision", [
+    ("on Tuesday", TUE, "2017-10-17", "day"),          # same weekday as the report
+    ("on Monday", TUE, "2017-10-16", "day"),
+    ("Saturday", dt.date(2017, 10, 14), "2017-10-14", "day"),
+    ("on Sunday", dt.date(2017, 10, 16), "2017-10-15", "day"),
+    ("Overnight", dt.date(2017, 10, 16), "2017-10-16", "night"),
+    ("over the weekend", dt.date(2017, 10, 16), "2017-10-15", "range"),
+    ("earlier this week", dt.date(2017, 10, 19), "2017-10-19", "week"),
+    ("on Sunday (October 8th)", dt.date(2017, 10, 10), "2017-10-08", "day"),
+    ("on 12 October", TUE, "2017-10-12", "day"),
+    ("last month", TUE, "2017-10-17", "month"),
+    ("in early 2014", TUE, "2017-10-17", "year"),
+    ("two days ago", TUE, "2017-10-15", "day"),
+])
+def test_relative_dates(phrase, pub, expected, precision):
+    (ref,) = find_dates(f"Fighters moved {phrase} into the area.", pub)
+    assert ref.date.isoformat() == expected and ref.precision == precision
+
+
+def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
+    path = tmp_path / "r.txt"
+    path.write_text(f" date {date}\n{text}", encoding="utf-8")
+    art = read_article(path)
+    return extract_claims(art, find_mentions(gaz, art), actors)
+
+
+def _asserted(claims):
+    return {(c.site.removeprefix("raqqa-"), c.type, c.actor) for c in claims if c.counts}
+
+
+# Each phrasing: a sentence that must yield the claim (site, type, side).
+@pytest.mark.parametrize("text,claim", [
+    ("SDF fighters seized the Al-Mishlab district on Tuesday.", ("al-mishlab", "capture", "SDF")),
+    ("Kurdish-led forces retook Al-Sinaa after heavy fighting.", ("al-sinaa", "capture", "SDF")),
+    ("The SDF wrested control of the clock tower from Islamic State.",
+     ("clock-tower", "capture", "SDF")),
+    ("Islamic State militants were driven out of Al-Rumaila.", ("al-rumaila", "loss", "IS")),
+    ("Al-Nahda fell to the Syrian Democratic Forces on Monday.", ("al-nahda", "capture", "SDF")),
+    ("The stadium remains in the hands of Islamic State.",
+     ("municipal-stadium", "hold", "IS")),
+    ("The SDF drove the jihadists out of the Old City.", ("old-city", "capture", "SDF")),
+    ("The hospital was captured by the SDF on Tuesday.",
+     ("national-hospital", "capture", "SDF")),
+    ("Militants are holed up in the National Hospital.",
+     ("national-hospital", "presence", "IS")),
+    ("The SDF besieged the municipal stadium.", ("municipal-stadium", "contested", "SDF")),
+    ("With the fall of Al-Tayar to the SDF, the militants lost their last depot.",
+     ("al-tayar", "capture", "SDF")),
+    ("The city of Raqqa has been liberated from Islamic State, an SDF commander said.",
+     ("raqqa", "capture", "SDF")),
+])
+def test_phrasings_yield_claims(gaz, actors, tmp_path, text, claim):
+    assert claim in _asserted(_claims(gaz, actors, tmp_path, text))
+
+
+# Near misses: the same sites and verbs, but nothing happened (yet).
+@pytest.mark.parametrize("text,status", [
+    ("We haven't entered the hospital yet, a fighter said.", "negated"),
+    ("Our aim is to clear the stadium today.", "intent"),
+    ("The SDF is preparing to storm Al-Mishlab.", "intent"),
+    ("Al-Sinaa was on the verge of capture as the SDF closed in.", None),
+    ("The SDF reportedly captured Al-Rumaila overnight.", "hedged"),
+    ("The SDF denied reports that it had lost Al-Dariya.", "denied"),
+    ("Islamic State claimed to have retaken Al-Dariya.", "hedged"),
+    ("Islamic State will never capture the National Hospital.", "negated"),
+])
+def test_doubt_is_never_a_plain_capture(gaz, actors, tmp_path, text, status):
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert not [c for c in claims if c.counts and c.type in ("capture", "loss")]
+    if status:
+        assert status in {c.status for c in claims}
+
+
+def test_historical_and_outside_places_do_not_count(gaz, actors, tmp_path):
+    text = ("IS captured Raqqa in 2014. It was driven from Mosul in July. "
+            "Observers at the Britain-based monitor said fighting went on in Deir Ezzor.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert all(not c.counts for c in claims)
+    assert all(c.site.startswith("raqqa") for c in claims)
+
+
+def test_same_day_weekday_in_claim(gaz, actors, tmp_path):
+    (claim,) = [c for c in _claims(gaz, actors, tmp_path,
+                                   "The SDF captured the hospital on Tuesday.") if c.counts]
+    assert claim.date == TUE and claim.date_precision == "day"
+    assert "captured" in claim.reason and claim.sentence.startswith("The SDF")
+
+
+def test_spokesman_attribution(gaz, actors, tmp_path):
+    text = ("Mustafa Bali, a spokesman for the SDF, said Islamic State fighters are still "
+            "holed up inside the stadium.")
+    (claim,) = _claims(gaz, actors, tmp_path, text)
+    assert claim.asserted_by == "SDF" and claim.actor == "IS"
