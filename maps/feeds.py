@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import orjson
 import pandas as pd
+import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
-from shapely.ops import transform
 
 from .schema import CLAIM_COLUMNS, INTERVAL_COLUMNS, SITE_DAY_COLUMNS, check
 
@@ -30,14 +31,8 @@ def _rfc7946(geom: BaseGeometry) -> dict[str, Any]:
             geom = orient(geom, 1.0)
         else:
             geom = type(geom)([orient(p, 1.0) for p in geom.geoms])
-    geom = transform(lambda x, y, z=None: (_round(x), _round(y)), geom)
+    geom = shapely.transform(geom, lambda xy: np.round(xy, PRECISION))
     return mapping(geom)
-
-
-def _round(v):
-    if hasattr(v, "__len__"):
-        return [round(float(x), PRECISION) for x in v]
-    return round(float(v), PRECISION)
 
 
 def _value(v: Any) -> Any:

@@ -1,0 +1,107 @@
+"""The command line: outputs, feeds GIS reads, reproducibility, bad input."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pyogrio
+import pytest
+
+from geo.cli import main
+
+
+def _hashes(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_outputs_and_feeds(seed_build):
+    reading, out = seed_build
+    assert {p.name for p in out.iterdir()} == {
+        "index.html", "control.geojson", "days", "claims.csv", "mentions.csv"}
+    days = sorted(p.name for p in (out / "days").iterdir())
+    assert days == [f"2017-10-{d}.geojson" for d in (14, 15, 16, 17)]
+    n_sites = len(reading.timeline.sites)
+    for day in days:
+        info = pyogrio.read_info(out / "days" / day)
+        assert info["features"] == n_sites
+        assert info["crs"] == "EPSG:4326"
+        assert info["geometry_type"] == "Point"
+    control = pyogrio.read_dataframe(out / "control.geojson")
+    assert len(control) == len(reading.timeline.intervals())
+    assert {"site", "name", "controller", "start", "end", "inferred", "evidence"} <= set(control)
+
+
+def test_geojson_is_rfc7946(seed_build):
+    _, out = seed_build
+    doc = json.loads((out / "days" / "2017-10-16.geojson").read_text())
+    assert "crs" not in doc
+    feats = {f["properties"]["site"]: f for f in doc["features"]}
+    lon, lat = feats["raqqa"]["geometry"]["coordinates"]
+    assert 38.9 < lon < 39.1 and 35.9 < lat < 36.0
+    hosp = feats["raqqa-national-hospital"]["properties"]
+    assert hosp["controller"] == "IS" and hosp["date"] == "2017-10-16" and not hosp["inferred"]
+    assert any("positions" in e["sentence"] for e in hosp["evidence"])
+    assert set(hosp["evidence"][0]) >= {"article", "date", "sentence"}
+
+
+def test_claims_csv(seed_build):
+    import pandas as pd
+    _, out = seed_build
+    claims = pd.read_csv(out / "claims.csv")
+    assert {"article", "sentence", "site", "actor", "type", "date", "date_precision"} <= set(claims)
+    assert (claims["status"] == "negated").any()
+
+
+def test_same_input_same_bytes(seeds, seed_dates, tmp_path):
+    date = [f"--date={next(iter(seed_dates))}=2017-10-16"]
+    assert main(["build", str(seeds), *date, "--out", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["build", str(seeds), *date, "--out", str(tmp_path / "b"), "-q"]) == 0
+    assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.parametrize("setup,args,needle", [
+    (lambda d: (d / "a.txt").write_text("no date line here"), ["a.txt"], "no publication date"),
+    (lambda d: (d / "a.txt").write_text(""), ["a.txt"], "no text"),
+    (lambda d: None, ["missing.txt"], "cannot read article"),
+    (lambda d: ((d / "a.txt").write_text(" date 2017-10-17 x"), (d / "g.geojson").write_text("{")),
+     ["a.txt", "--gazetteer", "g.geojson"], "not valid JSON"),
+    (lambda d: ((d / "a.txt").write_text(" date 2017-10-17 x"), (d / "act.yaml").write_text("x: [")),
+     ["a.txt", "--actors", "act.yaml"], "not valid YAML"),
+    (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"), ["a.txt", "--date", "b.txt=2017-10-16"],
+     "b.txt"),
+])
+def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, monkeypatch, setup, args, needle):
+    monkeypatch.chdir(tmp_path)
+    setup(tmp_path)
+    res = _run("build", *args, "--out", "out")
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_bad_date_option_is_exit_2(tmp_path):
+    res = _run("build", "x.txt", "--date", "x.txt=17/10/2017")
+    assert res.returncode == 2 and "is not a date" in res.stderr
+
+
+def test_help():
+    res = _run("build", "--help")
+    assert res.returncode == 0 and "--gazetteer" in res.stdout and "--date" in res.stdout
+
+
+def test_demo(tmp_path):
+    assert main(["demo", "--out", str(tmp_path), "-q"]) == 0
+    doc = json.loads((tmp_path / "days" / "2017-10-17.geojson").read_text())
+    state = {f["properties"]["site"]: f["properties"]["controller"] for f in doc["features"]}
+    assert state["raqqa-national-hospital"] == "SDF"
+    assert state["raqqa-al-barid"] == "SDF"
