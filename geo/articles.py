@@ -35,7 +35,7 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Article:
-    """A news report.
+    r"""A news report.
 
     Attributes
     ----------

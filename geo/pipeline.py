@@ -13,6 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+
 from gazetteer import Gazetteer
 from gazetteer.world import ATTRIBUTION
 from maps import write_claims_csv, write_intervals, write_map, write_site_days
@@ -172,8 +173,8 @@ def _evidence(claims: Sequence[Claim]) -> list[dict[str, str]]:
 def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     places = gaz.places.set_index("id", drop=False)
     sites = places.loc[reading.timeline.sites]
-    geom = dict(zip(sites["id"], sites.geometry))
-    names = dict(zip(sites["id"], sites["name"]))
+    geom = dict(zip(sites["id"], sites.geometry, strict=True))
+    names = dict(zip(sites["id"], sites["name"], strict=True))
     site_frame = gpd.GeoDataFrame(
         {"site": sites["id"].tolist(), "name": sites["name"].tolist(),
          "kind": sites["kind"].tolist(), "precision": sites["precision"].tolist(),

@@ -144,7 +144,7 @@ class Timeline:
         return None
 
     def _implied_before(self, claims: list[Claim]) -> str | None:
-        """The state a site's first evidence implies it had before."""
+        """Return the state a site's first evidence implies it had before."""
         for c in claims:
             if c.type in CONTROL_TYPES and c.actor:
                 return c.loser or self.actors.opponent(c.actor)

@@ -128,7 +128,7 @@ def write_intervals(frame: gpd.GeoDataFrame, path: str | Path) -> None:
 
 
 def write_claims_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``claims.csv``, one row per claim (UTF-8, ``\\n`` line ends).
+    r"""Write ``claims.csv``, one row per claim (UTF-8, ``\\n`` line ends).
 
     Parameters
     ----------

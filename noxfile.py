@@ -1,0 +1,23 @@
+"""Sessions: tests, lint, and the benchmark (not part of CI)."""
+
+import nox
+
+nox.options.sessions = ["tests", "lint"]
+
+
+@nox.session
+def tests(session):
+    session.install("-e", ".[test]")
+    session.run("pytest", "-q", *session.posargs)
+
+
+@nox.session
+def lint(session):
+    session.install("ruff")
+    session.run("ruff", "check", "gazetteer", "geo", "maps", "tests", "noxfile.py")
+
+
+@nox.session
+def bench(session):
+    session.install("-e", ".[test]")
+    session.run("python", "benchmarks/build.py", *session.posargs)
