@@ -194,6 +194,11 @@ def _read_hit(
                 site = None
         else:
             site = _nearest_before(places, hit.start, lo, pat.near)
+            rel = re.search(r",\s+(?:which|who|where)\b[^,]*,\s*(?:\w+\s+){0,2}$", s[:hit.start])
+            if site is None and rel:
+                # "The hospital, which IS had turned into a base, remains ...":
+                # the subject stands before the relative clause.
+                site = _nearest_before(places, rel.start(), 0, pat.near)
         if site:
             break
     if site is None and pat.type in ("hold", "presence") and not s[hit.end:].strip(" .,'\"”’"):
@@ -238,7 +243,10 @@ def _read_hit(
             loser = None
     else:
         direction = pat.roles.get(role or "", "before")
-        if passive and direction == "before":
+        gap = [a for a in others if hit.gap and hit.gap[0] <= a.start and a.end <= hit.gap[1]]
+        if direction == "gap":
+            found = gap[0] if gap else None
+        elif passive and direction == "before":
             found = _by_prep(s, others, hit.end, hi, "by")
         elif direction == "after":
             found = _first_after(others, hit.end, hi, 80)

@@ -105,6 +105,10 @@ def _asserted(claims):
      ("al-tayar", "capture", "SDF")),
     ("The city of Raqqa has been liberated from Islamic State, an SDF commander said.",
      ("raqqa", "capture", "SDF")),
+    ("The stadium, which the jihadists used as a jail, is still under militant control.",
+     ("municipal-stadium", "hold", "IS")),
+    ("The Old City, where fighting raged for weeks, remains in the hands of the SDF.",
+     ("old-city", "hold", "SDF")),
 ])
 def test_phrasings_yield_claims(gaz, actors, tmp_path, text, claim):
     assert claim in _asserted(_claims(gaz, actors, tmp_path, text))
