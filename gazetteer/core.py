@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import GazetteerError
 from .io import PLACE_FIELDS, read_geojson
-from .matcher import NameIndex
+from .matcher import NameIndex, index_names
 from .names import fold, name_variants
 from .world import world_places
 
@@ -265,19 +265,11 @@ class Gazetteer:
     # -- names --------------------------------------------------------------
     @cached_property
     def _index(self) -> NameIndex:
-        entries = []
-        exact: dict[str, set[str]] = {}
-        for pid, r in self._records.items():
-            nouns = {r["kind"]: self.kind_nouns.get(r["kind"], [])}
-            for name in (r["name"], *r["aliases"]):
-                if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 5:
-                    # Abbreviations (UK, U.S.) match only as written.
-                    exact.setdefault(fold(name), set()).add(name)
-                    entries.append((fold(name), pid))
-                    continue
-                for key in name_variants(name, nouns):
-                    entries.append((key, pid))
-        return NameIndex(entries, exact_case=exact)
+        kinds = {pid: r["kind"] for pid, r in self._records.items()}
+        return index_names(
+            ((name, pid) for pid, r in self._records.items() for name in (r["name"], *r["aliases"])),
+            lambda name, pid: name_variants(name, {kinds[pid]: self.kind_nouns.get(kinds[pid], [])}),
+        )
 
     def match(self, text: str) -> list[Match]:
         """Find the place names in ``text``.

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from .names import fold_with_offsets
+from .names import fold, fold_with_offsets
 
-__all__ = ["NameIndex", "Hit"]
+__all__ = ["NameIndex", "Hit", "index_names"]
 
 
 @dataclass(frozen=True, order=True)
@@ -111,3 +111,31 @@ class NameIndex:
             hits.append(Hit(s, e, original, vals))
         hits.sort()
         return hits
+
+
+def index_names(names: Iterable[tuple[str, Hashable]], variants) -> NameIndex:
+    """Build a :class:`NameIndex` from ``(name, value)`` pairs.
+
+    Parameters
+    ----------
+    names : iterable of (str, hashable)
+        Names as written, and what each stands for.
+    variants : callable
+        ``(name, value) -> set of keys`` under which a name is found.
+
+    Returns
+    -------
+    NameIndex
+        Short all-capital abbreviations (``IS``, ``UK``, ``U.S.``) match only
+        as written, since they are also words; other names in every variant.
+    """
+    entries = []
+    exact: dict[str, set[str]] = {}
+    for name, value in names:
+        bare = name.replace(".", "")
+        if bare.isupper() and len(bare) <= 5:
+            exact.setdefault(fold(name), set()).add(name)
+            entries.append((fold(name), value))
+        else:
+            entries.extend((key, value) for key in variants(name, value))
+    return NameIndex(entries, exact_case=exact)

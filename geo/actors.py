@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from gazetteer import fold, name_variants
-from gazetteer.matcher import NameIndex
+from gazetteer import name_variants
+from gazetteer.matcher import NameIndex, index_names
 
 from .errors import InputError
 
@@ -133,18 +133,11 @@ class Actors:
 
     @cached_property
     def _index(self) -> NameIndex:
-        entries = []
-        exact: dict[str, set[str]] = {}
-        for a in self._actors.values():
-            for alias in (a.id, a.name, *a.aliases):
-                bare = alias.replace(".", "")
-                if bare.isupper() and len(bare) <= 5:
-                    # "IS" is also a verb: abbreviations match only as written.
-                    exact.setdefault(fold(alias), set()).add(alias)
-                    entries.append((fold(alias), a.id))
-                else:
-                    entries.extend((k, a.id) for k in name_variants(alias))
-        return NameIndex(entries, exact_case=exact)
+        # "IS" is also a verb: index_names matches abbreviations only as written.
+        return index_names(
+            ((alias, a.id) for a in self._actors.values() for alias in (a.id, a.name, *a.aliases)),
+            lambda name, _value: name_variants(name),
+        )
 
     def find(self, text: str) -> list[ActorMention]:
         """Return the sides named in ``text``, in order.
