@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from array import array
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -54,22 +55,39 @@ class NameIndex:
         entries: Iterable[tuple[str, Hashable]],
         exact_case: dict[str, set[str]] | None = None,
     ) -> None:
-        values: dict[str, list] = {}
+        slots: dict[str, int] = {}
+        values: list[list] = []
         for key, value in entries:
-            if key:
-                bucket = values.setdefault(key, [])
-                if value not in bucket:
-                    bucket.append(value)
-        self._automaton = ahocorasick.Automaton()
-        for key, vals in values.items():
-            self._automaton.add_word(key, (len(key), tuple(vals)))
+            if not key:
+                continue
+            slot = slots.get(key)
+            if slot is None:
+                slots[key] = slot = len(values)
+                values.append([value])
+            elif value not in values[slot]:
+                values[slot].append(value)
+        # The automaton stores small ints (a slot), not Python objects: it
+        # builds and pickles several times faster that way.
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for key, slot in slots.items():
+            self._automaton.add_word(key, slot)
+        self._values = [tuple(v) for v in values]
+        self._lengths = array("H", (min(len(k), 65535) for k in slots))
         self._exact_case = exact_case or {}
-        self._size = len(values)
         if values:
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._values)
+
+    def get(self, key: str) -> tuple:
+        """Return the values registered under a folded ``key`` (empty if none)."""
+        slot = self._automaton.get(key, -1) if self._values else -1
+        return self._values[slot] if slot >= 0 else ()
+
+    def keys(self) -> Iterator[str]:
+        """Iterate over the folded keys (for fuzzy search)."""
+        return iter(self._automaton.keys()) if self._values else iter(())
 
     def find(self, text: str) -> list[Hit]:
         """Return the non-overlapping names found in ``text``, in text order.
@@ -83,32 +101,33 @@ class NameIndex:
         -------
         list of Hit
         """
-        if not self._size:
+        if not self._values:
             return []
         folded = fold_with_offsets(text)
         key = folded.key
         n = len(key)
+        lengths = self._lengths
         found = []
-        for end, (length, vals) in self._automaton.iter(key):
-            start = end - length + 1
+        for end, slot in self._automaton.iter(key):
+            start = end - lengths[slot] + 1
             # Word boundaries in key space: folding turned punctuation into spaces.
             if (start > 0 and key[start - 1] != " ") or (end + 1 < n and key[end + 1] != " "):
                 continue
-            ostart, oend = folded.span(start, end + 1)
+            found.append((start - end, start, end + 1, slot))
+        # Longest first, then earliest, keeping only spans that do not overlap.
+        found.sort()
+        taken = bytearray(n)
+        hits = []
+        for _, s, e, slot in found:
+            if any(taken[s:e]):
+                continue
+            ostart, oend = folded.span(s, e)
             original = text[ostart:oend]
-            exact = self._exact_case.get(key[start : end + 1])
+            exact = self._exact_case.get(key[s:e])
             if exact is not None and original not in exact:
                 continue
-            found.append((-(oend - ostart), ostart, oend, original, vals))
-        # Longest first, then earliest, keeping only spans that do not overlap.
-        found.sort(key=lambda f: (f[0], f[1]))
-        taken: list[tuple[int, int]] = []
-        hits = []
-        for _, s, e, original, vals in found:
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            hits.append(Hit(s, e, original, vals))
+            taken[s:e] = b"\x01" * (e - s)
+            hits.append(Hit(ostart, oend, original, self._values[slot]))
         hits.sort()
         return hits
 
