@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--tiles", metavar="URL", default=None,
                        help="basemap tile URL template; by default the page loads no tiles "
                             "and works offline")
+        p.add_argument("--format", metavar="LIST", default=None,
+                       help="what to write, comma-separated, or 'all': html, geojson, gpkg, csv, "
+                            "png, gif (default: html,geojson,gpkg,csv)")
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
 
     b = sub.add_parser(
@@ -72,12 +75,14 @@ def _run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     if args.command == "demo":
         theatre = bundled_theatre()
-        reading = build(theatre["articles"], out_dir=args.out, tiles=args.tiles)
+        reading = build(theatre["articles"], out_dir=args.out, tiles=args.tiles,
+                        formats=args.format)
     else:
         if not args.articles:
             raise InputError("(arguments)", "no articles given: conflictmap build ARTICLE ...")
         reading = build(args.articles, gazetteer=args.gazetteer, actors=args.actors,
-                        dates=dict(args.date), out_dir=args.out, tiles=args.tiles)
+                        dates=dict(args.date), out_dir=args.out, tiles=args.tiles,
+                        formats=args.format)
     if not args.quiet:
         days = reading.timeline.days
         print(f"conflictmap: {len(reading.articles)} articles, {len(reading.claims)} claims, "

@@ -16,7 +16,16 @@ import pandas as pd
 
 from gazetteer import Gazetteer
 from gazetteer.world import ATTRIBUTION
-from maps import write_claims_csv, write_intervals, write_map, write_site_days
+from maps import (
+    write_claims_csv,
+    write_day_images,
+    write_events_csv,
+    write_gpkg,
+    write_intervals,
+    write_intervals_seq,
+    write_map,
+    write_site_days,
+)
 
 from .actors import Actors
 from .articles import Article, read_article
@@ -27,10 +36,56 @@ from .mentions import Mention, find_mentions, focus_city
 from .timeline import Timeline
 
 __all__ = ["Reading", "read_articles", "read_theatre", "write_outputs", "build",
-           "bundled_theatre", "OUTPUTS"]
+           "bundled_theatre", "OUTPUTS", "FORMATS", "DEFAULT_FORMATS", "parse_formats"]
 
-#: What a build writes into its output folder (and replaces there).
-OUTPUTS = ("index.html", "control.geojson", "days", "claims.csv", "mentions.csv")
+#: What each output format writes into the output folder (and replaces
+#: there: only the files of the formats asked for), as glob patterns.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "html": ("index.html",),
+    "geojson": ("control.geojson", "control.geojsonl", "days/*.geojson"),
+    "gpkg": ("conflictmap.gpkg",),
+    "csv": ("claims.csv", "events.csv", "mentions.csv"),
+    "png": ("days/*.png",),
+    "gif": ("days.gif",),
+}
+#: The formats ``--format`` knows, in the order they are written.
+FORMATS = tuple(OUTPUTS)
+#: What a build writes when no format is asked for.
+DEFAULT_FORMATS = ("html", "geojson", "gpkg", "csv")
+
+
+def parse_formats(spec: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Return the formats named by ``--format``: a comma-separated list, or ``all``.
+
+    Parameters
+    ----------
+    spec : str or sequence of str or None
+        ``"html,geojson"``, ``"all"``, a list of names, or None for
+        :data:`DEFAULT_FORMATS`.
+
+    Returns
+    -------
+    tuple of str
+        Known formats, in the order of :data:`FORMATS`.
+
+    Raises
+    ------
+    InputError
+        For an unknown format or an empty list.
+    """
+    if spec is None:
+        return DEFAULT_FORMATS
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    names = {n.strip().lower() for n in items if n.strip()}
+    if "all" in names:
+        return FORMATS
+    unknown = sorted(names - set(FORMATS))
+    if unknown:
+        raise InputError("--format", f"unknown format {unknown[0]!r} "
+                                     f"(choose from {', '.join(FORMATS)} or all)")
+    if not names:
+        raise InputError("--format", f"no format given (choose from {', '.join(FORMATS)} or all)")
+    return tuple(f for f in FORMATS if f in names)
 
 
 def bundled_theatre(name: str = "raqqa") -> dict[str, object]:
@@ -207,12 +262,13 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
             "confidence": c.confidence, "sentence": c.sentence, "reason": c.reason,
             "longitude": p.lon, "latitude": p.lat, "site_text": c.site_text,
             "date_text": c.date_text, "tense": c.tense, "counts": c.counts,
-            "start": c.start, "end": c.end,
+            "start": c.start, "end": c.end, "site_precision": p.precision, "site_kind": p.kind,
         })
     claims = pd.DataFrame(claim_rows, columns=[
         "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
         "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
-        "latitude", "site_text", "date_text", "tense", "counts", "start", "end"])
+        "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
+        "site_kind"])
     mention_rows = []
     for art in reading.articles:
         for m in reading.mentions[art.name]:
@@ -221,10 +277,11 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
                 "article": art.name, "start": m.start, "end": m.end, "text": m.text,
                 "place": m.place, "name": p.name, "kind": p.kind, "layer": p.layer,
                 "site": m.site, "how": m.how, "candidates": "|".join(m.candidates),
+                "longitude": p.lon, "latitude": p.lat,
             })
     mentions = pd.DataFrame(mention_rows, columns=[
         "article", "start", "end", "text", "place", "name", "kind", "layer", "site", "how",
-        "candidates"])
+        "candidates", "longitude", "latitude"])
     bg = places[(places["layer"] != "world") & (places["kind"].isin(["river"]))
                 & places.geometry.notna()]
     background = gpd.GeoDataFrame({"name": bg["name"].tolist(), "kind": bg["kind"].tolist()},
@@ -233,9 +290,24 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
             "mentions": mentions, "background": background}
 
 
+def _replace(tmp: Path, out: Path, formats: Sequence[str]) -> None:
+    # Only the files of the formats written are replaced; the others stay.
+    for fmt in formats:
+        for pattern in OUTPUTS[fmt]:
+            for old in sorted(out.glob(pattern)):
+                if old.is_dir():
+                    shutil.rmtree(old)
+                else:
+                    old.unlink()
+            for new in sorted(tmp.glob(pattern)):
+                target = out / new.relative_to(tmp)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                new.replace(target)
+
+
 def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str | Path,
-                  tiles: str | None = None) -> Path:
-    """Write the map and feeds into ``out_dir``, replacing only what a build writes.
+                  tiles: str | None = None, formats: str | Sequence[str] | None = None) -> Path:
+    """Write the map and feeds into ``out_dir``, replacing only what the chosen formats write.
 
     Everything is first written to a temporary folder beside ``out_dir`` and
     then moved in, so a failure never leaves a half-written output.
@@ -248,39 +320,52 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     out_dir : str or Path
     tiles : str, optional
         A basemap tile URL template for the HTML map.
+    formats : str or sequence of str, optional
+        Among :data:`FORMATS` (see :data:`OUTPUTS` for their files), or
+        ``"all"``; default :data:`DEFAULT_FORMATS`.
 
     Returns
     -------
     Path
         The output folder.
     """
+    formats = parse_formats(formats)
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "output path exists and is not a folder")
     frames = _frames(reading, gaz)
     focus_name = gaz[reading.focus].name if reading.focus else "the theatre"
     days = reading.timeline.days
     title = f"Who held what in {focus_name}, {days[0]} to {days[-1]}"
     credit = (f"conflictmap · {len(reading.articles)} articles, {len(reading.claims)} claims · "
               f"no basemap: sites and river from the gazetteer · {ATTRIBUTION}")
+    colours = {a.id: {"name": a.name, "colour": a.colour} for a in actors}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        write_map(tmp / "index.html", frames["sites"], frames["days"],
-                  {a.id: {"name": a.name, "colour": a.colour} for a in actors},
-                  background=frames["background"], title=title, credit=credit, tiles=tiles)
-        write_intervals(frames["intervals"], tmp / "control.geojson")
-        write_site_days(frames["days"], tmp / "days")
-        write_claims_csv(frames["claims"], tmp / "claims.csv")
-        frames["mentions"].to_csv(tmp / "mentions.csv", index=False, lineterminator="\n")
-        if out.exists() and not out.is_dir():
-            raise InputError(str(out), "output path exists and is not a folder")
+        if "html" in formats:
+            write_map(tmp / "index.html", frames["sites"], frames["intervals"], colours,
+                      days=[d.isoformat() for d in days], background=frames["background"],
+                      title=title, credit=credit, tiles=tiles)
+        if "geojson" in formats:
+            write_intervals(frames["intervals"], tmp / "control.geojson")
+            write_intervals_seq(frames["intervals"], tmp / "control.geojsonl")
+            write_site_days(frames["days"], tmp / "days")
+        if "gpkg" in formats:
+            write_gpkg(tmp / "conflictmap.gpkg", sites=frames["sites"],
+                       intervals=frames["intervals"], claims=frames["claims"],
+                       mentions=frames["mentions"], current_date=days[-1])
+        if "csv" in formats:
+            write_claims_csv(frames["claims"], tmp / "claims.csv")
+            write_events_csv(frames["claims"], tmp / "events.csv")
+            frames["mentions"].to_csv(tmp / "mentions.csv", index=False, lineterminator="\n",
+                                      float_format="%.6f")
+        if "png" in formats or "gif" in formats:
+            write_day_images(tmp / "days", frames["sites"], frames["days"], colours, title=title,
+                             background=frames["background"], png="png" in formats,
+                             gif=tmp / "days.gif" if "gif" in formats else None)
         out.mkdir(exist_ok=True)
-        for name in OUTPUTS:
-            target = out / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-            (tmp / name).replace(target)
+        _replace(tmp, out, formats)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
@@ -290,6 +375,7 @@ def build(
     articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
     out_dir: str | Path = "out", tiles: str | None = None,
+    formats: str | Sequence[str] | None = None,
 ) -> Reading:
     """Read articles and write the control map and feeds.
 
@@ -305,15 +391,18 @@ def build(
         Publication dates by path or file name.
     out_dir : path
     tiles : str, optional
+    formats : str or sequence of str, optional
+        What to write (see :func:`write_outputs`); checked before anything is read.
 
     Returns
     -------
     Reading
     """
+    formats = parse_formats(formats)
     theatre = bundled_theatre()
     arts = read_articles(articles, dates)
     gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
     sides = Actors.load(actors or theatre["actors"])
     reading = read_theatre(arts, gaz, sides)
-    write_outputs(reading, gaz, sides, out_dir, tiles=tiles)
+    write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
     return reading

@@ -1,14 +1,26 @@
-"""How it is shown: HTML map, GeoJSON feeds and CSV from documented GeoDataFrames.
+"""How it is shown: HTML map, GeoJSON, GeoPackage, CSV and images from documented GeoDataFrames.
 
 This package imports nothing else of conflictmap; :mod:`maps.schema` documents
-the frames its writers take.
+the frames its writers take, and every writer checks its input against it.
 """
 
-from .feeds import write_claims_csv, write_geojson, write_intervals, write_site_days
-from .html import DaySlider, OfflineMap, write_map
+from .feeds import (
+    events,
+    write_claims_csv,
+    write_events_csv,
+    write_geojson,
+    write_geojsonseq,
+    write_intervals,
+    write_intervals_seq,
+    write_site_days,
+)
+from .gpkg import write_gpkg
+from .html import DaySlider, OfflineMap, intervals_from_days, write_map
+from .images import write_day_images, write_gif
 from .schema import SchemaError
 
 __all__ = [
-    "DaySlider", "OfflineMap", "SchemaError", "write_claims_csv", "write_geojson",
-    "write_intervals", "write_map", "write_site_days",
+    "DaySlider", "OfflineMap", "SchemaError", "events", "intervals_from_days", "write_claims_csv",
+    "write_day_images", "write_events_csv", "write_geojson", "write_geojsonseq", "write_gif",
+    "write_gpkg", "write_intervals", "write_intervals_seq", "write_map", "write_site_days",
 ]

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import orjson
+import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from shapely.geometry import mapping
 from xstatic.pkg import leaflet as xleaflet
 
-from .schema import CONTESTED, SITE_COLUMNS, SITE_DAY_COLUMNS, UNKNOWN, check
+from .schema import (
+    BACKGROUND_COLUMNS,
+    CONTESTED,
+    INTERVAL_COLUMNS,
+    SITE_COLUMNS,
+    SITE_DAY_COLUMNS,
+    UNKNOWN,
+    SchemaError,
+    check,
+)
 
-__all__ = ["DaySlider", "OfflineMap", "write_map", "STYLE"]
+__all__ = ["DaySlider", "OfflineMap", "write_map", "intervals_from_days", "STYLE"]
 
 #: Colours of the states that are not an actor (colour-blind-safe: a
 #: reddish purple with a dashed outline, and grey).
@@ -79,8 +92,10 @@ class DaySlider(MacroElement):
     Parameters
     ----------
     payload : dict
-        The days, actors, sites with their daily states, and evidence
-        (built by :func:`write_map`).
+        The days, actors, sites with their intervals of unchanged state
+        (``[first day, last day, controller, inferred, evidence refs]``, day
+        indices inclusive) and the evidence, each sentence once (built by
+        :func:`write_map`).
     """
 
     _template = Template(
@@ -108,46 +123,113 @@ class DaySlider(MacroElement):
         super().render(**kwargs)
 
 
+def _round_geometry(geom: Any) -> dict[str, Any]:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+    geom = shapely.transform(geom, lambda xy: np.round(xy, 6))
+    return mapping(geom)
+
+
+def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Collapse site-days into intervals of unchanged state (the HTML map's input).
+
+    Parameters
+    ----------
+    site_days : GeoDataFrame
+        :data:`maps.schema.SITE_DAY_COLUMNS`.
+
+    Returns
+    -------
+    GeoDataFrame
+        :data:`maps.schema.INTERVAL_COLUMNS`; ``end`` is empty for a run that
+        lasts to the last day.
+    """
+    check(site_days, SITE_DAY_COLUMNS, "site-days")
+    last = str(site_days["date"].max()) if len(site_days) else ""
+    rows: list[dict[str, Any]] = []
+    for row in site_days.sort_values(["site", "date"], kind="stable").itertuples(index=False):
+        cur = rows[-1] if rows else None
+        if (cur is not None and cur["site"] == row.site and cur["controller"] == row.controller
+                and cur["inferred"] == bool(row.inferred)):
+            cur["end"] = row.date
+            for ev in row.evidence:
+                if ev not in cur["evidence"]:
+                    cur["evidence"].append(ev)
+            continue
+        rows.append({"site": row.site, "name": row.name, "controller": row.controller,
+                     "start": row.date, "end": row.date, "inferred": bool(row.inferred),
+                     "evidence": list(row.evidence), "geometry": row.geometry})
+    for r in rows:
+        if r["end"] == last:
+            r["end"] = ""
+    return gpd.GeoDataFrame(rows, columns=list(INTERVAL_COLUMNS), geometry="geometry",
+                            crs=site_days.crs)
+
+
+#: Above this many sites with a known state, only cities get a permanent label.
+LABELS_AT_MOST = 200
+
+
 def _payload(
-    sites: gpd.GeoDataFrame, site_days: gpd.GeoDataFrame, actors: Mapping[str, Mapping[str, str]],
-    title: str, credit: str, start: str | None,
+    sites: gpd.GeoDataFrame, intervals: gpd.GeoDataFrame, days: list[str],
+    actors: Mapping[str, Mapping[str, str]], title: str, credit: str, start: str | None,
 ) -> dict[str, Any]:
-    days = sorted(site_days["date"].unique())
-    evidence: list[dict[str, str]] = []
+    day_index = {d: i for i, d in enumerate(days)}
+    last = len(days) - 1
+    evidence: list[list[Any]] = []
     ev_index: dict[tuple, int] = {}
-    states: dict[str, dict[str, list]] = {}
-    for row in site_days.itertuples(index=False):
+    articles: list[str] = []
+    art_index: dict[str, int] = {}
+    controllers: list[str] = []
+    ctl_index: dict[str, int] = {}
+    per_site: dict[str, list[list[Any]]] = {}
+    ordered = intervals.sort_values(["site", "start"], kind="stable")
+    cols = [ordered[c].tolist() for c in ("site", "controller", "start", "end", "inferred",
+                                          "evidence")]
+    for site, controller, first, end, inferred, evs in zip(*cols, strict=True):
         refs = []
-        for ev in row.evidence:
+        for ev in evs if isinstance(evs, (list, tuple)) else ():
             key = (ev["date"], ev["article"], ev["sentence"])
-            if key not in ev_index:
-                ev_index[key] = len(evidence)
-                evidence.append({"date": ev["date"], "article": ev["article"],
-                                 "sentence": ev["sentence"]})
-            refs.append(ev_index[key])
-        states.setdefault(row.site, {})[row.date] = [row.controller, bool(row.inferred), refs]
+            k = ev_index.get(key)
+            if k is None:
+                a = art_index.get(ev["article"])
+                if a is None:
+                    a = art_index[ev["article"]] = len(articles)
+                    articles.append(ev["article"])
+                k = ev_index[key] = len(evidence)
+                evidence.append([ev["date"], a, ev["sentence"]])
+            refs.append(k)
+        c = ctl_index.get(controller)
+        if c is None:
+            c = ctl_index[controller] = len(controllers)
+            controllers.append(controller)
+        s = day_index.get(str(first), 0)
+        e = day_index.get(str(end), last) if end else last
+        per_site.setdefault(site, []).append([s, e, c, 1 if inferred else 0, refs])
     out_sites = []
     for row in sites.sort_values("site", kind="stable").itertuples(index=False):
-        pt = row.geometry.representative_point()
-        per_day = states.get(row.site, {})
-        seq = [per_day.get(d, [UNKNOWN, False, []]) for d in days]
-        known = any(s[0] != UNKNOWN for s in seq)
-        geom = None
-        if row.geometry.geom_type != "Point":
-            geom = orjson.loads(orjson.dumps(row.geometry.__geo_interface__))
+        geom = row.geometry
+        pt = geom.representative_point()
+        ivs = per_site.get(row.site, [])
+        known = any(controllers[iv[2]] != UNKNOWN for iv in ivs)
         out_sites.append({
             "id": row.site, "name": row.name, "kind": row.kind,
-            "lon": round(pt.x, 6), "lat": round(pt.y, 6), "geometry": geom,
+            "lon": round(pt.x, 6), "lat": round(pt.y, 6),
+            "geometry": None if geom.geom_type == "Point" else _round_geometry(geom),
             "precision": row.precision, "source": row.source,
-            "states": seq, "listed": known, "label": known or row.kind == "city",
+            "iv": ivs, "listed": known, "label": known or row.kind == "city",
         })
+    if sum(s["label"] for s in out_sites) > LABELS_AT_MOST:
+        for s in out_sites:
+            s["label"] = s["kind"] == "city"
     # Known sites last, so they draw above the grey ones.
     out_sites.sort(key=lambda s: (s["listed"], s["kind"] == "city", s["id"]))
     return {
         "title": title, "credit": credit, "days": days,
-        "start": days.index(start) if start in days else len(days) - 1,
+        "start": day_index.get(start, last) if start else last,
         "actors": {k: {"name": v["name"], "colour": v["colour"]} for k, v in actors.items()},
-        "style": STYLE, "sites": out_sites, "evidence": evidence,
+        "style": STYLE, "controllers": controllers, "sites": out_sites,
+        "articles": articles, "evidence": evidence,
     }
 
 
@@ -165,9 +247,10 @@ def _stable_ids(root: Any) -> None:
 def write_map(
     path: str | Path,
     sites: gpd.GeoDataFrame,
-    site_days: gpd.GeoDataFrame,
+    intervals: gpd.GeoDataFrame,
     actors: Mapping[str, Mapping[str, str]],
     *,
+    days: Sequence[str] | None = None,
     background: gpd.GeoDataFrame | None = None,
     title: str = "Control map",
     credit: str = "",
@@ -176,16 +259,26 @@ def write_map(
 ) -> None:
     """Write the day-by-day control map as one self-contained HTML page.
 
+    The page embeds each site's intervals of unchanged state (not one state
+    per site and day) and the evidence sentences once each; the day's state
+    is worked out in the browser, so a year of ten thousand sites stays a
+    page of a few megabytes.
+
     Parameters
     ----------
     path : str or Path
         The HTML file to write.
     sites : GeoDataFrame
-        :data:`maps.schema.SITE_COLUMNS`.
-    site_days : GeoDataFrame
-        :data:`maps.schema.SITE_DAY_COLUMNS`.
+        :data:`maps.schema.SITE_COLUMNS`. Polygon sites are shaded as areas,
+        the others drawn as points.
+    intervals : GeoDataFrame
+        :data:`maps.schema.INTERVAL_COLUMNS` (site-days,
+        :data:`maps.schema.SITE_DAY_COLUMNS`, are accepted too and collapsed).
     actors : mapping
         ``id -> {"name", "colour"}``.
+    days : sequence of str, optional
+        The ISO days of the slider, consecutive (default: from the first
+        start to the last start or end).
     background : GeoDataFrame, optional
         Context drawn under the sites (rivers, outlines): columns ``name``,
         ``kind``, ``geometry``. Keeps the map readable with no basemap.
@@ -197,9 +290,18 @@ def write_map(
         A basemap tile URL template; none by default (the page fetches nothing).
     """
     check(sites, SITE_COLUMNS, "sites")
-    check(site_days, SITE_DAY_COLUMNS, "site-days")
+    if "date" in intervals.columns and "start" not in intervals.columns:
+        intervals = intervals_from_days(intervals)
+    check(intervals, INTERVAL_COLUMNS, "intervals")
+    if background is not None:
+        check(background, BACKGROUND_COLUMNS, "background")
+    if days is None:
+        days = _day_span(intervals)
+    days = [str(d) for d in days]
+    if not days:
+        raise SchemaError("intervals frame holds no day to map")
     # Frame the sites something is known of, not every place of the theatre.
-    known = set(site_days.loc[site_days["controller"] != UNKNOWN, "site"])
+    known = set(intervals.loc[intervals["controller"] != UNKNOWN, "site"])
     framed = sites[sites["site"].isin(known)] if known else sites
     minx, miny, maxx, maxy = framed.total_bounds
     m = OfflineMap(tiles=tiles, zoom_control=True, prefer_canvas=False)
@@ -210,10 +312,18 @@ def write_map(
         for row in background.sort_values("name", kind="stable").itertuples(index=False):
             style = _BACKGROUND_STYLE.get(row.kind, _BACKGROUND_STYLE["default"])
             folium.GeoJson(
-                row.geometry.__geo_interface__, name=row.name, interactive=False,
+                _round_geometry(row.geometry), name=row.name, interactive=False,
                 style_function=lambda _f, s=style: s,
             ).add_to(m)
-    DaySlider(_payload(sites, site_days, actors, title, credit, start)).add_to(m)
+    DaySlider(_payload(sites, intervals, days, actors, title, credit, start)).add_to(m)
     _stable_ids(m.get_root())
     html = m.get_root().render()
     Path(path).write_text(html, encoding="utf-8")
+
+
+def _day_span(intervals: gpd.GeoDataFrame) -> list[str]:
+    bounds = [str(d) for d in (*intervals["start"], *intervals["end"]) if d is not None and str(d)]
+    if not bounds:
+        return []
+    first, last = dt.date.fromisoformat(min(bounds)), dt.date.fromisoformat(max(bounds))
+    return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]

@@ -32,7 +32,44 @@ Intervals (``INTERVAL_COLUMNS``), one row per site and run of unchanged state:
 inclusive; ``end`` is empty while the state lasts to the last day mapped),
 ``inferred``, ``evidence``, ``geometry``.
 
-Claims (``CLAIM_COLUMNS``) are a plain DataFrame, one row per claim read.
+Claims (``CLAIM_COLUMNS``) are a plain DataFrame, one row per claim read:
+``article``, ``published`` and ``date`` (ISO days), ``date_precision`` (day,
+night, range, week, month, year), ``site`` and ``site_name``, ``type``,
+``actor``, ``loser``, ``status``, ``asserted_by``, ``confidence``,
+``sentence``, ``reason``, ``longitude``, ``latitude``; other columns follow.
+Optional ``site_precision`` (exact / approximate / estimate) and
+``site_kind`` give the events feed its ``geo_precision``.
+
+Mentions (``MENTION_COLUMNS``), a plain DataFrame, one row per place named:
+``article``, ``start``, ``end`` (character offsets), ``text``, ``place``,
+``name``, ``kind``, ``layer``, ``site``, ``how``, ``candidates``; with
+``longitude`` and ``latitude`` they become points in the GeoPackage.
+
+Events (``EVENT_COLUMNS``) are the claims in the spirit of ACLED's columns,
+written as ``events.csv`` by :func:`maps.feeds.write_events_csv`, one row per claim:
+
+============== ====================================================================
+column         meaning
+============== ====================================================================
+event_id       ``<article>:<offset>``, stable across builds
+event_date     the day the claim is about, ISO ``YYYY-MM-DD``
+year           of ``event_date``
+time_precision 1 = the day is known, 2 = within a week (or a range of days),
+               3 = within a month or longer (ACLED's codes)
+event_type     capture, hold, presence, loss, contested ...
+actor1         the taker, holder or attacker (an actor id)
+actor2         the side that lost the site, when known
+site           the site's id; ``location`` its name
+latitude       WGS84, 6 decimals
+longitude      WGS84, 6 decimals
+geo_precision  1 = the site's own coordinate (exact), 2 = an approximate or
+               estimated coordinate, 3 = a district, province or governorate
+source         the article the claim was read from
+notes          the sentence, as written
+status         asserted, or why it does not count (negated, intent, hedged, denied)
+asserted_by    reporter, an actor id, third party, source or quoted
+confidence     0 to 1
+============== ====================================================================
 
 Actors are given as a mapping ``id -> {"name": str, "colour": "#rrggbb"}``.
 """
@@ -44,8 +81,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 __all__ = [
-    "SITE_COLUMNS", "SITE_DAY_COLUMNS", "INTERVAL_COLUMNS", "CLAIM_COLUMNS",
-    "CONTESTED", "UNKNOWN", "SchemaError", "check",
+    "SITE_COLUMNS", "SITE_DAY_COLUMNS", "INTERVAL_COLUMNS", "CLAIM_COLUMNS", "MENTION_COLUMNS",
+    "EVENT_COLUMNS", "BACKGROUND_COLUMNS", "CONTESTED", "UNKNOWN", "SchemaError", "check",
 ]
 
 CONTESTED = "contested"
@@ -60,6 +97,16 @@ CLAIM_COLUMNS = (
     "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
     "latitude",
 )
+MENTION_COLUMNS = (
+    "article", "start", "end", "text", "place", "name", "kind", "layer", "site", "how", "candidates",
+)
+EVENT_COLUMNS = (
+    "event_id", "event_date", "year", "time_precision", "event_type", "actor1", "actor2", "site",
+    "location", "latitude", "longitude", "geo_precision", "source", "notes", "status",
+    "asserted_by", "confidence",
+)
+#: Context drawn under the sites (rivers, outlines): ``name``, ``kind``, ``geometry``.
+BACKGROUND_COLUMNS = ("name", "kind", "geometry")
 
 
 class SchemaError(ValueError):

@@ -1,9 +1,17 @@
 (function () {
   // Data arrive as JSON in a script element: never as HTML, so nothing an
   // article says can run. Every text below is set with textContent.
+  //
+  // Each site carries its intervals of unchanged state,
+  // [first day, last day, controller, inferred, evidence refs] (day indices,
+  // inclusive); the state of a day is looked up here, not embedded per day.
   var data = JSON.parse(document.getElementById("{{ data_id }}").textContent);
   var map = {{ map_name }};
   var STYLE = data.style;
+  var CTL = data.controllers;
+  var ROWS_AT_MOST = 300;
+  var NONE = [0, 0, -1, 0, []];
+  var renderer = L.canvas({ padding: 0.5 });
 
   function colourOf(controller) {
     if (data.actors[controller]) { return data.actors[controller].colour; }
@@ -13,15 +21,18 @@
     if (data.actors[controller]) { return data.actors[controller].name + " (" + controller + ")"; }
     return controller;
   }
-  function styleFor(state) {
-    var contested = state[0] === "contested";
+  function controllerOf(iv) { return iv[2] < 0 ? "unknown" : CTL[iv[2]]; }
+  function styleFor(iv) {
+    var controller = controllerOf(iv);
+    var contested = controller === "contested";
+    var inferred = iv[3] === 1;
     return {
       color: contested ? STYLE.contested.outline : "#222222",
       weight: contested ? 3 : 1.5,
-      dashArray: contested ? "4 3" : (state[1] ? "2 3" : null),
-      fillColor: colourOf(state[0]),
-      fillOpacity: state[1] ? 0.35 : 0.85,
-      opacity: state[1] ? 0.6 : 1
+      dashArray: contested ? "4 3" : (inferred ? "2 3" : null),
+      fillColor: colourOf(controller),
+      fillOpacity: inferred ? 0.35 : 0.85,
+      opacity: inferred ? 0.6 : 1
     };
   }
   function el(tag, text, cls) {
@@ -30,38 +41,63 @@
     if (cls) { e.className = cls; }
     return e;
   }
+  // The interval of a site holding day i (intervals are sorted and disjoint).
+  function intervalAt(site, i) {
+    var ivs = site.iv, lo = 0, hi = ivs.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1, iv = ivs[mid];
+      if (i < iv[0]) { hi = mid - 1; } else if (i > iv[1]) { lo = mid + 1; } else { return iv; }
+    }
+    return NONE;
+  }
 
+  var current = data.start || 0;
   var layers = {};
+  var shown = {};
+  var byId = {};
   data.sites.forEach(function (site) {
     var layer;
+    var style = styleFor(intervalAt(site, current));
     if (site.geometry && site.geometry.type !== "Point") {
-      layer = L.geoJSON(site.geometry, { style: function () { return styleFor(site.states[0]); } });
+      // Areas (neighbourhood polygons) are shaded by who held them.
+      layer = L.geoJSON(site.geometry, { renderer: renderer, style: function () { return style; } });
     } else {
-      layer = L.circleMarker([site.lat, site.lon], { radius: site.kind === "city" ? 14 : 8 });
+      style.radius = site.kind === "city" ? 14 : 8;
+      style.renderer = renderer;
+      layer = L.circleMarker([site.lat, site.lon], style);
     }
     layer.addTo(map);
     if (site.label) {
       layer.bindTooltip(site.name, { permanent: true, direction: "right", className: "cm-label-site", offset: [8, 0] });
     }
+    layer.bindPopup(function () { return popupFor(site, current); }, { maxWidth: 360 });
     layers[site.id] = layer;
+    byId[site.id] = site;
   });
 
   function popupFor(site, i) {
-    var state = site.states[i];
+    var iv = intervalAt(site, i);
+    var controller = controllerOf(iv);
+    var inferred = iv[3] === 1;
     var box = el("div", null, "cm-popup");
+    box.setAttribute("data-site", site.id);
     box.appendChild(el("h4", site.name));
     box.appendChild(el("div", site.kind + " · " + data.days[i]));
-    var held = el("div", "Held by: " + labelOf(state[0]) + (state[1] ? " (inferred)" : ""));
-    held.setAttribute("data-controller", state[0]);
+    var held = el("div", "Held by: " + labelOf(controller) + (inferred ? " (inferred)" : ""));
+    held.setAttribute("data-controller", controller);
     box.appendChild(held);
-    if (state[2].length) {
-      box.appendChild(el("div", state[1] ? "Inferred from:" : "Evidence:"));
+    if (iv[2] >= 0) {
+      var since = data.days[iv[0]] + (iv[1] === data.days.length - 1 ? " onwards" : " to " + data.days[iv[1]]);
+      box.appendChild(el("div", "Unchanged " + since, "cm-credit"));
+    }
+    if (iv[4].length) {
+      box.appendChild(el("div", inferred ? "Inferred from:" : "Evidence:"));
       var ul = el("ul");
-      state[2].forEach(function (k) {
+      iv[4].forEach(function (k) {
         var ev = data.evidence[k];
         var li = el("li");
-        li.appendChild(el("b", ev.date + " · " + ev.article + ": "));
-        li.appendChild(document.createTextNode(ev.sentence));
+        li.appendChild(el("b", ev[0] + " · " + data.articles[ev[1]] + ": "));
+        li.appendChild(document.createTextNode(ev[2]));
         ul.appendChild(li);
       });
       box.appendChild(ul);
@@ -73,32 +109,70 @@
   var slider = document.getElementById("cm-day");
   var out = document.getElementById("cm-date");
   var tbody = document.querySelector("#cm-sites tbody");
+  var filter = document.getElementById("cm-filter");
+  var more = document.getElementById("cm-more");
+  var listed = data.sites.filter(function (s) { return s.listed; });
+  var rows = [];
+  var openLayer = null;
   slider.max = data.days.length - 1;
+  map.on("popupopen", function (e) { openLayer = e.popup._source || null; });
+  map.on("popupclose", function () { openLayer = null; });
+
+  function fillRow(tr, site) {
+    var iv = intervalAt(site, current);
+    var controller = controllerOf(iv);
+    tr.setAttribute("data-controller", controller);
+    tr.setAttribute("data-inferred", iv[3] === 1 ? "true" : "false");
+    var cell = tr.lastChild;
+    cell.textContent = labelOf(controller) + (iv[3] === 1 ? " *" : "");
+    cell.className = iv[3] === 1 ? "cm-inf" : "";
+  }
+  // The site list: at most ROWS_AT_MOST rows at once; the filter box finds the others.
+  function renderRows() {
+    var needle = (filter.value || "").trim().toLowerCase();
+    var matches = needle ? listed.filter(function (s) {
+      return s.name.toLowerCase().indexOf(needle) >= 0 || s.id.toLowerCase().indexOf(needle) >= 0;
+    }) : listed;
+    while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
+    rows = [];
+    matches.slice(0, ROWS_AT_MOST).forEach(function (site) {
+      var tr = el("tr");
+      tr.setAttribute("data-site", site.id);
+      var name = el("td", site.name);
+      name.style.cursor = "pointer";
+      name.addEventListener("click", function () { layers[site.id].openPopup(); });
+      tr.appendChild(name);
+      tr.appendChild(el("td"));
+      fillRow(tr, site);
+      tbody.appendChild(tr);
+      rows.push([tr, site]);
+    });
+    more.textContent = matches.length > ROWS_AT_MOST
+      ? "Showing " + ROWS_AT_MOST + " of " + matches.length + " sites: type in the box to find others."
+      : (listed.length > ROWS_AT_MOST ? matches.length + " of " + listed.length + " sites." : "");
+  }
 
   function show(i) {
+    current = i;
     out.textContent = data.days[i];
     slider.value = i;
-    while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
     data.sites.forEach(function (site) {
-      var state = site.states[i];
-      var layer = layers[site.id];
-      layer.setStyle(styleFor(state));
-      layer.unbindPopup();
-      layer.bindPopup(popupFor(site, i), { maxWidth: 360 });
-      if (site.listed) {
-        var tr = el("tr");
-        tr.setAttribute("data-site", site.id);
-        tr.setAttribute("data-controller", state[0]);
-        tr.setAttribute("data-inferred", state[1] ? "true" : "false");
-        var name = el("td", site.name);
-        name.style.cursor = "pointer";
-        name.addEventListener("click", function () { layer.openPopup(); });
-        tr.appendChild(name);
-        tr.appendChild(el("td", labelOf(state[0]) + (state[1] ? " *" : ""), state[1] ? "cm-inf" : null));
-        tbody.appendChild(tr);
+      var iv = intervalAt(site, i);
+      if (shown[site.id] !== iv) {
+        layers[site.id].setStyle(styleFor(iv));
+        shown[site.id] = iv;
       }
     });
+    rows.forEach(function (r) { fillRow(r[0], r[1]); });
+    if (openLayer && openLayer.getPopup && openLayer.getPopup()) { openLayer.getPopup().update(); }
     document.getElementById("cm-panel").setAttribute("data-date", data.days[i]);
+  }
+
+  // The state of a site on a day, for tests and scripts.
+  function stateOf(id, i) {
+    var iv = intervalAt(byId[id], i === undefined ? current : i);
+    return { controller: controllerOf(iv), inferred: iv[3] === 1,
+      evidence: iv[4].map(function (k) { return data.evidence[k][2]; }) };
   }
 
   document.getElementById("cm-title").textContent = data.title;
@@ -114,7 +188,10 @@
     row.appendChild(el("span", k[1]));
     legend.appendChild(row);
   });
+  if (listed.length <= ROWS_AT_MOST) { filter.style.display = "none"; }
+  filter.addEventListener("input", renderRows);
   slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
-  show(data.start || 0);
-  window.conflictmap = { show: show, data: data };
+  renderRows();
+  show(current);
+  window.conflictmap = { show: show, data: data, layers: layers, stateOf: stateOf, ready: true };
 })();
