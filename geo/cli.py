@@ -66,12 +66,160 @@ def _parser() -> argparse.ArgumentParser:
                     "dispatches bundled with conflictmap.",
     )
     common(d)
+    e = sub.add_parser(
+        "eval", help="score the reading of articles against gold annotations",
+        description="Read articles and print toponym and claim precision/recall/F1, "
+                    "not-claim violations and per-day control-cell accuracy against a gold "
+                    "YAML file, with every miss and its sentence. Exit 0 whatever the score.",
+    )
+    e.add_argument("gold", metavar="GOLD", help="gold annotations (YAML)")
+    e.add_argument("--articles", nargs="+", action="extend", required=True, metavar="PATH",
+                   help="article text files, or folders of .txt files")
+    e.add_argument("--gazetteer", nargs="+", action="extend", default=[], metavar="PATH",
+                   help="gazetteer GeoJSON (default: the bundled Raqqa gazetteer)")
+    e.add_argument("--actors", metavar="PATH", help="actors YAML (default: the bundled Raqqa actors)")
+    e.add_argument("--date", nargs="+", action="extend", default=[], type=_date_option,
+                   metavar="PATH=YYYY-MM-DD",
+                   help="publication date of an article (overrides the gold's 'dates')")
+    e.add_argument("--json", action="store_true", help="print the report as JSON")
+    _gazetteer_commands(sub)
     return parser
+
+
+def _gazetteer_options(p: argparse.ArgumentParser, paths_required: bool = False) -> None:
+    if paths_required:
+        p.add_argument("paths", nargs="+", metavar="PATH",
+                       help="gazetteer files: GeoJSON, CSV, GeoNames dump (.txt), alternate "
+                            "names, GeoPackage, Shapefile")
+    else:
+        p.add_argument("--gazetteer", action="append", default=[], metavar="PATH", dest="paths",
+                       help="gazetteer file (repeatable; default: the bundled Raqqa gazetteer)")
+    p.add_argument("--countries", metavar="CC,...", type=_codes,
+                   help="GeoNames dumps: keep these ISO country codes only (e.g. SY,IQ)")
+    p.add_argument("--feature-classes", metavar="X,...", type=_codes,
+                   help="GeoNames dumps: keep these feature classes only (e.g. P,S)")
+    p.add_argument("--no-world", dest="world", action="store_false",
+                   help="leave out the bundled world layer of countries and large cities")
+
+
+def _codes(value: str) -> list[str]:
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {value!r}")
+    return codes
+
+
+def _gazetteer_commands(sub: argparse._SubParsersAction) -> None:
+    g = sub.add_parser(
+        "geocode", help="look a place name up in the gazetteer",
+        description="Print the places a name may stand for, best first, with their id, kind, "
+                    "longitude/latitude, score and the reason for the rank. Offline.",
+    )
+    g.add_argument("query", metavar="NAME", help="a place name in any spelling")
+    g.add_argument("--near", metavar="PLACE", help="rank places inside this place first (id or name)")
+    g.add_argument("--limit", type=int, default=10, help="most candidates to print (default 10)")
+    g.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _gazetteer_options(g)
+    z = sub.add_parser("gazetteer", help="check or describe gazetteer files",
+                       description="Check gazetteer files, or print what they hold.")
+    zsub = z.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = zsub.add_parser(
+        "check", help="list every problem; exit 2 if there is an error",
+        description="Check gazetteer files: missing names or ids, duplicate ids, unknown "
+                    "parents, parent cycles, coordinates out of range or swapped, empty or "
+                    "invalid geometry (errors); places far from their parent and names shared "
+                    "by two places of one kind in one city (warnings).",
+    )
+    _gazetteer_options(c, paths_required=True)
+    s = zsub.add_parser("stats", help="count places, names, kinds and layers",
+                        description="Print counts of places, names, kinds, layers and sites.")
+    _gazetteer_options(s, paths_required=True)
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _load_gazetteer(args: argparse.Namespace):
+    from gazetteer import Gazetteer
+
+    return Gazetteer.from_files(args.paths, world=args.world, countries=args.countries,
+                                feature_classes=args.feature_classes)
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    import json
+
+    gaz = _load_gazetteer(args)
+    cands = gaz.candidates(args.query, near=args.near, limit=args.limit)
+    rows = [{"name": c.place.name, "id": c.place.id, "kind": c.place.kind,
+             "lon": None if c.place.lon is None else round(c.place.lon, 6),
+             "lat": None if c.place.lat is None else round(c.place.lat, 6),
+             "score": c.score, "why": c.why} for c in cands]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif not rows:
+        print(f"no place found for {args.query!r}")
+    else:
+        print(_table(rows, ["name", "id", "kind", "lon", "lat", "score", "why"]))
+    return 0 if rows else 1
+
+
+def _table(rows: list[dict], cols: list[str]) -> str:
+    cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def _gazetteer(args: argparse.Namespace) -> int:
+    import json
+
+    from gazetteer import check_files
+
+    if args.action == "check":
+        problems = check_files(args.paths, world=args.world, countries=args.countries,
+                               feature_classes=args.feature_classes)
+        for p in problems:
+            print(f"{p.level}: {p}")
+        errors = sum(p.level == "error" for p in problems)
+        print(f"{len(args.paths)} file(s): {errors} error(s), {len(problems) - errors} warning(s)",
+              file=sys.stderr)
+        return 2 if errors else 0
+    stats = _load_gazetteer(args).stats()
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+    else:
+        for key, value in stats.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = ", ".join(value)
+            print(f"{key}: {value}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate, format_report
+
+    report = evaluate(args.gold, args.articles, gazetteer=args.gazetteer, actors=args.actors,
+                      dates=dict(args.date))
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report), end="")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import build, bundled_theatre
 
+    if args.command == "eval":
+        return _eval(args)
+    if args.command == "geocode":
+        return _geocode(args)
+    if args.command == "gazetteer":
+        return _gazetteer(args)
     t0 = time.perf_counter()
     if args.command == "demo":
         theatre = bundled_theatre()

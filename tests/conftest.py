@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,9 @@ import pytest
 from gazetteer import Gazetteer
 from geo.actors import Actors
 from geo.pipeline import build, bundled_theatre
+
+# Tests keep their own gazetteer cache, never the user's.
+os.environ.setdefault("CONFLICTMAP_CACHE", tempfile.mkdtemp(prefix="conflictmap-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,0 +1,258 @@
+"""Checks that need several places at once: ids, parents, distances, shared names.
+
+Every check returns :class:`~gazetteer.io.Problem` objects naming the file
+and the line or feature, so ``conflictmap gazetteer check`` can list them all
+and a build can stop at the first error.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .io import Problem
+from .names import fold
+
+__all__ = ["duplicate_ids", "contain", "parents", "distances", "ambiguous_names", "where"]
+
+
+def where(row: Mapping) -> str:
+    """Return how a problem names a place: its line or feature, and its id."""
+    unit = "line" if str(row["file"]).lower().endswith((".csv", ".txt", ".tsv")) else "feature"
+    return f"{unit} {row['row']} (id {row['id']!r})"
+
+
+def duplicate_ids(frame: pd.DataFrame) -> list[Problem]:
+    """Report ids used twice in one file (across files, a later file overrides).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Places with ``file`` and ``row`` columns, in file order.
+
+    Returns
+    -------
+    list of Problem
+    """
+    dup = frame.duplicated(["file", "id"], keep=False)
+    out = []
+    for (path, pid), rows in frame[dup].groupby(["file", "id"], sort=True):
+        first = rows.iloc[0]
+        for _, row in rows.iloc[1:].iterrows():
+            out.append(Problem(path, where(row), f"duplicate id {pid!r} (first at "
+                                                  f"{where(first).split(' (')[0]})"))
+    return out
+
+
+def contain(frame: pd.DataFrame) -> pd.Series:
+    """Fill in missing parents from polygons that contain a place.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Merged places (unique ids).
+
+    Returns
+    -------
+    Series
+        The ``parent`` column, with the smallest containing polygon's id
+        where a theatre place had none.
+    """
+    parent = frame["parent"].copy()
+    geoms = frame["geometry"].to_numpy()
+    theatre = (frame["layer"] != "world").to_numpy()
+    has_geom = ~pd.isna(geoms)
+    poly = np.zeros(len(frame), dtype=bool)
+    poly[has_geom] = np.isin(shapely.get_type_id(geoms[has_geom]), [3, 6])
+    poly &= theatre
+    orphans = np.flatnonzero(theatre & has_geom & parent.isna().to_numpy())
+    if not poly.any() or not len(orphans):
+        return parent
+    polys = np.flatnonzero(poly)
+    areas = shapely.area(geoms[polys])
+    tree = shapely.STRtree(geoms[polys])
+    points = shapely.point_on_surface(geoms[orphans])
+    o_idx, p_idx = tree.query(points, predicate="within")
+    best: dict[int, int] = {}
+    for o, p in zip(o_idx.tolist(), p_idx.tolist(), strict=True):
+        child, container = orphans[o], polys[p]
+        if child == container:
+            continue
+        # A polygon contains its own point; only a larger one can be a parent.
+        if poly[child] and areas[p] <= shapely.area(geoms[child]):
+            continue
+        if child not in best or areas[p] < areas[np.searchsorted(polys, best[child])]:
+            best[child] = container
+    ids = frame["id"].to_numpy()
+    for child, container in best.items():
+        parent.iat[child] = ids[container]
+    return parent
+
+
+def parents(frame: pd.DataFrame) -> list[Problem]:
+    """Report parents that do not exist and parent cycles.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Merged places (unique ids).
+
+    Returns
+    -------
+    list of Problem
+    """
+    link = dict(zip(frame["id"], frame["parent"], strict=True))
+    out = []
+    for _, row in frame[frame["parent"].notna()].iterrows():
+        if row["parent"] not in link:
+            out.append(Problem(row["file"], where(row), f"parent {row['parent']!r} does not exist"))
+    done: set[str] = set()
+    for pid in frame["id"]:
+        seen: list[str] = []
+        cur = pid
+        while cur in link and cur not in done:
+            if cur in seen:
+                row = frame[frame["id"] == cur].iloc[0]
+                loop = " -> ".join([*seen[seen.index(cur):], cur])
+                out.append(Problem(row["file"], where(row), f"parent cycle: {loop}"))
+                break
+            seen.append(cur)
+            cur = link[cur]
+        done.update(seen)
+    return out
+
+
+def distances(frame: pd.DataFrame, extent_km: Mapping[str, float]) -> list[Problem]:
+    """Report places far from their parent, or from the rest of their file.
+
+    A place further from its parent than the parent's kind reaches
+    (``extent_km``) is reported; when swapping its latitude and longitude
+    would bring it back, the report says so, and is an error. A place more
+    than 1,000 km from the middle of its file's places whose swapped point
+    would lie among them is reported as swapped too. Distances are measured
+    in the UTM zone of each file's places.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Merged places (unique ids).
+    extent_km : mapping of str to float
+        Reach of each kind of parent; ``default`` for the others.
+
+    Returns
+    -------
+    list of Problem
+    """
+    out: list[Problem] = []
+    theatre = frame[(frame["layer"] != "world") & frame["geometry"].notna()]
+    if theatre.empty:
+        return out
+    by_id = frame.set_index("id")
+    for path, rows in theatre.groupby("file", sort=True):
+        pts = gpd.GeoSeries(shapely.point_on_surface(rows["geometry"].to_numpy()), crs=4326)
+        swapped = gpd.GeoSeries(shapely.points(pts.y.clip(-180, 180), pts.x.clip(-90, 90)), crs=4326)
+        middle = shapely.Point(float(np.median(pts.x)), float(np.median(pts.y)))
+        utm = gpd.GeoSeries([middle], crs=4326).estimate_utm_crs()
+        p_pts = pts.to_crs(utm).to_numpy()
+        p_swapped = swapped.to_crs(utm).to_numpy()
+        p_middle = gpd.GeoSeries([middle], crs=4326).to_crs(utm).iloc[0]
+        flagged = set()
+        for i, (_, row) in enumerate(rows.iterrows()):
+            parent = row["parent"]
+            if not isinstance(parent, str) or parent not in by_id.index:
+                continue
+            pgeom = by_id.at[parent, "geometry"]
+            if pgeom is None or (isinstance(pgeom, float) and np.isnan(pgeom)):
+                continue
+            pkind = by_id.at[parent, "kind"]
+            reach = float(extent_km.get(pkind, extent_km.get("default", 50))) * 1000
+            ppt = gpd.GeoSeries([shapely.point_on_surface(pgeom)], crs=4326).to_crs(utm).iloc[0]
+            d = p_pts[i].distance(ppt)
+            if d <= reach or (pgeom.geom_type != "Point" and pgeom.buffer(0).contains(pts.iloc[i])):
+                continue
+            flagged.add(i)
+            ds = p_swapped[i].distance(ppt)
+            if ds <= reach:
+                out.append(Problem(path, where(row), (
+                    f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
+                    f"its parent {parent!r}, swapped it would be {ds / 1000:,.0f} km")))
+            else:
+                out.append(Problem(path, where(row), (
+                    f"{d / 1000:,.0f} km from its parent {parent!r} ({pkind}, which reaches "
+                    f"about {reach / 1000:,.0f} km)"), "warning"))
+        if len(rows) < 4:
+            continue
+        for i, (_, row) in enumerate(rows.iterrows()):
+            if i in flagged:
+                continue
+            d, ds = p_pts[i].distance(p_middle), p_swapped[i].distance(p_middle)
+            if d > 1_000_000 and ds < 200_000:
+                out.append(Problem(path, where(row), (
+                    f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
+                    f"the file's other places, swapped it would be {ds / 1000:,.0f} km")))
+    return out
+
+
+def ambiguous_names(frame: pd.DataFrame, city_of: Mapping[str, str | None]) -> list[Problem]:
+    """Report a name shared by two places of the same kind in the same city.
+
+    Such a name cannot be resolved from the text alone; the report makes the
+    ambiguity visible rather than settling it silently.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Merged places (unique ids).
+    city_of : mapping of str to str or None
+        The city of each place id.
+
+    Returns
+    -------
+    list of Problem
+        Warnings.
+    """
+    groups: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
+    rows = frame[frame["layer"] != "world"]
+    for pid, name, aliases, kind in zip(rows["id"], rows["name"], rows["aliases"], rows["kind"],
+                                        strict=True):
+        for n in {fold(x) for x in (name, *aliases)}:
+            if n:
+                groups[(n, kind, city_of.get(pid))].add(pid)
+    first = {pid: row for pid, row in zip(rows["id"], rows.to_dict("records"), strict=True)}
+    out = []
+    for (key, kind, city), ids in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                           str(kv[0][2]))):
+        if len(ids) < 2:
+            continue
+        ordered = sorted(ids)
+        row = first[ordered[1]]
+        out.append(Problem(row["file"], where(row), (
+            f"ambiguous name {key!r}: {', '.join(map(repr, ordered))} are all {kind}s in "
+            f"{city or 'no city'}"), "warning"))
+    return out
+
+
+def merge(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate place tables; a later id replaces an earlier one.
+
+    Parameters
+    ----------
+    frames : sequence of DataFrame
+
+    Returns
+    -------
+    DataFrame
+        Unique ids, in order of first appearance.
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise ValueError("no places")
+    both = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    last = both.drop_duplicates("id", keep="last")
+    order = both.drop_duplicates("id", keep="first")["id"]
+    return last.set_index("id", drop=False).loc[order.to_numpy()].reset_index(drop=True)

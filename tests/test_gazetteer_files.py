@@ -1,0 +1,248 @@
+"""Gazetteer files in every format, their checks, the cache and the gazetteer CLI."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pyogrio
+import pytest
+import shapely
+
+from gazetteer import Gazetteer, GazetteerError, check_files, read_places
+from gazetteer import cache as disk
+from geo.cli import main
+
+GAZ = Path(__file__).parent / "data" / "gazetteers"
+
+
+def _gpkg(tmp_path):
+    # The analyst's QGIS layer: same places, drawn in Web Mercator.
+    frame = Gazetteer.from_files([GAZ / "mini.geojson"], world=False, cache=False).places
+    frame["aliases"] = frame["aliases"].map("|".join)
+    frame = frame.drop(columns=["layer", "file", "row"]).to_crs(3857)
+    path = tmp_path / "mini.gpkg"
+    pyogrio.write_dataframe(frame, path, layer="places")
+    return path
+
+
+FORMATS = {
+    "geojson": lambda tmp: GAZ / "mini.geojson",
+    "csv": lambda tmp: GAZ / "mini.csv",
+    "csv-wkt": lambda tmp: GAZ / "mini_wkt.csv",
+    "geonames": lambda tmp: GAZ / "mini_geonames.txt",
+    "gpkg": _gpkg,
+}
+
+
+def _summary(gaz):
+    out = {}
+    for pid in gaz.ids():
+        p = gaz[pid]
+        out[p.name] = (round(p.lon, 5), round(p.lat, 5))
+    return out
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_gives_the_same_places(tmp_path, fmt):
+    paths = [FORMATS[fmt](tmp_path)]
+    if fmt == "geonames":
+        paths.append(GAZ / "mini_alternateNamesV2.txt")
+    gaz = Gazetteer.from_files(paths, world=False, cache=False)
+    ref = Gazetteer.from_files([GAZ / "mini.geojson"], world=False, cache=False)
+    assert _summary(gaz) == _summary(ref)
+    # Every format finds the square under all three of its names, inside the city.
+    for name in ("Paradise Square", "Jahim", "Al-Naim roundabout"):
+        (m,) = gaz.match(f"They reached {name} at dawn")
+        square = gaz[m.ids[0]]
+        assert square.name == "Al-Naim Square"
+        assert gaz[gaz.city_of(square.id)].name == "Raqqa"
+    hospital = gaz.candidates("the National Hospital", near="Raqqa")[0]
+    assert hospital.place.name == "Raqqa National Hospital"
+
+
+def test_geonames_ids_kinds_and_alternate_names():
+    gaz = Gazetteer.from_files([GAZ / "mini_geonames.txt", GAZ / "mini_alternateNamesV2.txt"],
+                               world=False, cache=False)
+    raqqa = gaz["geonames:172955"]
+    assert raqqa.kind == "city" and raqqa.population == 531952 and raqqa.layer == "geonames"
+    stadium = gaz.candidates("Black Stadium")[0].place
+    assert stadium.kind == "stadium" and stadium.parent == "geonames:172955"
+    # Links in the alternate names are not names.
+    assert not any(a.startswith("http") for pid in gaz.ids() for a in gaz[pid].aliases)
+
+
+def test_geonames_filters(tmp_path):
+    only_p = Gazetteer.from_files([GAZ / "mini_geonames.txt"], world=False, cache=False,
+                                  feature_classes=["P"])
+    assert {only_p[p].kind for p in only_p.ids()} == {"city", "neighbourhood"}
+    with pytest.raises(GazetteerError, match="no places"):
+        Gazetteer.from_files([GAZ / "mini_geonames.txt"], world=False, cache=False, countries=["IQ"])
+
+
+def test_later_files_override_earlier_ids(tmp_path):
+    doc = json.loads((GAZ / "mini.geojson").read_text())
+    doc["features"] = [f for f in doc["features"] if f["properties"]["id"] == "raqqa-al-barid"]
+    doc["features"][0]["geometry"]["coordinates"] = [39.0, 35.96]
+    doc["features"][0]["properties"]["source"] = "a later survey"
+    later = tmp_path / "later.geojson"
+    later.write_text(json.dumps(doc))
+    gaz = Gazetteer.from_files([GAZ / "mini.geojson", later], world=False, cache=False)
+    assert gaz["raqqa-al-barid"].source == "a later survey"
+    assert (gaz["raqqa-al-barid"].lon, gaz["raqqa-al-barid"].lat) == (39.0, 35.96)
+
+
+def test_parent_from_containing_polygon(tmp_path):
+    city = shapely.box(38.98, 35.93, 39.04, 35.97)
+    quarter = shapely.box(39.0, 35.95, 39.01, 35.96)
+    feats = [
+        {"type": "Feature", "geometry": shapely.geometry.mapping(g),
+         "properties": {"id": pid, "name": name, "kind": kind, "source": "test"}}
+        for pid, name, kind, g in [
+            ("c", "Testcity", "city", city), ("q", "Testquarter", "neighbourhood", quarter),
+            ("h", "Test Hospital", "hospital", shapely.Point(39.005, 35.955)),
+            ("x", "Outside Bridge", "bridge", shapely.Point(39.2, 35.8)),
+        ]
+    ]
+    path = tmp_path / "poly.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    gaz = Gazetteer.from_files([path], world=False, cache=False)
+    assert gaz["h"].parent == "q" and gaz["q"].parent == "c" and gaz["c"].parent is None
+    assert gaz["x"].parent is None
+    assert gaz.city_of("h") == "c"
+
+
+CSV_HEAD = "id,name,lat,lon,kind,parent,source\n"
+CITY = "raqqa,Raqqa,35.95283,39.00788,city,,GeoNames 172955\n"
+
+
+@pytest.mark.parametrize("body,line,problem", [
+    (CITY + "b,,35.956,39.004,neighbourhood,raqqa,test\n", 3, "missing 'name'"),
+    (CITY + "b,Barid,35.956,39.004,neighbourhood,raqqa,test\nb,Barid 2,35.95,39.0,neighbourhood,raqqa,t\n",
+     4, "duplicate id 'b'"),
+    (CITY + "b,Barid,35.956,39.004,neighbourhood,nowhere,test\n", 3, "parent 'nowhere' does not exist"),
+    (CITY + "b,Barid,35.956,39.004,neighbourhood,c,test\nc,Cee,35.95,39.0,neighbourhood,b,t\n",
+     3, "parent cycle"),
+    (CITY + "b,Barid,95.1,39.004,neighbourhood,raqqa,test\n", 3, "out of range"),
+    (CITY + "b,Barid,39.004,35.9565,neighbourhood,raqqa,test\n", 3, "look swapped"),
+    (CITY + "b,Barid,north,39.004,neighbourhood,raqqa,test\n", 3, "not numbers"),
+])
+def test_each_check_names_file_and_line(tmp_path, capsys, body, line, problem):
+    path = tmp_path / "places.csv"
+    path.write_text(CSV_HEAD + body)
+    assert main(["gazetteer", "check", str(path), "--no-world"]) == 2
+    out = capsys.readouterr().out
+    assert f"error: {path}: line {line}" in out and problem in out, out
+    with pytest.raises(GazetteerError, match=problem):
+        Gazetteer.from_files([path], world=False, cache=False)
+    # A build stops on it too, with one line and exit 2.
+    article = tmp_path / "a.txt"
+    article.write_text(" date 2017-10-16\nFighting in Raqqa.")
+    assert main(["build", str(article), "--gazetteer", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and problem in err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("geometry,problem", [
+    ({"type": "Point", "coordinates": []}, "empty geometry"),
+    ({"type": "Polygon", "coordinates": [[[39, 35.9], [39.1, 36], [39.1, 35.9], [39, 36], [39, 35.9]]]},
+     "invalid geometry (Self-intersection"),
+    ({"type": "Polygon", "coordinates": [[[39, 35.9]]]}, "invalid geometry"),
+])
+def test_bad_geometry(tmp_path, capsys, geometry, problem):
+    path = tmp_path / "g.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": geometry,
+         "properties": {"id": "a", "name": "A", "kind": "neighbourhood", "source": "t"}}]}))
+    assert main(["gazetteer", "check", str(path), "--no-world"]) == 2
+    out = capsys.readouterr().out
+    assert f"{path}: feature 1 (id 'a'): {problem}" in out
+
+
+def test_shared_alias_is_a_warning_not_an_error(tmp_path, capsys):
+    path = tmp_path / "places.csv"
+    path.write_text("id,name,lat,lon,kind,parent,source,aliases\n" + CITY.rstrip("\n") + ",\n"
+                    "h1,National Hospital,35.951,39.004,hospital,raqqa,t,Watani\n"
+                    "h2,Military Hospital,35.955,39.01,hospital,raqqa,t,Watani\n")
+    assert main(["gazetteer", "check", str(path), "--no-world"]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "ambiguous name 'watani'" in out and "'h1', 'h2'" in out
+    gaz = Gazetteer.from_files([path], world=False, cache=False)
+    (m,) = gaz.match("shelling near Watani")
+    assert set(m.ids) == {"h1", "h2"}  # both kept: the ambiguity is visible
+
+
+def test_far_from_parent_is_a_warning(tmp_path):
+    path = tmp_path / "places.csv"
+    path.write_text(CSV_HEAD + CITY + "d,Tabqa Dam,35.87,38.56,dam,raqqa,t\n")
+    (p,) = [p for p in check_files([path], world=False)]
+    assert p.level == "warning" and "km from its parent 'raqqa'" in p.message
+
+
+def test_unknown_format_and_unreadable(tmp_path, capsys):
+    bad = tmp_path / "places.txt"
+    bad.write_text("just some notes\n")
+    assert main(["gazetteer", "check", str(bad)]) == 2
+    assert "not a GeoNames file" in capsys.readouterr().err
+    assert main(["gazetteer", "stats", str(tmp_path / "missing.geojson")]) == 2
+    assert "cannot read file" in capsys.readouterr().err
+
+
+def test_cache_is_used_and_follows_the_content(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "mini.geojson"
+    shutil.copy(GAZ / "mini.geojson", src)
+    first = Gazetteer.from_files([src], world=False)
+    assert len(list((tmp_path / "cache").glob("gazetteer-*.pickle"))) == 1
+    # The second start reads the cache: nothing is parsed or indexed again.
+    monkeypatch.setattr("gazetteer.core.read_places", lambda *a, **k: pytest.fail("parsed again"))
+    monkeypatch.setattr("gazetteer.core.index_names", lambda *a, **k: pytest.fail("indexed again"))
+    second = Gazetteer.from_files([src], world=False)
+    assert [m.ids for m in second.match("Paradise Square in Raqqa")] == \
+        [m.ids for m in first.match("Paradise Square in Raqqa")]
+    monkeypatch.undo()
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
+    # An edited file is a new key.
+    src.write_text(src.read_text().replace("Al-Barid", "Al-Baridd"))
+    assert disk.cache_key([src], {"world": False}) != disk.cache_key([GAZ / "mini.geojson"],
+                                                                      {"world": False})
+    third = Gazetteer.from_files([src], world=False)
+    assert any(third[p].name == "Al-Baridd" for p in third.ids())
+    # A corrupt cache file is ignored and rewritten.
+    for f in (tmp_path / "cache").glob("*.pickle"):
+        f.write_bytes(b"not a pickle")
+    assert len(Gazetteer.from_files([src], world=False)) == len(third)
+
+
+def test_geocode_command(capsys):
+    assert main(["geocode", "Hell Square", "--near", "Raqqa"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["name", "id", "kind", "lon", "lat", "score", "why"]
+    assert out[1].split()[:4] == ["Al-Naim", "Square", "raqqa-al-naim-square", "square"]
+    assert main(["geocode", "Rakka", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found[0]["id"] == "raqqa" and 38.9 < found[0]["lon"] < 39.1
+    assert main(["geocode", "Qqxzv Wvvz"]) == 1
+
+
+def test_fuzzy_match_scores_below_exact(gaz):
+    exact = gaz.candidates("Al-Barid")[0]
+    fuzzy = gaz.candidates("Al-Baridd Neighbourhod")
+    assert fuzzy and fuzzy[0].place.id == "raqqa-al-barid" and "fuzzy" in fuzzy[0].why
+    assert fuzzy[0].score < exact.score
+
+
+def test_stats_command(capsys):
+    assert main(["gazetteer", "stats", str(GAZ / "mini.csv"), "--no-world", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["places"] == 6 and stats["by_kind"]["hospital"] == 1
+    rows = (GAZ / "mini.csv").read_text().splitlines()[1:]
+    assert stats["names"] == 6 + sum(len(r.split(",")[4].split("|")) for r in rows)
+
+
+def test_read_places_reports_rows_not_raises(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(CSV_HEAD + CITY + "x,,1,1,city,,t\n")
+    loaded = read_places(path)
+    assert len(loaded.places) == 1 and [str(p) for p in loaded.problems] == [
+        f"{path}: line 3 (id 'x'): missing 'name'"]
