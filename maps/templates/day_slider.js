@@ -51,6 +51,16 @@
     return NONE;
   }
 
+  // The evidence shown for day i: a reported state shows the sentences about
+  // days up to i (later ones belong to later days of the run); an inferred one
+  // shows all, since it is inferred from later reports.
+  function evidenceAt(iv, i) {
+    if (iv[3] === 1) { return iv[4]; }
+    var day = data.days[i];
+    var refs = iv[4].filter(function (k) { return data.evidence[k][0] <= day; });
+    return refs.length ? refs : iv[4];
+  }
+
   var current = data.start || 0;
   var layers = {};
   var shown = {};
@@ -90,10 +100,11 @@
       var since = data.days[iv[0]] + (iv[1] === data.days.length - 1 ? " onwards" : " to " + data.days[iv[1]]);
       box.appendChild(el("div", "Unchanged " + since, "cm-credit"));
     }
-    if (iv[4].length) {
+    var refs = evidenceAt(iv, i);
+    if (refs.length) {
       box.appendChild(el("div", inferred ? "Inferred from:" : "Evidence:"));
       var ul = el("ul");
-      iv[4].forEach(function (k) {
+      refs.forEach(function (k) {
         var ev = data.evidence[k];
         var li = el("li");
         li.appendChild(el("b", ev[0] + " · " + data.articles[ev[1]] + ": "));
@@ -170,9 +181,10 @@
 
   // The state of a site on a day, for tests and scripts.
   function stateOf(id, i) {
-    var iv = intervalAt(byId[id], i === undefined ? current : i);
+    var day = i === undefined ? current : i;
+    var iv = intervalAt(byId[id], day);
     return { controller: controllerOf(iv), inferred: iv[3] === 1,
-      evidence: iv[4].map(function (k) { return data.evidence[k][2]; }) };
+      evidence: evidenceAt(iv, day).map(function (k) { return data.evidence[k][2]; }) };
   }
 
   document.getElementById("cm-title").textContent = data.title;

@@ -1,0 +1,394 @@
+"""Maps and feeds as GIS tools read them: GDAL, RFC 7946, GeoPackage dates, images, schema."""
+
+import hashlib
+import json
+import os
+import sqlite3
+import struct
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import LinearRing, Point, Polygon, shape
+
+from geo.cli import main
+from geo.pipeline import OUTPUTS, build, bundled_theatre, parse_formats, write_outputs
+from maps import (
+    SchemaError,
+    intervals_from_days,
+    write_claims_csv,
+    write_day_images,
+    write_events_csv,
+    write_gpkg,
+    write_intervals,
+    write_intervals_seq,
+    write_map,
+    write_site_days,
+)
+from maps.schema import EVENT_COLUMNS
+
+ACTORS = {"A": {"name": "Side A", "colour": "#0072B2"}, "B": {"name": "Side B", "colour": "#D55E00"}}
+DAYS = ["2020-01-01", "2020-01-02", "2020-01-03"]
+# Clockwise exterior and a counter-clockwise hole: the writers must turn both round.
+CW_SQUARE = Polygon([(10.0, 50.0), (10.0, 50.01), (10.01, 50.01), (10.01, 50.0)],
+                    [[(10.002, 50.002), (10.004, 50.002), (10.004, 50.004), (10.002, 50.004)]])
+
+
+def _ev(day, sentence):
+    return [{"article": f"{day}.txt", "date": day, "sentence": sentence}]
+
+
+@pytest.fixture()
+def frames():
+    sites = gpd.GeoDataFrame(
+        {"site": ["p1", "p2", "sq"], "name": ["Point one", "Point <two>", "The square"],
+         "kind": ["neighbourhood", "hospital", "neighbourhood"],
+         "precision": ["exact", "approximate", "estimate"], "source": ["test"] * 3},
+        geometry=[Point(10.0012345678, 50.0054321), Point(10.02, 50.02), CW_SQUARE],
+        crs="EPSG:4326")
+    geom = dict(zip(sites["site"], sites.geometry, strict=True))
+    names = dict(zip(sites["site"], sites["name"], strict=True))
+    states = {  # site -> per day (controller, inferred, evidence)
+        "p1": [("A", True, _ev(DAYS[1], "A took p1.")), ("A", False, _ev(DAYS[1], "A took p1.")),
+               ("B", False, _ev(DAYS[2], "B took p1 <script>x</script>."))],
+        "p2": [("unknown", False, [])] * 3,
+        "sq": [("contested", False, _ev(DAYS[0], "Fighting in the square."))] * 2
+              + [("B", False, _ev(DAYS[2], "B holds the square."))],
+    }
+    rows = [{"site": s, "name": names[s], "date": d, "controller": st[0], "inferred": st[1],
+             "evidence": st[2], "geometry": geom[s]}
+            for s, seq in states.items() for d, st in zip(DAYS, seq, strict=True)]
+    days = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    intervals = intervals_from_days(days)
+    claims = pd.DataFrame([{
+        "article": f"{DAYS[2]}.txt", "published": DAYS[2], "date": DAYS[2], "date_precision": "day",
+        "site": "p1", "site_name": "Point one", "type": "capture", "actor": "B", "loser": "A",
+        "status": "asserted", "asserted_by": "reporter", "confidence": 0.9,
+        "sentence": "B took p1 <script>x</script>.", "reason": "test", "longitude": 10.0012345678,
+        "latitude": 50.0054321, "start": 0, "site_precision": "exact", "site_kind": "neighbourhood"}])
+    mentions = pd.DataFrame([{"article": f"{DAYS[2]}.txt", "start": 6, "end": 8, "text": "p1",
+                              "place": "p1", "name": "Point one", "kind": "neighbourhood",
+                              "layer": "theatre", "site": True, "how": "exact", "candidates": "p1"}])
+    return {"sites": sites, "days": days, "intervals": intervals, "claims": claims,
+            "mentions": mentions}
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The bundled Raqqa demo built with every format twice: here and in another process.
+
+    The other process has another hash seed, so output that hung on set order would differ.
+    """
+    a, b = tmp_path_factory.mktemp("demo") / "a", tmp_path_factory.mktemp("demo") / "b"
+    other = subprocess.Popen([sys.executable, "-m", "geo.cli", "demo", "--format", "all", "-q",
+                              "--out", str(b)], env={**os.environ, "PYTHONHASHSEED": "123"})
+    reading = build(bundled_theatre()["articles"], out_dir=a, formats="all")
+    assert other.wait(timeout=300) == 0
+    return reading, a, b
+
+
+# --- GDAL reads every feed ---------------------------------------------------------------
+
+def test_intervals_from_days(frames):
+    iv = frames["intervals"]
+    got = {(r.site, r.controller, r.start, r.end, r.inferred) for r in iv.itertuples()}
+    assert got == {("p1", "A", DAYS[0], DAYS[0], True), ("p1", "A", DAYS[1], DAYS[1], False),
+                   ("p1", "B", DAYS[2], "", False), ("p2", "unknown", DAYS[0], "", False),
+                   ("sq", "contested", DAYS[0], DAYS[1], False), ("sq", "B", DAYS[2], "", False)}
+
+
+@pytest.mark.parametrize("feed", ["control.geojson", "control.geojsonl", "day"])
+def test_geojson_feeds_read_by_gdal(demo, feed):
+    reading, out, _ = demo
+    if feed == "day":
+        paths = sorted((out / "days").glob("*.geojson"))
+        assert [p.stem for p in paths] == [d.isoformat() for d in reading.timeline.days]
+        expected = len(reading.timeline.sites)
+    else:
+        paths = [out / feed]
+        expected = len(reading.timeline.intervals())
+    for path in paths:
+        info = pyogrio.read_info(path)
+        assert info["crs"] == "EPSG:4326"
+        assert info["geometry_type"] == "Point"
+        assert info["features"] == expected
+        df = pyogrio.read_dataframe(path)
+        assert {"site", "name", "controller", "inferred", "evidence"} <= set(df.columns)
+        assert df["controller"].notna().all()
+
+
+def test_geojsonseq_is_one_feature_a_line(demo):
+    _, out, _ = demo
+    lines = (out / "control.geojsonl").read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    feats = [json.loads(line) for line in lines[:-1]]
+    assert all(f["type"] == "Feature" and "crs" not in f for f in feats)
+    assert not any(line.startswith(b"\x1e") for line in lines)
+    collection = json.loads((out / "control.geojson").read_text())
+    assert feats == collection["features"]
+
+
+def test_gpkg_layers_types_and_counts(demo):
+    reading, out, _ = demo
+    path = out / "conflictmap.gpkg"
+    layers = dict(pyogrio.list_layers(path))
+    assert set(layers) == {"sites", "control_intervals", "claims", "mentions"}
+    counts = {"sites": len(reading.timeline.sites),
+              "control_intervals": len(reading.timeline.intervals()),
+              "claims": len(reading.claims),
+              "mentions": sum(len(m) for m in reading.mentions.values())}
+    for layer, n in counts.items():
+        info = pyogrio.read_info(path, layer=layer)
+        assert info["features"] == n, layer
+        assert info["crs"] == "EPSG:4326"
+        assert info["geometry_type"] == "Point"
+    info = pyogrio.read_info(path, layer="control_intervals")
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+    assert types["start"] == "OFTDate" and types["end"] == "OFTDate"
+    assert types["evidence"] == "OFTString" and types["controller"] == "OFTString"
+    claims = dict(zip(*[pyogrio.read_info(path, layer="claims")[k] for k in ("fields", "ogr_types")],
+                      strict=True))
+    assert claims["date"] == "OFTDate"
+    df = pyogrio.read_dataframe(path, layer="control_intervals")
+    assert pd.api.types.is_datetime64_any_dtype(df["start"])
+    last = pd.Timestamp(reading.timeline.days[-1])
+    ongoing = df["end"].isna()
+    assert ongoing.any() and (df.loc[~ongoing, "end"] < last).all()
+    assert (df["start"] <= df["end"].fillna(last)).all()
+    for ev in df["evidence"]:
+        parsed = json.loads(ev)
+        assert isinstance(parsed, list) and all("sentence" in e for e in parsed)
+
+
+def test_gpkg_time_stamp_is_the_last_day(frames, tmp_path):
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    write_gpkg(tmp_path / "a.gpkg", sites=frames["sites"], intervals=frames["intervals"],
+               claims=frames["claims"], mentions=frames["mentions"])
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == before
+    with sqlite3.connect(tmp_path / "a.gpkg") as con:
+        stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
+        geom_types = dict(con.execute("SELECT table_name, geometry_type_name "
+                                      "FROM gpkg_geometry_columns"))
+    assert stamps == {f"{DAYS[-1]}T00:00:00Z"}
+    assert geom_types["sites"] == "GEOMETRY"  # points and a polygon
+    assert set(pyogrio.read_dataframe(tmp_path / "a.gpkg", layer="mentions").columns) >= {"place"}
+
+
+# --- RFC 7946 ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("feed", ["control.geojson", "control.geojsonl", "days/2017-10-16.geojson"])
+def test_rfc7946_lon_lat_no_crs(demo, feed):
+    _, out, _ = demo
+    text = (out / feed).read_text()
+    if feed.endswith("l"):
+        doc = {"features": [json.loads(line) for line in text.splitlines()]}
+    else:
+        doc = json.loads(text)
+        assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    raqqa = [f for f in doc["features"] if f["properties"]["site"] == "raqqa"]
+    assert raqqa
+    lon, lat = raqqa[0]["geometry"]["coordinates"]
+    assert lon == pytest.approx(39.0, abs=0.05) and lat == pytest.approx(35.95, abs=0.05)
+    for f in doc["features"]:
+        for c in f["geometry"]["coordinates"]:
+            assert len(repr(c).split(".")[-1]) <= 6
+
+
+@pytest.mark.parametrize("writer", ["geojson", "geojsonl", "days"])
+def test_polygon_winding_and_precision(frames, tmp_path, writer):
+    if writer == "geojson":
+        write_intervals(frames["intervals"], tmp_path / "c.geojson")
+        feats = json.loads((tmp_path / "c.geojson").read_text())["features"]
+    elif writer == "geojsonl":
+        write_intervals_seq(frames["intervals"], tmp_path / "c.geojsonl")
+        feats = [json.loads(x) for x in (tmp_path / "c.geojsonl").read_text().splitlines()]
+    else:
+        write_site_days(frames["days"], tmp_path / "days")
+        feats = json.loads((tmp_path / "days" / f"{DAYS[0]}.geojson").read_text())["features"]
+    polys = [f["geometry"] for f in feats if f["geometry"]["type"] == "Polygon"]
+    assert polys
+    for g in polys:
+        assert LinearRing(g["coordinates"][0]).is_ccw
+        assert not LinearRing(g["coordinates"][1]).is_ccw
+        assert shape(g).equals(CW_SQUARE)
+    p1 = next(f for f in feats if f["properties"]["site"] == "p1")
+    assert p1["geometry"]["coordinates"] == [10.001235, 50.005432]
+
+
+# --- byte for byte -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern", ["index.html", "control.geojson", "control.geojsonl",
+                                     "days/*.geojson", "conflictmap.gpkg", "*.csv", "days/*.png",
+                                     "days.gif"])
+def test_two_builds_are_byte_identical(demo, pattern):
+    _, a, b = demo
+    files = sorted(p.relative_to(a) for p in a.glob(pattern))
+    assert files and files == sorted(p.relative_to(b) for p in b.glob(pattern))
+    for f in files:
+        assert _sha(a / f) == _sha(b / f), f
+
+
+# --- CSV, images, formats -------------------------------------------------------------------
+
+def test_events_csv_in_acled_columns(demo):
+    reading, out, _ = demo
+    ev = pd.read_csv(out / "events.csv", keep_default_na=False)
+    claims = pd.read_csv(out / "claims.csv", keep_default_na=False)
+    assert tuple(ev.columns) == EVENT_COLUMNS
+    assert len(ev) == len(claims) == len(reading.claims)
+    assert ev["event_id"].is_unique
+    assert set(ev["time_precision"]) <= {1, 2, 3} and set(ev["geo_precision"]) <= {1, 2, 3}
+    assert list(ev["notes"]) == list(claims["sentence"])
+    assert list(ev["event_date"]) == list(claims["date"])
+    assert ev["latitude"].between(35, 37).all() and ev["longitude"].between(38, 40).all()
+
+
+def test_events_from_synthetic_claims(frames, tmp_path):
+    write_events_csv(frames["claims"], tmp_path / "e.csv")
+    row = pd.read_csv(tmp_path / "e.csv").iloc[0]
+    assert (row["actor1"], row["actor2"], row["time_precision"], row["geo_precision"]) == ("B", "A", 1, 1)
+    assert row["notes"] == "B took p1 <script>x</script>."
+
+
+def _png_chunks(data):
+    pos, chunks = 8, []
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        chunks.append((data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]))
+        pos += 12 + n
+    return chunks
+
+
+def test_day_images(demo):
+    reading, out, _ = demo
+    pngs = sorted((out / "days").glob("*.png"))
+    assert [p.stem for p in pngs] == [d.isoformat() for d in reading.timeline.days]
+    for p in pngs:
+        data = p.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        chunks = _png_chunks(data)
+        assert struct.unpack(">II", chunks[0][1][:8]) == (800, 640)
+        assert not any(kind in (b"tEXt", b"iTXt", b"tIME") for kind, _ in chunks)
+    from PIL import Image
+    with Image.open(out / "days.gif") as gif:
+        assert gif.n_frames == len(pngs)
+
+
+def test_images_of_synthetic_frames_draw_polygons(frames, tmp_path):
+    paths = write_day_images(tmp_path, frames["sites"], frames["days"], ACTORS, title="t")
+    assert [p.name for p in paths] == [f"{d}.png" for d in DAYS]
+    again = write_day_images(tmp_path / "again", frames["sites"], frames["days"], ACTORS, title="t")
+    assert [_sha(p) for p in paths] == [_sha(p) for p in again]
+
+
+def test_format_replaces_only_its_own_files(demo, gaz, actors, tmp_path):
+    reading = demo[0]
+    out = tmp_path / "out"
+    write_outputs(reading, gaz, actors, out, formats="csv")
+    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "events.csv", "mentions.csv"]
+    (out / "keep.txt").write_text("mine")
+    (out / "days").mkdir()
+    (out / "days" / "1999-01-01.geojson").write_text("stale")
+    (out / "days" / "notes.txt").write_text("mine")
+    before = _sha(out / "claims.csv")
+    write_outputs(reading, gaz, actors, out, formats=["geojson"])
+    days = sorted(p.name for p in (out / "days").iterdir())
+    assert "1999-01-01.geojson" not in days and "notes.txt" in days
+    assert (out / "keep.txt").read_text() == "mine" and _sha(out / "claims.csv") == before
+    assert (out / "control.geojsonl").exists() and not (out / "index.html").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+@pytest.mark.parametrize("spec,expected", [
+    (None, ("html", "geojson", "gpkg", "csv")), ("all", tuple(OUTPUTS)),
+    ("png, HTML", ("html", "png")), (["gif"], ("gif",)),
+])
+def test_parse_formats(spec, expected):
+    assert parse_formats(spec) == expected
+
+
+def test_unknown_format_is_one_line_exit_2(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "o"), "--format", "html,svg"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "unknown format 'svg'" in err[0]
+    assert not (tmp_path / "o").exists()
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def _payload(path):
+    html = path.read_text()
+    start = html.index('<script type="application/json" id="cm-data">') + len(
+        '<script type="application/json" id="cm-data">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def test_html_embeds_intervals_and_polygons(frames, tmp_path):
+    write_map(tmp_path / "m.html", frames["sites"], frames["intervals"], ACTORS, days=DAYS)
+    html = (tmp_path / "m.html").read_text()
+    assert "<script>x</script>" not in html and "Point <two>" not in html
+    data = _payload(tmp_path / "m.html")
+    assert data["days"] == DAYS
+    sites = {s["id"]: s for s in data["sites"]}
+    assert sites["sq"]["geometry"]["type"] == "Polygon"
+    assert LinearRing(sites["sq"]["geometry"]["coordinates"][0]).is_ccw
+    assert sites["p1"]["geometry"] is None
+    assert sum(len(s["iv"]) for s in data["sites"]) == len(frames["intervals"])
+    sentences = [e[2] for e in data["evidence"]]
+    assert len(sentences) == len(set(sentences)) == 4  # "A took p1." backs two intervals
+    assert sum(len(iv[4]) for s in data["sites"] for iv in s["iv"]) == 5
+    # The same page from site-days (collapsed to intervals) is the same bytes.
+    write_map(tmp_path / "d.html", frames["sites"], frames["days"], ACTORS, days=DAYS)
+    assert _sha(tmp_path / "d.html") == _sha(tmp_path / "m.html")
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+WRITERS = {
+    "intervals": lambda f, p: write_intervals(f["intervals"], p / "c.geojson"),
+    "intervals-seq": lambda f, p: write_intervals_seq(f["intervals"], p / "c.geojsonl"),
+    "site-days": lambda f, p: write_site_days(f["days"], p / "days"),
+    "gpkg": lambda f, p: write_gpkg(p / "c.gpkg", sites=f["sites"], intervals=f["intervals"],
+                                    claims=f["claims"], mentions=f["mentions"]),
+    "html": lambda f, p: write_map(p / "m.html", f["sites"], f["intervals"], ACTORS),
+    "claims": lambda f, p: write_claims_csv(f["claims"], p / "c.csv"),
+    "events": lambda f, p: write_events_csv(f["claims"], p / "e.csv"),
+    "png": lambda f, p: write_day_images(p, f["sites"], f["days"], ACTORS),
+}
+
+
+@pytest.mark.parametrize("writer,frame,column", [
+    ("intervals", "intervals", "end"), ("intervals-seq", "intervals", "controller"),
+    ("site-days", "days", "date"), ("gpkg", "intervals", "start"), ("gpkg", "sites", "kind"),
+    ("gpkg", "claims", "sentence"), ("gpkg", "mentions", "place"), ("html", "sites", "precision"),
+    ("html", "intervals", "inferred"), ("claims", "claims", "status"),
+    ("events", "claims", "date_precision"), ("png", "days", "controller"), ("png", "sites", "kind"),
+])
+def test_writers_check_their_schema(frames, tmp_path, writer, frame, column):
+    frames[frame] = frames[frame].drop(columns=[column])
+    with pytest.raises(SchemaError, match=column):
+        WRITERS[writer](frames, tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_writers_refuse_projected_frames(frames, tmp_path):
+    frames["intervals"] = frames["intervals"].to_crs(3857)
+    with pytest.raises(SchemaError, match="EPSG:4326"):
+        WRITERS["gpkg"](frames, tmp_path)
+
+
+def test_geometry_json_rounds_each_geometry_once():
+    from maps.feeds import geometry_json
+    pt = Point(1.23456789, 2.0)
+    out = geometry_json(np.array([pt, pt, None, shapely.LineString([(0, 0), (1, 1)])], dtype=object))
+    assert out[0] is out[1] and json.loads(out[0]) == {"type": "Point", "coordinates": [1.234568, 2.0]}
+    assert out[2] == b"null" and json.loads(out[3])["type"] == "LineString"
