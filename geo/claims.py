@@ -71,6 +71,9 @@ class Claim:
     confidence : float
     reason : str
         How the claim was read.
+    taker : str or None
+        For a loss, the side that took the site, when the text names it or
+        the article makes it the only likely one.
     """
 
     article: str
@@ -91,6 +94,7 @@ class Claim:
     asserted_by: str
     confidence: float
     reason: str
+    taker: str | None = None
 
     @property
     def historical(self) -> bool:
@@ -101,6 +105,36 @@ class Claim:
     def counts(self) -> bool:
         """Whether the claim bears on the daily control map."""
         return self.status == "asserted" and not self.historical
+
+
+# Words that make a claim about part of a site only: "a strip of the Old City".
+_PARTITIVE = re.compile(
+    r"\b(?:strip|part|parts|pocket|pockets|corner|corners|edge|edges|outskirts|fringes?|section|"
+    r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|pockets)\s+of\s+"
+    r"(?:the\s+)?$", re.IGNORECASE)
+# Words that put a hold in the present, on the day of the report: "still", "remains".
+_NOW = re.compile(r"\b(?:still|remains?|remained|now|continues?\s+to|yet)\b", re.IGNORECASE)
+# A relative or parenthetical clause: its dates belong to it, not to the main clause.
+_ASIDE = re.compile(r",\s+(?:where|which|who|when|whose|once)\b[^,;]*(?:,|$)", re.IGNORECASE)
+# What joins coordinated sites: "the mosque and the cathedral", "X, Y and Z".
+_CONJ = re.compile(r"^\s*(?:,\s*and|,|and|as\s+well\s+as|&|or|,\s*or)\s+(?:the\s+|both\s+)?$",
+                   re.IGNORECASE)
+
+
+def _conjuncts(places: list[Mention], site: Mention, sentence: str) -> list[Mention]:
+    """Return the sites coordinated with ``site`` ("X and Y", "X, Y and Z"), itself excluded."""
+    ordered = sorted(places, key=lambda m: m.start)
+    i = next(k for k, m in enumerate(ordered) if m is site)
+    out = []
+    j = i
+    while j + 1 < len(ordered) and _CONJ.match(sentence[ordered[j].end:ordered[j + 1].start]):
+        j += 1
+        out.append(ordered[j])
+    j = i
+    while j > 0 and _CONJ.match(sentence[ordered[j - 1].end:ordered[j].start]):
+        j -= 1
+        out.append(ordered[j])
+    return [m for m in out if m.site and m.place != site.place]
 
 
 def _nearest_before(items, pos: int, lo: int, limit: int):
@@ -164,7 +198,10 @@ def _by_prep(sentence: str, actors: list[ActorMention], after: int, hi: int, pre
     return None
 
 
-def _claim_date(refs: list[DateRef], lo: int, hi: int, pos: int, published: dt.date):
+def _claim_date(refs: list[DateRef], lo: int, hi: int, pos: int, published: dt.date,
+                sentence: str = ""):
+    asides = [m.span() for m in _ASIDE.finditer(sentence) if not m.start() <= pos < m.end()]
+    refs = [r for r in refs if not any(a <= r.start and r.end <= b for a, b in asides)]
     inside = [r for r in refs if lo <= r.start and r.end <= hi] or refs
     if not inside:
         return published, "day", ""
@@ -175,14 +212,15 @@ def _claim_date(refs: list[DateRef], lo: int, hi: int, pos: int, published: dt.d
 def _read_hit(
     lex: Lexicon, actors: Actors, article: Article, sent: Sentence, hit: PhraseHit,
     places: list[Mention], sides: list[ActorMention], refs: list[DateRef],
-) -> Claim | None:
+    likely=None,
+) -> list[Claim]:
     s = sent.text
     pat = hit.pattern
     lo, hi = lex.clause(s, hit.start, hit.end)
     passive = pat.passive and bool(_PASSIVE.search(s[max(0, hit.start - 25):hit.start]))
     single_word = " " not in hit.text.strip()
     if single_word and _PARTICLE.match(s[hit.end:]):
-        return None
+        return []
     # -- the site ---------------------------------------------------------
     where = ("before",) if passive else tuple(pat.site.split("|"))
     site = None
@@ -206,7 +244,7 @@ def _read_hit(
         # named last, even across a clause boundary.
         site = _nearest_before(places, hit.start, 0, 150)
     if site is None or not site.site:
-        return None  # no place, or a place off the theatre's map (Mosul, Britain)
+        return []  # no place, or a place off the theatre's map (Mosul, Britain)
     # -- the sides --------------------------------------------------------
     others = [a for a in sides if not (site.start <= a.start < site.end)]
     actor = loser = None
@@ -239,6 +277,10 @@ def _read_hit(
                 actor, how = cand[0].actor, f"'{cand[0].text}' earlier in the sentence"
             elif speaker in actors and speaker != loser:
                 actor, how = speaker, "the side whose spokesman says so"
+        if actor is None and loser is not None and likely:
+            actor = likely(loser)
+            if actor:
+                how = f"the only side of the article fighting {loser}"
         if actor == loser:
             loser = None
     else:
@@ -255,14 +297,28 @@ def _read_hit(
                                     pat.site == "before" else 100)
         if found:
             actor, how = found.actor, f"'{found.text}' {direction} the phrase"
+    if pat.type in ("hold", "presence") and actor is None:
+        return []  # civilians "still inside", a hold by nobody named: not about control
+    kind = pat.type
+    if kind in ("hold", "capture", "full_control") and _PARTITIVE.search(s[max(0, site.start - 40):
+                                                                            site.start]):
+        kind = "contested"  # a strip of it, parts of it: the site is divided
     status = _doubt(lex, s, lo, hit)
     tense = "present"
     if pat.type in ("hold", "presence") and lex.past.search(s[max(lo, hit.start - 45):hit.start]):
         tense = "past"
-    date, precision, date_text = _claim_date(refs, lo, hi, hit.start, article.published)
+    if pat.type in ("hold", "presence") and _NOW.search(s[max(lo, hit.start - 25):hit.end]):
+        # "is still held by", "remains in the hands of": true on the day of the report.
+        date, precision, date_text = article.published, "day", ""
+    else:
+        date, precision, date_text = _claim_date(refs, lo, hi, hit.start, article.published, s)
     confidence = 0.9 if actor else 0.4
     if site.how == "reference":
         confidence -= 0.1
+    taker = None
+    if pat.type == "loss" and actor is not None:
+        by = _by_prep(s, others, hit.end, hi, "by|to")
+        taker = by.actor if by and by.actor != actor else (likely(actor) if likely else None)
     reason = f"{pat.type} phrase '{hit.text}', site '{site.text}'"
     if actor:
         reason += f", side {actor} from {how}"
@@ -270,13 +326,20 @@ def _read_hit(
         reason += f", loser {loser}"
     if status != "asserted":
         reason += f"; {status}"
-    return Claim(
-        article=article.name, published=article.published, sentence=s,
-        start=sent.start + hit.start, end=sent.start + hit.end, site=site.place,
-        site_text=site.text, type=pat.type, actor=actor, loser=loser, date=date,
-        date_precision=precision, date_text=date_text, status=status, tense=tense,
-        asserted_by=_speaker(lex, s, sides), confidence=round(confidence, 2), reason=reason,
-    )
+    if kind != pat.type:
+        reason += f"; part of the site only, so {kind}"
+    claims = []
+    for m in (site, *_conjuncts(places, site, s)):
+        claims.append(Claim(
+            article=article.name, published=article.published, sentence=s,
+            start=sent.start + hit.start, end=sent.start + hit.end, site=m.place,
+            site_text=m.text, type=kind, actor=actor, loser=loser, date=date,
+            date_precision=precision, date_text=date_text, status=status, tense=tense,
+            asserted_by=_speaker(lex, s, sides), confidence=round(confidence, 2),
+            reason=reason if m is site else f"{reason}; '{m.text}' coordinated with '{site.text}'",
+            taker=taker,
+        ))
+    return claims
 
 
 def extract_claims(
@@ -301,19 +364,53 @@ def extract_claims(
     """
     lex = lexicon or Lexicon.load()
     out = []
+    likely = _likely_enemy(actors, article.text)
     for sent in article.sentences:
         local = [
             Mention(m.start - sent.start, m.end - sent.start, m.text, m.place, m.how,
                     m.candidates, m.site)
             for m in mentions if sent.start <= m.start and m.end <= sent.end
         ]
+        local = _heads(local, sent.text)
         hits = lex.phrases(sent.text)
         if not local or not hits:
             continue
         sides = actors.find(sent.text)
         refs = find_dates(sent.text, article.published)
         for hit in hits:
-            claim = _read_hit(lex, actors, article, sent, hit, local, sides, refs)
-            if claim is not None:
-                out.append(claim)
+            out.extend(_read_hit(lex, actors, article, sent, hit, local, sides, refs, likely))
     return out
+
+
+def _heads(places: list[Mention], sentence: str) -> list[Mention]:
+    """Drop places that only qualify the next one ("Mosul's Old City" is about the Old City)."""
+    out = []
+    for i, m in enumerate(places):
+        nxt = places[i + 1] if i + 1 < len(places) else None
+        if nxt is not None and sentence[m.end:m.end + 2] in ("'s", "’s") and \
+                nxt.start - m.end <= 40 and not re.search(r"[,;.]", sentence[m.end:nxt.start]):
+            continue
+        out.append(m)
+    return out
+
+
+def _likely_enemy(actors: Actors, text: str):
+    """Return a function naming the side an article shows fighting a given side.
+
+    When a side has one enemy, that one; when it has several, the one the
+    article names most often, if it is named strictly more than the others.
+    """
+    counts: dict[str, int] = {}
+    for a in actors.find(text):
+        counts[a.actor] = counts.get(a.actor, 0) + 1
+
+    def likely(side: str) -> str | None:
+        enemies = list(actors[side].enemies) if side in actors else []
+        if len(enemies) == 1:
+            return enemies[0]
+        ranked = sorted(((counts.get(e, 0), e) for e in enemies), reverse=True)
+        if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return ranked[0][1]
+        return None
+
+    return likely

@@ -84,7 +84,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("thisweek", r"\b(?:earlier|later)\s+this\s+week\b|\bthis\s+week\b|\bin\s+recent\s+days\b|\bin\s+the\s+(?:past|last)\s+(?:few|several|two|three)\s+days\b"),
     ("lastweek", r"\blast\s+week\b"),
     ("daysago", r"\b(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b"),
-    ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+month\b|\b(?:few|several|two|three|some)\s+months\s+ago\b"),
+    ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some)\s+months\s+ago\b"),
     ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\byears\s+ago\b"),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
@@ -117,6 +117,8 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date) -> tuple[dt.date, str, d
         return min(sunday, pub), "range", sunday - day
     if kind == "thisweek":
         monday = pub - dt.timedelta(days=pub.weekday())
+        if m.group().lower().startswith("earlier") and pub > monday:
+            return pub - day, "week", monday  # before the report's day: by yesterday at the latest
         return pub, "week", monday
     if kind == "lastweek":
         monday = pub - dt.timedelta(days=pub.weekday() + 7)

@@ -110,7 +110,7 @@ class Timeline:
         if c.type in CONTROL_TYPES:
             return c.actor
         if c.type == "loss" and c.actor:
-            return self.actors.opponent(c.actor)
+            return c.taker or self.actors.opponent(c.actor)
         return None
 
     def _decide(self, claims: list[Claim], prev: str | None) -> tuple[str, list[Claim]] | None:

@@ -62,7 +62,7 @@ def test_sentences_keep_abbreviations_and_offsets():
     ("on Sunday", dt.date(2017, 10, 16), "2017-10-15", "day"),
     ("Overnight", dt.date(2017, 10, 16), "2017-10-16", "night"),
     ("over the weekend", dt.date(2017, 10, 16), "2017-10-15", "range"),
-    ("earlier this week", dt.date(2017, 10, 19), "2017-10-19", "week"),
+    ("earlier this week", dt.date(2017, 10, 19), "2017-10-18", "week"),
     ("on Sunday (October 8th)", dt.date(2017, 10, 10), "2017-10-08", "day"),
     ("on 12 October", TUE, "2017-10-12", "day"),
     ("last month", TUE, "2017-10-17", "month"),
