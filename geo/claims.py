@@ -24,7 +24,7 @@ _PASSIVE = re.compile(
 )
 # Between a single verb and its object only determiners and adjectives stand;
 # a preposition means the site belongs to another phrase ("took part in Raqqa").
-_BLOCKING = re.compile(r"\b(?:in|at|near|around|inside|into|part|place|of|for|on|with)\b",
+_BLOCKING = re.compile(r"\b(?:in|at|near|around|inside|into|part|place|for|on|with)\b",
                        re.IGNORECASE)
 _STATUS_ORDER = ("denied", "negated", "hedged", "intent")
 # Words after a verb that make it another verb: "took part", "taken down".
@@ -115,7 +115,8 @@ _PARTITIVE = re.compile(
 # Words that put a hold in the present, on the day of the report: "still", "remains".
 _NOW = re.compile(r"\b(?:still|remains?|remained|now|continues?\s+to|yet)\b", re.IGNORECASE)
 # A relative or parenthetical clause: its dates belong to it, not to the main clause.
-_ASIDE = re.compile(r",\s+(?:where|which|who|when|whose|once)\b[^,;]*(?:,|$)", re.IGNORECASE)
+_ASIDE = re.compile(r",\s+(?:where|which|who|when|whose|once|as|after|before|since|while|"
+                    r"because)\b[^,;]*(?:,|$)", re.IGNORECASE)
 # What joins coordinated sites: "the mosque and the cathedral", "X, Y and Z".
 _CONJ = re.compile(r"^\s*(?:,\s*and|,|and|as\s+well\s+as|&|or|,\s*or)\s+(?:the\s+|both\s+)?$",
                    re.IGNORECASE)
@@ -159,6 +160,9 @@ def _doubt(lex: Lexicon, sentence: str, lo: int, hit: PhraseHit) -> str:
     if re.search(r"\bto\s+$", window) and hit.pattern.type != "hold":
         return "intent"  # "to capture", "preparing to storm"
     for status in _STATUS_ORDER:
+        if status == "intent":
+            # "in May" is a month, not a modal.
+            window = re.sub(r"(?<=\w )May\b", "   ", window)
         if lex.doubt[status].search(window) or (
             status == "negated" and lex.doubt[status].search(hit.text)
         ):
@@ -223,6 +227,9 @@ def _read_hit(
         return []
     # -- the site ---------------------------------------------------------
     where = ("before",) if passive else tuple(pat.site.split("|"))
+    if where == ("after", "before") and re.match(r"\s+(?:the|a|an|its|their)\s+[a-z]", s[hit.end:]) \
+            and not _first_after(places, hit.end, hi, 60, s):
+        where = ("after",)  # "fighting for the sprawling compound": its own object, unnamed
     site = None
     for direction in where:
         if direction == "after":
@@ -252,7 +259,7 @@ def _read_hit(
     role = next(iter(pat.roles), None)
     if pat.type in ("capture", "full_control"):
         by = _by_prep(s, others, hit.end, hi, "by|to")
-        frm = _by_prep(s, others, hit.end, hi, "from|of")
+        frm = _by_prep(s, others, hit.end, hi, "from")
         loser = frm.actor if frm else None
         if hit.gap:
             gap = [a for a in others if hit.gap[0] <= a.start and a.end <= hit.gap[1]]
@@ -297,12 +304,17 @@ def _read_hit(
                                     pat.site == "before" else 100)
         if found:
             actor, how = found.actor, f"'{found.text}' {direction} the phrase"
-    if pat.type in ("hold", "presence") and actor is None:
-        return []  # civilians "still inside", a hold by nobody named: not about control
+    if pat.type in ("hold", "presence", "loss") and actor is None:
+        return []  # civilians "still inside" or "fled": not about control
     kind = pat.type
-    if kind in ("hold", "capture", "full_control") and _PARTITIVE.search(s[max(0, site.start - 40):
-                                                                            site.start]):
+    partitive = _PARTITIVE.search(s[max(0, site.start - 40):site.start])
+    if partitive and site.start < hit.start and "," in s[site.end:hit.start]:
+        partitive = None  # "the edge of X, the last pocket held by": the part is another clause's
+    if kind in ("hold", "presence", "capture", "full_control") and partitive:
         kind = "contested"  # a strip of it, parts of it: the site is divided
+    elif kind == "hold" and re.search(r"\b(?:completely|fully|entirely|totally|wholly)\b",
+                                      s[max(lo, hit.start - 20):hit.end]):
+        kind = "full_control"
     status = _doubt(lex, s, lo, hit)
     tense = "present"
     if pat.type in ("hold", "presence") and lex.past.search(s[max(lo, hit.start - 45):hit.start]):

@@ -75,7 +75,8 @@ class Lexicon:
             self.patterns.append(
                 Pattern(p["type"], phrases, p.get("site", "after"), roles,
                         bool(p.get("passive")), bool(p.get("nominal")), int(p.get("near", 120)),
-                        re.compile(rf"(?<![\w'’-])(?:{rx})(?![\w'’-])", re.IGNORECASE))
+                        re.compile(rf"(?:(?<![\w'’-])|(?<=\w)(?=-))(?:{rx})(?![\w'’-])",
+                                   re.IGNORECASE))
             )
         # "n't" is glued to its verb ("haven't"): match it as a suffix.
         self.doubt = {

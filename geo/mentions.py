@@ -75,8 +75,16 @@ def focus_city(gaz: Gazetteer, article: Article) -> str | None:
     return sorted(cities, key=lambda c: (-sizes[c], c))[0]
 
 
-def _references(gaz: Gazetteer, text: str, focus: str, named: list[tuple[int, int]]) -> list[Mention]:
-    """Definite descriptions ("the hospital", "the city's stadium") resolved in ``focus``."""
+def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> list[Mention]:
+    """Definite descriptions ("the hospital", "the city's stadium") resolved in ``focus``.
+
+    A description resolves to the site of its kind named last before it in
+    the article ("... the Bato mosque, as militants dug in at the mosque"),
+    else to the most prominent site of that kind in the focus city. One that
+    stands in apposition to a name ("Al-Maydan, the last district held by
+    ...") is that name again.
+    """
+    named = [(m.start, m.end) for m in names]
     noun_kinds: dict[str, list[str]] = {}
     for kind, nouns in gaz.kind_nouns.items():
         for noun in nouns:
@@ -114,9 +122,19 @@ def _references(gaz: Gazetteer, text: str, focus: str, named: list[tuple[int, in
             continue
         noun = m.group(1).lower()
         kinds = noun_kinds[noun]
+        earlier = [n for n in names if n.end <= start]
+        if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]):
+            prev = earlier[-1]  # apposition: the description is the name again
+            out.append(Mention(start, m.end(), text[start:m.end()], prev.place, "reference",
+                               (prev.place,), prev.site))
+            continue
+        recent = [n for n in earlier if gaz[n.place].kind in kinds and n.site]
         if "city" in kinds or "town" in kinds:
             place = focus
             cands = (focus,)
+        elif recent:
+            place = recent[-1].place
+            cands = (place,)
         else:
             found = [p for kind in kinds for p in gaz.in_kind(focus, kind)]
             found = sorted({p.id: p for p in found}.values(), key=lambda p: (-p.prominence, p.id))
@@ -127,6 +145,23 @@ def _references(gaz: Gazetteer, text: str, focus: str, named: list[tuple[int, in
         out.append(Mention(start, m.end(), text[start:m.end()], place, "reference", cands,
                            gaz.is_site(place)))
     return out
+
+
+_NAME_BEFORE = re.compile(r"(?:^|[^.!?\n]\s)([A-Z][a-z]+)\s+$")
+# Words ending so are adjectives of place ("Iraqi Kurdistan", "Syrian Desert"), not first names.
+_DEMONYM = re.compile(r"(?:an|ian|i|ese|ish|ic|ern)$")
+
+
+def _surname(text: str, start: int, end: int) -> bool:
+    """Whether a one-word name is a person's surname ("Saad Hamid", "Col. Rommel Dizon").
+
+    It is when a capitalised word that is not a place adjective stands right
+    before it, inside a sentence.
+    """
+    if " " in text[start:end].strip():
+        return False
+    m = _NAME_BEFORE.search(text[max(0, start - 30):start])
+    return bool(m) and not _DEMONYM.search(m.group(1)) and m.group(1) not in ("The", "In", "At")
 
 
 def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) -> list[Mention]:
@@ -147,12 +182,14 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) ->
     """
     focus = focus or focus_city(gaz, article)
     out = []
-    for m in gaz.match(article.text):
+    text = article.text
+    for m in gaz.match(text):
         ranked = gaz.rank(m.ids, focus)
         best = ranked[0].place.id
+        if ranked[0].place.layer == "world" and _surname(text, m.start, m.end):
+            continue
         out.append(Mention(m.start, m.end, m.text, best, "name",
                            tuple(c.place.id for c in ranked), gaz.is_site(best)))
     if focus:
-        named = [(m.start, m.end) for m in out]
-        out.extend(_references(gaz, article.text, focus, named))
+        out.extend(_references(gaz, text, focus, out))
     return sorted(out, key=lambda m: (m.start, m.end))
