@@ -110,8 +110,9 @@ class Claim:
 # Words that make a claim about part of a site only: "a strip of the Old City".
 _PARTITIVE = re.compile(
     r"\b(?:strip|part|parts|pocket|pockets|corner|corners|edge|edges|outskirts|fringes?|section|"
-    r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|pockets)\s+of\s+"
-    r"(?:the\s+)?$", re.IGNORECASE)
+    r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|quarters|"
+    r"thirds?|percent|per\s+cent)\s+of\s+"
+    r"(?:the\s+|what\s+(?:was|is|were|had\s+been)\s+(?:once\s+)?)?(?:[\w-]+-held\s+)?$", re.IGNORECASE)
 # Words that put a hold in the present, on the day of the report: "still", "remains".
 _NOW = re.compile(r"\b(?:still|remains?|remained|now|continues?\s+to|yet)\b", re.IGNORECASE)
 # A relative or parenthetical clause: its dates belong to it, not to the main clause.
@@ -244,6 +245,11 @@ def _read_hit(
                 # "The hospital, which IS had turned into a base, remains ...":
                 # the subject stands before the relative clause.
                 site = _nearest_before(places, rel.start(), 0, pat.near)
+            inner = re.search(r",\s+(?:which|that)\b[^,]*$", s[:hit.start])
+            if site is None and inner:
+                # "The Citadel, which government troops have held": the phrase is
+                # inside the relative clause; its object is what the clause is about.
+                site = _nearest_before(places, inner.start(), 0, 5)
         if site:
             break
     if site is None and pat.type in ("hold", "presence") and not s[hit.end:].strip(" .,'\"”’"):
