@@ -93,9 +93,10 @@ class DaySlider(MacroElement):
     ----------
     payload : dict
         The days, actors, sites with their intervals of unchanged state
-        (``[first day, last day, controller, inferred, evidence refs]``, day
-        indices inclusive) and the evidence, each sentence once (built by
-        :func:`write_map`).
+        (``[first day, last day, 2 * controller + inferred, evidence refs...]``,
+        day indices inclusive, controller an index into ``controllers``) and
+        the evidence, each sentence once as ``[day offset from the first day,
+        article index, sentence]`` (built by :func:`write_map`).
     """
 
     _template = Template(
@@ -176,6 +177,17 @@ def _payload(
 ) -> dict[str, Any]:
     day_index = {d: i for i, d in enumerate(days)}
     last = len(days) - 1
+    first_day = dt.date.fromisoformat(days[0])
+    offsets: dict[str, int | str] = {}
+
+    def offset(day: str) -> int | str:
+        # Evidence dates as days after the first day mapped: 3 bytes, not 12.
+        if day not in offsets:
+            try:
+                offsets[day] = (dt.date.fromisoformat(day) - first_day).days
+            except (TypeError, ValueError):
+                offsets[day] = day
+        return offsets[day]
     evidence: list[list[Any]] = []
     ev_index: dict[tuple, int] = {}
     articles: list[str] = []
@@ -197,7 +209,7 @@ def _payload(
                     a = art_index[ev["article"]] = len(articles)
                     articles.append(ev["article"])
                 k = ev_index[key] = len(evidence)
-                evidence.append([ev["date"], a, ev["sentence"]])
+                evidence.append([offset(ev["date"]), a, ev["sentence"]])
             refs.append(k)
         c = ctl_index.get(controller)
         if c is None:
@@ -205,25 +217,31 @@ def _payload(
             controllers.append(controller)
         s = day_index.get(str(first), 0)
         e = day_index.get(str(end), last) if end else last
-        per_site.setdefault(site, []).append([s, e, c, 1 if inferred else 0, refs])
+        per_site.setdefault(site, []).append([s, e, 2 * c + (1 if inferred else 0), *refs])
     out_sites = []
     for row in sites.sort_values("site", kind="stable").itertuples(index=False):
         geom = row.geometry
         pt = geom.representative_point()
         ivs = per_site.get(row.site, [])
-        known = any(controllers[iv[2]] != UNKNOWN for iv in ivs)
-        out_sites.append({
+        known = any(controllers[iv[2] >> 1] != UNKNOWN for iv in ivs)
+        site: dict[str, Any] = {
             "id": row.site, "name": row.name, "kind": row.kind,
             "lon": round(pt.x, 6), "lat": round(pt.y, 6),
-            "geometry": None if geom.geom_type == "Point" else _round_geometry(geom),
-            "precision": row.precision, "source": row.source,
-            "iv": ivs, "listed": known, "label": known or row.kind == "city",
-        })
-    if sum(s["label"] for s in out_sites) > LABELS_AT_MOST:
+            "precision": row.precision, "source": row.source, "iv": ivs,
+        }
+        if geom.geom_type != "Point":
+            site["geometry"] = _round_geometry(geom)
+        if known:
+            site["listed"] = 1
+        if known or row.kind == "city":
+            site["label"] = 1
+        out_sites.append(site)
+    if sum("label" in s for s in out_sites) > LABELS_AT_MOST:
         for s in out_sites:
-            s["label"] = s["kind"] == "city"
+            if s["kind"] != "city":
+                s.pop("label", None)
     # Known sites last, so they draw above the grey ones.
-    out_sites.sort(key=lambda s: (s["listed"], s["kind"] == "city", s["id"]))
+    out_sites.sort(key=lambda s: ("listed" in s, s["kind"] == "city", s["id"]))
     return {
         "title": title, "credit": credit, "days": days,
         "start": day_index.get(start, last) if start else last,

@@ -155,7 +155,8 @@ def test_polygon_sites_are_shaded_by_controller(browser, tmp_path):
         {"site": "sq", "name": "The square", "date": days[1], "controller": "B", "inferred": False,
          "evidence": ev, "geometry": square},
     ] + [{"site": "pt", "name": "A point", "date": d, "controller": "A", "inferred": False,
-          "evidence": [], "geometry": Point(10.02, 50.02)} for d in days]
+          "evidence": [{"article": "old.txt", "date": "2019-12-30", "sentence": "A has held it."}],
+          "geometry": Point(10.02, 50.02)} for d in days]
     site_days = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     sites = gpd.GeoDataFrame({"site": ["sq", "pt"], "name": ["The square", "A point"],
                               "kind": ["neighbourhood", "square"], "precision": ["exact"] * 2,
@@ -174,6 +175,8 @@ def test_polygon_sites_are_shaded_by_controller(browser, tmp_path):
     page.click('#cm-sites tr[data-site="sq"] td')
     text = page.locator(".cm-popup").inner_text()
     assert "(inferred)" in text and '"><img src=x onerror=alert(3)>' in text
+    page.click('#cm-sites tr[data-site="pt"] td')
+    assert "2019-12-30 · old.txt: A has held it." in page.locator('.cm-popup[data-site="pt"]').inner_text()
     page.wait_for_timeout(200)
     assert errors == [] and remote == [] and dialogs == []
     page.close()

@@ -341,11 +341,19 @@ def test_html_embeds_intervals_and_polygons(frames, tmp_path):
     sites = {s["id"]: s for s in data["sites"]}
     assert sites["sq"]["geometry"]["type"] == "Polygon"
     assert LinearRing(sites["sq"]["geometry"]["coordinates"][0]).is_ccw
-    assert sites["p1"]["geometry"] is None
-    assert sum(len(s["iv"]) for s in data["sites"]) == len(frames["intervals"])
+    assert "geometry" not in sites["p1"]
+    # [first day, last day, 2 * controller + inferred, evidence refs...]
+    got = {(s["id"], iv[0], iv[1], data["controllers"][iv[2] >> 1], bool(iv[2] & 1),
+            tuple(data["evidence"][k][2] for k in iv[3:]))
+           for s in data["sites"] for iv in s["iv"]}
+    assert got == {("p1", 0, 0, "A", True, ("A took p1.",)), ("p1", 1, 1, "A", False, ("A took p1.",)),
+                   ("p1", 2, 2, "B", False, ("B took p1 <script>x</script>.",)),
+                   ("p2", 0, 2, "unknown", False, ()),
+                   ("sq", 0, 1, "contested", False, ("Fighting in the square.",)),
+                   ("sq", 2, 2, "B", False, ("B holds the square.",))}
     sentences = [e[2] for e in data["evidence"]]
     assert len(sentences) == len(set(sentences)) == 4  # "A took p1." backs two intervals
-    assert sum(len(iv[4]) for s in data["sites"] for iv in s["iv"]) == 5
+    assert [e[0] for e in data["evidence"] if e[2] == "A took p1."] == [1]  # days after the first
     # The same page from site-days (collapsed to intervals) is the same bytes.
     write_map(tmp_path / "d.html", frames["sites"], frames["days"], ACTORS, days=DAYS)
     assert _sha(tmp_path / "d.html") == _sha(tmp_path / "m.html")

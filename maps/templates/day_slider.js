@@ -3,14 +3,16 @@
   // article says can run. Every text below is set with textContent.
   //
   // Each site carries its intervals of unchanged state,
-  // [first day, last day, controller, inferred, evidence refs] (day indices,
-  // inclusive); the state of a day is looked up here, not embedded per day.
+  // [first day, last day, 2 * controller + inferred, evidence refs...] (day
+  // indices, inclusive; controller indexes data.controllers); the state of a
+  // day is looked up here, not embedded per day. Evidence is
+  // [days after the first day, article index, sentence], each sentence once.
   var data = JSON.parse(document.getElementById("{{ data_id }}").textContent);
   var map = {{ map_name }};
   var STYLE = data.style;
   var CTL = data.controllers;
   var ROWS_AT_MOST = 300;
-  var NONE = [0, 0, -1, 0, []];
+  var NONE = [0, 0, -1];
   var renderer = L.canvas({ padding: 0.5 });
 
   function colourOf(controller) {
@@ -21,11 +23,21 @@
     if (data.actors[controller]) { return data.actors[controller].name + " (" + controller + ")"; }
     return controller;
   }
-  function controllerOf(iv) { return iv[2] < 0 ? "unknown" : CTL[iv[2]]; }
+  function controllerOf(iv) { return iv[2] < 0 ? "unknown" : CTL[iv[2] >> 1]; }
+  function isInferred(iv) { return iv[2] >= 0 && (iv[2] & 1) === 1; }
+  function refsOf(iv) { return iv.slice(3); }
+  var DAY0 = Date.parse(data.days[0] + "T00:00:00Z");
+  // An evidence date: days after the first day mapped, as an ISO day (in UTC,
+  // so every time zone shows the same day).
+  function dayOf(ev) {
+    if (typeof ev[0] !== "number") { return ev[0]; }
+    return ev[0] >= 0 && ev[0] < data.days.length ? data.days[ev[0]]
+      : new Date(DAY0 + ev[0] * 86400000).toISOString().slice(0, 10);
+  }
   function styleFor(iv) {
     var controller = controllerOf(iv);
     var contested = controller === "contested";
-    var inferred = iv[3] === 1;
+    var inferred = isInferred(iv);
     return {
       color: contested ? STYLE.contested.outline : "#222222",
       weight: contested ? 3 : 1.5,
@@ -55,10 +67,11 @@
   // days up to i (later ones belong to later days of the run); an inferred one
   // shows all, since it is inferred from later reports.
   function evidenceAt(iv, i) {
-    if (iv[3] === 1) { return iv[4]; }
+    var all = refsOf(iv);
+    if (isInferred(iv)) { return all; }
     var day = data.days[i];
-    var refs = iv[4].filter(function (k) { return data.evidence[k][0] <= day; });
-    return refs.length ? refs : iv[4];
+    var refs = all.filter(function (k) { return dayOf(data.evidence[k]) <= day; });
+    return refs.length ? refs : all;
   }
 
   var current = data.start || 0;
@@ -88,7 +101,7 @@
   function popupFor(site, i) {
     var iv = intervalAt(site, i);
     var controller = controllerOf(iv);
-    var inferred = iv[3] === 1;
+    var inferred = isInferred(iv);
     var box = el("div", null, "cm-popup");
     box.setAttribute("data-site", site.id);
     box.appendChild(el("h4", site.name));
@@ -107,7 +120,7 @@
       refs.forEach(function (k) {
         var ev = data.evidence[k];
         var li = el("li");
-        li.appendChild(el("b", ev[0] + " · " + data.articles[ev[1]] + ": "));
+        li.appendChild(el("b", dayOf(ev) + " · " + data.articles[ev[1]] + ": "));
         li.appendChild(document.createTextNode(ev[2]));
         ul.appendChild(li);
       });
@@ -133,10 +146,11 @@
     var iv = intervalAt(site, current);
     var controller = controllerOf(iv);
     tr.setAttribute("data-controller", controller);
-    tr.setAttribute("data-inferred", iv[3] === 1 ? "true" : "false");
+    var inferred = isInferred(iv);
+    tr.setAttribute("data-inferred", inferred ? "true" : "false");
     var cell = tr.lastChild;
-    cell.textContent = labelOf(controller) + (iv[3] === 1 ? " *" : "");
-    cell.className = iv[3] === 1 ? "cm-inf" : "";
+    cell.textContent = labelOf(controller) + (inferred ? " *" : "");
+    cell.className = inferred ? "cm-inf" : "";
   }
   // The site list: at most ROWS_AT_MOST rows at once; the filter box finds the others.
   function renderRows() {
@@ -183,7 +197,7 @@
   function stateOf(id, i) {
     var day = i === undefined ? current : i;
     var iv = intervalAt(byId[id], day);
-    return { controller: controllerOf(iv), inferred: iv[3] === 1,
+    return { controller: controllerOf(iv), inferred: isInferred(iv),
       evidence: evidenceAt(iv, day).map(function (k) { return data.evidence[k][2]; }) };
   }
 
