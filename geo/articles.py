@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -48,7 +49,8 @@ class Article:
     published : datetime.date
         The publication date.
     date_source : str
-        ``header`` (the file's date line) or ``option`` (given by the user).
+        ``header`` (the file's date line), ``option`` (given by the user) or
+        ``inferred`` (from a dateline in the text).
     """
 
     path: str
@@ -75,7 +77,54 @@ def _decode(path: str, raw: bytes) -> str:
     raise InputError(path, "cannot decode the text (not UTF-8, UTF-16 or Windows-1252)")
 
 
-def read_article(path: str | Path, date: dt.date | None = None) -> Article:
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A wire dateline: "MOSUL, Iraq, July 4 —", "BEIRUT, Oct. 16, 2017 (AFP) -".
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z'’ .-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,30})?,\s*"
+    r"(?P<month>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?\s+"
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
+
+
+def infer_date(text: str, near: Sequence[dt.date] = ()) -> dt.date | None:
+    """Infer an article's publication date from a dateline at its start.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+    near : sequence of datetime.date
+        Publication dates of the other articles read with it; a dateline
+        without a year ("MOSUL, Iraq, July 4 —") takes the year that puts it
+        nearest to them.
+
+    Returns
+    -------
+    datetime.date or None
+        None when the text has no dateline, or gives no year and there is
+        no other article to take one from.
+    """
+    m = _DATELINE.match(text)
+    if not m:
+        return None
+    month = _MONTH_NAMES.index(m.group("month")[:3].lower()) + 1
+    day = int(m.group("day"))
+    years = [int(m.group("year"))] if m.group("year") else sorted({d.year + k for d in near
+                                                                   for k in (-1, 0, 1)})
+    options = []
+    for year in years:
+        try:
+            options.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    if len(options) == 1 or not near:
+        return options[0] if len(options) == 1 else None
+    return min(options, key=lambda d: (min(abs((d - n).days) for n in near), d))
+
+
+def read_article(path: str | Path, date: dt.date | None = None,
+                 near: Sequence[dt.date] | None = None) -> Article:
     """Read a news article from a text file.
 
     Parameters
@@ -86,6 +135,10 @@ def read_article(path: str | Path, date: dt.date | None = None) -> Article:
         a date line `` date YYYY-MM-DD`` followed by text.
     date : datetime.date, optional
         The publication date, when the user gives it; it overrides the date line.
+    near : sequence of datetime.date, optional
+        Dates of the other articles: when given, an article with neither a
+        date line nor ``date`` takes its date from its dateline (see
+        :func:`infer_date`), with ``date_source`` ``inferred``.
 
     Returns
     -------
@@ -115,6 +168,10 @@ def read_article(path: str | Path, date: dt.date | None = None) -> Article:
         raise InputError(spath, "the article has no text")
     if date is not None:
         return Article(spath, Path(spath).name, text, date, "option")
+    if header_date is None and near is not None:
+        inferred = infer_date(text, near)
+        if inferred is not None:
+            return Article(spath, Path(spath).name, text, inferred, "inferred")
     if header_date is None:
         raise InputError(
             spath, "no publication date: add a first line ' date YYYY-MM-DD' "

@@ -25,6 +25,15 @@ def _date_option(value: str) -> tuple[str, dt.date]:
         raise argparse.ArgumentTypeError(f"{day!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _demo_title() -> str:
+    from importlib import resources
+
+    import yaml
+
+    data = resources.files("geo").joinpath("data/raqqa/theatre.yaml").read_text("utf-8")
+    return str(yaml.safe_load(data)["title"])
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conflictmap",
@@ -54,16 +63,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="article text files, or folders of .txt files")
     b.add_argument("--gazetteer", action="append", default=[], metavar="PATH",
                    help="gazetteer GeoJSON (repeatable; later files override earlier ids; "
-                        "default: the bundled Raqqa gazetteer)")
-    b.add_argument("--actors", metavar="PATH", help="actors YAML (default: the bundled Raqqa actors)")
+                        "default: the bundled demo theatre's gazetteer)")
+    b.add_argument("--actors", metavar="PATH", help="actors YAML (default: the demo theatre's actors)")
     b.add_argument("--date", action="append", default=[], type=_date_option,
                    metavar="PATH=YYYY-MM-DD",
                    help="publication date of an article without a date line (repeatable)")
     common(b)
     d = sub.add_parser(
-        "demo", help="build the bundled Raqqa theatre (October 2017)",
-        description="Build the map of the battle for Raqqa, 14-17 October 2017, from the "
-                    "dispatches bundled with conflictmap.",
+        "demo", help=f"build the bundled demo theatre ({_demo_title()})",
+        description=f"Build the map of {_demo_title()} from the dispatches bundled with "
+                    "conflictmap.",
     )
     common(d)
     e = sub.add_parser(
@@ -76,8 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--articles", nargs="+", action="extend", required=True, metavar="PATH",
                    help="article text files, or folders of .txt files")
     e.add_argument("--gazetteer", nargs="+", action="extend", default=[], metavar="PATH",
-                   help="gazetteer GeoJSON (default: the bundled Raqqa gazetteer)")
-    e.add_argument("--actors", metavar="PATH", help="actors YAML (default: the bundled Raqqa actors)")
+                   help="gazetteer file (default: the bundled demo theatre's gazetteer)")
+    e.add_argument("--actors", metavar="PATH", help="actors YAML (default: the demo theatre's actors)")
     e.add_argument("--date", nargs="+", action="extend", default=[], type=_date_option,
                    metavar="PATH=YYYY-MM-DD",
                    help="publication date of an article (overrides the gold's 'dates')")
@@ -93,7 +102,7 @@ def _gazetteer_options(p: argparse.ArgumentParser, paths_required: bool = False)
                             "names, GeoPackage, Shapefile")
     else:
         p.add_argument("--gazetteer", action="append", default=[], metavar="PATH", dest="paths",
-                       help="gazetteer file (repeatable; default: the bundled Raqqa gazetteer)")
+                       help="gazetteer file (repeatable; default: the bundled demo theatre's gazetteer)")
     p.add_argument("--countries", metavar="CC,...", type=_codes,
                    help="GeoNames dumps: keep these ISO country codes only (e.g. SY,IQ)")
     p.add_argument("--feature-classes", metavar="X,...", type=_codes,

@@ -43,7 +43,8 @@ def _phrase_regex(phrase: str, n: int) -> str:
     parts = []
     for word in phrase.split():
         if word == "*":
-            parts.append(rf"(?P<gap{n}>(?:[\w'’.-]+\s+){{0,3}}[\w'’.-]+)")
+            # Lazy: the gap ends at the phrase's next word, not at a later one.
+            parts.append(rf"(?P<gap{n}>(?:[\w'’.-]+\s+){{0,3}}?[\w'’.-]+)")
         else:
             parts.append(re.escape(word).replace("'", "['’]"))
     return r"\s+".join(parts)

@@ -147,7 +147,9 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     return out
 
 
-_NAME_BEFORE = re.compile(r"(?:^|[^.!?\n]\s)([A-Z][a-z]+)\s+$")
+_NAME_BEFORE = re.compile(
+    r"(?:^|[^.!?\n]\s|\b(?:Col|Gen|Brig|Lt|Maj|Capt|Sgt|Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Prof|Cpl|Adm)\.\s)"
+    r"([A-Z][a-z]+)\s+$")
 # Words ending so are adjectives of place ("Iraqi Kurdistan", "Syrian Desert"), not first names.
 _DEMONYM = re.compile(r"(?:an|ian|i|ese|ish|ic|ern)$")
 

@@ -167,10 +167,20 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
         raise InputError("(arguments)", "no articles given")
     used = set()
     articles = []
+    undated = []
     for f in files:
         keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]
         used.update(keys)
-        articles.append(read_article(f, dates[keys[0]] if keys else None))
+        try:
+            articles.append(read_article(f, dates[keys[0]] if keys else None))
+        except InputError as exc:
+            if "no publication date" not in exc.problem:
+                raise
+            undated.append(f)
+    # Articles without a date line take it from their dateline, the year from the others.
+    near = [a.published for a in articles]
+    for f in undated:
+        articles.append(read_article(f, None, near=near))
     unused = [k for k in dates if k not in used]
     if unused:
         raise InputError(unused[0], "--date names a file that is not among the articles")
