@@ -222,7 +222,10 @@ def read_theatre(
         claims.extend(extract_claims(art, ms, actors, lexicon))
     start = start or min(a.published for a in articles)
     end = end or max(a.published for a in articles)
-    timeline = Timeline(claims, gaz.sites(), actors, start, end)
+    # The user's own files map every site; a GeoNames dump only the sites the articles name.
+    named = {m.place for ms in mentions.values() for m in ms if m.site}
+    sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
+    timeline = Timeline(claims, sites, actors, start, end)
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
     return Reading(list(articles), mentions, claims, timeline, focus)
 

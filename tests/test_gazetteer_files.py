@@ -246,3 +246,18 @@ def test_read_places_reports_rows_not_raises(tmp_path):
     loaded = read_places(path)
     assert len(loaded.places) == 1 and [str(p) for p in loaded.problems] == [
         f"{path}: line 3 (id 'x'): missing 'name'"]
+
+
+def test_build_with_a_geonames_dump_maps_the_sites_named(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(" date 2017-10-16\nSDF fighters captured the Black Stadium in Raqqa on "
+                       "Monday, while IS still holds the National Hospital.\n")
+    out = tmp_path / "out"
+    assert main(["build", str(article), "--gazetteer", str(GAZ / "mini_geonames.txt"),
+                 "--gazetteer", str(GAZ / "mini_alternateNamesV2.txt"), "--out", str(out),
+                 "-q", "--format", "geojson"]) == 0
+    day = json.loads((out / "days" / "2017-10-16.geojson").read_text())
+    states = {f["properties"]["name"]: f["properties"]["controller"] for f in day["features"]}
+    # Only the places the article names, of the six in the dump, are on the map.
+    assert states == {"Raqqa": "unknown", "Raqqa Municipal Stadium": "SDF",
+                      "Raqqa National Hospital": "IS"}
