@@ -452,6 +452,8 @@ class Gazetteer:
                               all(self._layer[self._pos[k]] == "world" for k in hit.keys)):
                 continue
             if " " not in hit.text and _opens_sentence(text, hit.start):
+                if len(hit.text) <= 3 and all(self._layer[self._pos[k]] == "world" for k in hit.keys):
+                    continue  # "An", "Ur" opening a sentence: far likelier a word than a city
                 if lower_words is None:
                     lower_words = set(re.findall(r"\b[a-z]+\b", text))
                 if hit.text.lower() in lower_words:

@@ -111,7 +111,8 @@ class Claim:
 _PARTITIVE = re.compile(
     r"\b(?:strip|part|parts|pocket|pockets|corner|corners|edge|edges|outskirts|fringes?|section|"
     r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|quarters|"
-    r"thirds?|percent|per\s+cent)\s+of\s+"
+    r"thirds?|percent|per\s+cent|centre|center|heart|middle|north|south|east|west|northern|southern|"
+    r"eastern|western)\s+of\s+"
     r"(?:the\s+|what\s+(?:was|is|were|had\s+been)\s+(?:once\s+)?)?(?:[\w-]+-held\s+)?$", re.IGNORECASE)
 # Words that put a hold in the present, on the day of the report: "still", "remains".
 _NOW = re.compile(r"\b(?:still|remains?|remained|now|continues?\s+to|yet)\b", re.IGNORECASE)
@@ -245,6 +246,11 @@ def _read_hit(
                 # "The hospital, which IS had turned into a base, remains ...":
                 # the subject stands before the relative clause.
                 site = _nearest_before(places, rel.start(), 0, pat.near)
+            aside = re.search(r",[^,]*,\s*$", s[:hit.start])
+            if site is not None and aside and aside.start() < site.start and not rel:
+                # "The clock tower, at the heart of the old market, remains ...": the
+                # subject stands before the aside, not inside it.
+                site = _nearest_before(places, aside.start(), 0, pat.near) or site
             inner = re.search(r",\s+(?:which|that)\b[^,]*$", s[:hit.start])
             if site is None and inner:
                 # "The Citadel, which government troops have held": the phrase is

@@ -122,6 +122,9 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
             continue
         noun = m.group(1).lower()
         kinds = noun_kinds[noun]
+        later = [n for n in names if n.start >= m.end()]
+        if later and re.fullmatch(r"\s+of\s+", text[m.end():later[0].start]):
+            continue  # "the town of Tabqa": the name that follows says which
         earlier = [n for n in names if n.end <= start]
         if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]):
             prev = earlier[-1]  # apposition: the description is the name again

@@ -90,6 +90,11 @@ def facts(theatre, text):
     # "in May" is a month, not a modal.
     ("The hospital, which gunmen seized in May, remains under army control.",
      ("vel-hospital", "hold", "GOV", "2021-03-10")),
+    # A hold before an aside belongs to the subject, not to the place inside the aside.
+    ("The Iron Bridge, near the Sarin Mosque, remains in the hands of the insurgents.",
+     ("vel-bridge", "hold", "INS", "2021-03-10")),
+    # "the town of X": the name says which place.
+    ("Supplies come from the rebel-held town of Dorrel.", ("vel-south", "hold", "INS", "2021-03-10")),
     # The loser's only enemy took the site.
     ("Velmora has been fully liberated from the insurgents, officials said.",
      ("vel", "full_control", "GOV", "2021-03-10")),
@@ -126,6 +131,12 @@ def test_near_miss_gives_no_plain_claim(theatre, text, site):
 def test_partial_control_is_contested(theatre):
     got = facts(theatre, "Rebels still control a strip of Kastani along the river.")
     assert ("vel-north", "contested", "INS", "2021-03-10") in got
+
+
+def test_short_world_names_do_not_open_sentences(theatre):
+    gaz, _ = theatre
+    art = Article("t.txt", "t.txt", "An army officer spoke. Troops left for Paris.", PUB, "header")
+    assert [m.text for m in find_mentions(gaz, art)] == ["Paris"]
 
 
 def test_surnames_are_not_places(theatre):
