@@ -30,7 +30,7 @@ _STATUS_ORDER = ("denied", "negated", "hedged", "intent")
 # Words after a verb that make it another verb: "took part", "taken down".
 _PARTICLE = re.compile(
     r"^\s+(?:down|place|part|off|note|aim|care|away|hostage|hostages|prisoner|prisoners|"
-    r"refuge|cover|shape|turns|advantage|responsibility|photos?|pictures?)\b",
+    r"refuge|cover|shape|turns|advantage|responsibility|photos?|pictures?|to\s+\w+ing)\b",
     re.IGNORECASE,
 )
 
