@@ -11,7 +11,7 @@ separator, as GDAL writes ``.geojsonl``) holds the very same lines.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,11 +110,66 @@ def geometry_json(geoms: Sequence[Any] | np.ndarray) -> list[bytes]:
 def _column(series: pd.Series) -> list[Any]:
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         values = series.tolist()
-        return [None if (v is None or (isinstance(v, float) and v != v) or v is pd.NA) else v
-                for v in values]
+        for i in np.flatnonzero(series.isna().to_numpy()).tolist():
+            values[i] = None
+        return values
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         return [None if pd.isna(v) else v.date().isoformat() for v in series]
     return series.tolist()
+
+
+class _Features:
+    """A frame's features, serialised a slice of rows at a time.
+
+    Each distinct value of a column is serialised once by orjson (a site's
+    name, a controller, a day recur on many rows), and a feature is its
+    values spliced into a template: several times faster than dumping a dict
+    a row, and written a slice at a time so memory stays bounded.
+    """
+
+    def __init__(self, frame: gpd.GeoDataFrame) -> None:
+        gname = frame.geometry.name
+        self.props = [str(c) for c in frame.columns if c != gname]
+        self.template = (b'{"type":"Feature","properties":{'
+                         + b",".join(_dumps(p).replace(b"%", b"%%") + b":%b" for p in self.props)
+                         + b'},"geometry":%b}')
+        self.columns = [_column(frame[c]) for c in self.props]
+        self.geoms = _geometry_values(frame.geometry.values, bytes)
+        self.caches: list[dict[str, bytes]] = [{} for _ in self.props]
+        self.same: list[dict[int, bytes]] = [{} for _ in self.props]
+
+    def __len__(self) -> int:
+        return len(self.geoms)
+
+    def _values(self, k: int, a: int, b: int) -> list[bytes]:
+        cache = self.caches[k]
+        dumps, opt = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
+        out = []
+        same = self.same[k]
+        for v in self.columns[k][a:b]:
+            if type(v) is str:  # only strings: 1, 1.0 and True would share a key
+                got = cache.get(v)
+                if got is None:
+                    got = cache[v] = dumps(v)
+            elif type(v) is list:
+                # One evidence list is often shared by the rows of a run of days:
+                # the frame holds it, so its id names it while we write.
+                got = same.get(id(v))
+                if got is None:
+                    got = same[id(v)] = dumps(v, default=_default, option=opt)
+            else:
+                got = dumps(v, default=_default, option=opt)
+            out.append(got)
+        return out
+
+    def lines(self, a: int = 0, b: int | None = None) -> list[bytes]:
+        b = len(self) if b is None else b
+        values = [self._values(k, a, b) for k in range(len(self.props))]
+        return [self.template % row for row in zip(*values, self.geoms[a:b], strict=True)]
+
+    def chunks(self, size: int = 20_000) -> Iterator[list[bytes]]:
+        for a in range(0, len(self), size):
+            yield self.lines(a, a + size)
 
 
 def feature_lines(frame: gpd.GeoDataFrame) -> list[bytes]:
@@ -130,25 +185,16 @@ def feature_lines(frame: gpd.GeoDataFrame) -> list[bytes]:
     -------
     list of bytes
     """
-    gname = frame.geometry.name
-    props = [str(c) for c in frame.columns if c != gname]
-    geoms = _geometry_values(frame.geometry.values, bytes)
-    # Each value is serialised once by orjson, and a feature is its values
-    # spliced into a template: about three times faster than dumping a dict a row.
-    template = (b'{"type":"Feature","properties":{'
-                + b",".join(_dumps(p).replace(b"%", b"%%") + b":%b" for p in props)
-                + b'},"geometry":%b}')
-    if not props:
-        return [template % (g,) for g in geoms]
-    dumps, opt = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
-    values = [[dumps(v, default=_default, option=opt) for v in _column(frame[c])] for c in props]
-    return [template % (*vals, g) for *vals, g in zip(*values, geoms, strict=True)]
+    return _Features(frame).lines()
+
+
+def _head(name: str | None) -> bytes:
+    head = {"type": "FeatureCollection", **({"name": name} if name else {})}
+    return _dumps(head)[:-1] + b',"features":['
 
 
 def _collection(lines: Sequence[bytes], name: str | None) -> bytes:
-    head = {"type": "FeatureCollection", **({"name": name} if name else {})}
-    return (_dumps(head)[:-1] + b',"features":[\n' + b",\n".join(lines)
-            + (b"\n" if lines else b"") + b"]}\n")
+    return (_head(name) + b"\n" + b",\n".join(lines) + (b"\n" if lines else b"") + b"]}\n")
 
 
 def feature_collection(frame: gpd.GeoDataFrame, name: str | None = None) -> dict[str, Any]:
@@ -181,7 +227,13 @@ def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, name: str | None = 
     name : str, optional
         The collection's name.
     """
-    Path(path).write_bytes(_collection(feature_lines(frame), name))
+    with open(path, "wb") as f:
+        f.write(_head(name) + b"\n")
+        sep = b""
+        for lines in _Features(frame).chunks():
+            f.write(sep + b",\n".join(lines))
+            sep = b",\n"
+        f.write((b"\n" if sep else b"") + b"]}\n")
 
 
 def write_geojsonseq(frame: gpd.GeoDataFrame, path: str | Path) -> None:
@@ -195,7 +247,9 @@ def write_geojsonseq(frame: gpd.GeoDataFrame, path: str | Path) -> None:
     frame : GeoDataFrame
     path : str or Path
     """
-    Path(path).write_bytes(b"".join(line + b"\n" for line in feature_lines(frame)))
+    with open(path, "wb") as f:
+        for lines in _Features(frame).chunks():
+            f.write(b"\n".join(lines) + b"\n")
 
 
 def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
@@ -216,14 +270,14 @@ def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     ordered = frame.sort_values(["date", "site"], kind="stable")
-    lines = feature_lines(ordered)
+    features = _Features(ordered)
     dates = ordered["date"].astype(str).to_numpy()
     out = []
     bounds = np.flatnonzero(np.r_[True, dates[1:] != dates[:-1], True]) if len(dates) else []
     for a, b in zip(bounds[:-1], bounds[1:], strict=False):
         day = dates[a]
         path = folder / f"{day}.geojson"
-        path.write_bytes(_collection(lines[a:b], f"control {day}"))
+        path.write_bytes(_collection(features.lines(a, b), f"control {day}"))
         out.append(path)
     return out
 
@@ -301,7 +355,9 @@ def events(frame: pd.DataFrame) -> pd.DataFrame:
     kinds = frame["site_kind"] if "site_kind" in frame.columns else [""] * n
     date = frame["date"].astype(str)
     out = pd.DataFrame({
-        "event_id": [f"{a}:{o}" for a, o in zip(frame["article"], offsets, strict=True)],
+        # One phrase may claim several coordinated sites: the site keeps ids unique.
+        "event_id": [f"{a}:{o}:{s}" for a, o, s in
+                     zip(frame["article"], offsets, frame["site"], strict=True)],
         "event_date": date,
         "year": date.str[:4],
         "time_precision": [_TIME_PRECISION.get(p, 3) for p in frame["date_precision"]],
