@@ -167,7 +167,7 @@ class _Features:
         values = [self._values(k, a, b) for k in range(len(self.props))]
         return [self.template % row for row in zip(*values, self.geoms[a:b], strict=True)]
 
-    def chunks(self, size: int = 20_000) -> Iterator[list[bytes]]:
+    def chunks(self, size: int = 4_000) -> Iterator[list[bytes]]:
         for a in range(0, len(self), size):
             yield self.lines(a, a + size)
 

@@ -57,6 +57,140 @@ def _legend(actors: Mapping[str, Mapping[str, str]]) -> list[Any]:
     return handles
 
 
+class _Painter:
+    """One figure for all the days: the map is drawn once, each day recolours it.
+
+    The background, the sites' points, labels and legend do not change from
+    day to day; only the points' colours, the areas and the date do, so a
+    year of days costs a colour update and a PNG encoding each.
+    """
+
+    def __init__(self, sites: gpd.GeoDataFrame, site_days: gpd.GeoDataFrame,
+                 actors: Mapping[str, Mapping[str, str]], *, title: str,
+                 background: gpd.GeoDataFrame | None, bounds: Sequence[float] | None) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.colors import to_rgba
+        from matplotlib.figure import Figure
+
+        self.actors = actors
+        self.rgba = to_rgba
+        self.fig = fig = Figure(figsize=_SIZE, dpi=_DPI)
+        FigureCanvasAgg(fig)
+        self.ax = ax = fig.add_axes(_AXES)
+        ax.set_facecolor("#f4f1ea")
+        kinds = dict(zip(sites["site"], sites["kind"], strict=True)) if len(sites) else {}
+        known = site_days[site_days["controller"] != UNKNOWN]
+        if bounds is None:
+            ref = known if len(known) else site_days
+            bounds = tuple(ref.total_bounds) if len(ref) else (0.0, 0.0, 1.0, 1.0)
+        minx, miny, maxx, maxy = bounds
+        # Some room around the sites, for labels and the river or outline nearby.
+        padx = max((maxx - minx) * 0.1, 0.006)
+        pady = max((maxy - miny) * 0.1, 0.006)
+        if background is not None and len(background):
+            for kind, rows in background.groupby("kind", sort=True):
+                style = _BACKGROUND.get(str(kind), {"color": "#999999", "linewidth": 1,
+                                                    "alpha": 0.6})
+                # Outlines of areas, lines as lines: the background is never filled.
+                geoms = rows.geometry
+                areas_bg = geoms.geom_type.isin(["Polygon", "MultiPolygon"])
+                geoms = geoms.where(~areas_bg, geoms.boundary)
+                gpd.GeoSeries(geoms, crs=rows.crs).plot(ax=ax, zorder=1, aspect=None, **style)
+        # Every site of the days, once, in a fixed order: never known first, so
+        # the sites something is known of draw on top.
+        first = site_days.drop_duplicates("site").sort_values("site", kind="stable")
+        ever = set(known["site"])
+        first = first.iloc[np.argsort([s in ever for s in first["site"]], kind="stable")]
+        is_area = first.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        self.areas = first[is_area][["site", "geometry"]]
+        points = first[~is_area]
+        self.point_sites = points["site"].tolist()
+        self.points = None
+        if len(points):
+            size = np.array([160 if kinds.get(s) == "city" else 60 for s in self.point_sites])
+            points.plot(ax=ax, color=COLOURS[UNKNOWN], markersize=size, edgecolor="#555555",
+                        linewidth=0.8, zorder=3, aspect=None)
+            self.points = ax.collections[-1]
+        self.drawn: list[Any] = []
+        labelled = first[first["site"].isin(ever)]
+        if len(labelled) > _LABELS_AT_MOST:
+            labelled = labelled[[kinds.get(s) == "city" for s in labelled["site"]]]
+        for row in labelled.itertuples(index=False):
+            pt = row.geometry.representative_point()
+            if minx - padx <= pt.x <= maxx + padx and miny - pady <= pt.y <= maxy + pady:
+                ax.annotate(row.name, (pt.x, pt.y), xytext=(5, 3), textcoords="offset points",
+                            fontsize=7, zorder=4,
+                            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                                  "alpha": 0.8})
+        # Widen the view to the frame's shape (rather than shrink the frame): more
+        # context, and the same layout whatever the data.
+        aspect = 1.0 / max(np.cos(np.radians((miny + maxy) / 2)), 0.1)
+        x0, x1, y0, y1 = minx - padx, maxx + padx, miny - pady, maxy + pady
+        box = (_AXES[3] * _SIZE[1]) / (_AXES[2] * _SIZE[0])
+        dx, dy = x1 - x0, y1 - y0
+        if dy * aspect / dx < box:
+            grow = (dx * box / aspect - dy) / 2
+            y0, y1 = y0 - grow, y1 + grow
+        else:
+            grow = (dy * aspect / box - dx) / 2
+            x0, x1 = x0 - grow, x1 + grow
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect(aspect)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        fig.text(0.02, 0.965, title, fontsize=10, fontweight="bold", va="top")
+        self.date = fig.text(0.02, 0.925, "", fontsize=13, va="top")
+        fig.legend(handles=_legend(actors), loc="upper left", bbox_to_anchor=(0.66, 0.88),
+                   fontsize=8, frameon=False, title="Held by", title_fontsize=9)
+        fig.text(0.66, 0.03, "Sites and river from the gazetteer; no basemap.", fontsize=6,
+                 color="#555555")
+
+    def paint(self, day: gpd.GeoDataFrame, date: str) -> None:
+        """Colour the map for one day's rows of the site-days."""
+        for artist in self.drawn:
+            artist.remove()
+        self.drawn = []
+        self.date.set_text(date)
+        state = {r.site: (r.controller, bool(r.inferred))
+                 for r in day[["site", "controller", "inferred"]].itertuples(index=False)}
+        if self.points is not None:
+            face, edge, width = [], [], []
+            for site in self.point_sites:
+                controller, inferred = state.get(site, (UNKNOWN, False))
+                face.append(self.rgba(_colour(controller, self.actors), 0.4 if inferred else 0.95))
+                contested = controller == CONTESTED
+                line = "#7A2E5C" if contested else "#555555" if controller == UNKNOWN else "#222222"
+                edge.append(self.rgba(line, 0.5 if inferred else 1.0))
+                width.append(2.0 if contested else 0.8)
+            self.points.set_facecolor(face)
+            self.points.set_edgecolor(edge)
+            self.points.set_linewidth(width)
+        if len(self.areas):
+            areas = self.areas.copy()
+            got = [state.get(s, (UNKNOWN, False)) for s in areas["site"]]
+            areas["controller"] = [g[0] for g in got]
+            areas["inferred"] = [g[1] for g in got]
+            areas["colour"] = [_colour(c, self.actors) for c in areas["controller"]]
+            before = len(self.ax.collections)
+            for inferred in (False, True):
+                for contested in (False, True):
+                    sel = areas[(areas["inferred"] == inferred)
+                                & ((areas["controller"] == CONTESTED) == contested)]
+                    if len(sel):
+                        sel.plot(ax=self.ax, color=sel["colour"].tolist(),
+                                 alpha=0.35 if inferred else 0.75,
+                                 edgecolor="#7A2E5C" if contested else "#222222",
+                                 linewidth=1.5 if contested else 0.8,
+                                 linestyle=":" if inferred else "-",
+                                 hatch="///" if contested else None, zorder=2, aspect=None)
+            self.drawn = list(self.ax.collections[before:])
+            self.ax.set_xlabel("")  # geopandas labels the axes with the CRS at each plot
+            self.ax.set_ylabel("")
+
+
 def render_day(
     sites: gpd.GeoDataFrame,
     day: gpd.GeoDataFrame,
@@ -90,95 +224,14 @@ def render_day(
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    import matplotlib
 
+    check(sites, SITE_COLUMNS, "sites")
     check(day, SITE_DAY_COLUMNS, "site-days")
-    fig = Figure(figsize=_SIZE, dpi=_DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes(_AXES)
-    ax.set_facecolor("#f4f1ea")
-    kinds = dict(zip(sites["site"], sites["kind"], strict=True)) if len(sites) else {}
-    frame = day.sort_values("site", kind="stable").copy()
-    frame["colour"] = [_colour(c, actors) for c in frame["controller"]]
-    known = frame[frame["controller"] != UNKNOWN]
-    if bounds is None:
-        ref = known if len(known) else frame
-        minx, miny, maxx, maxy = ref.total_bounds if len(ref) else (0.0, 0.0, 1.0, 1.0)
-    else:
-        minx, miny, maxx, maxy = bounds
-    # Some room around the sites, for labels and the river or outline nearby.
-    padx = max((maxx - minx) * 0.1, 0.006)
-    pady = max((maxy - miny) * 0.1, 0.006)
-    if background is not None and len(background):
-        for kind, rows in background.groupby("kind", sort=True):
-            style = _BACKGROUND.get(str(kind), {"color": "#999999", "linewidth": 1, "alpha": 0.6})
-            # Outlines of areas, lines as lines: the background is never filled.
-            geoms = rows.geometry
-            areas_bg = geoms.geom_type.isin(["Polygon", "MultiPolygon"])
-            geoms = geoms.where(~areas_bg, geoms.boundary)
-            gpd.GeoSeries(geoms, crs=rows.crs).plot(ax=ax, zorder=1, **style)
-    is_area = frame.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
-    areas, points = frame[is_area], frame[~is_area]
-    # Unknown first, so the sites something is known of draw on top.
-    for inferred in (False, True):
-        for contested in (False, True):
-            sel = areas[(areas["inferred"] == inferred)
-                        & ((areas["controller"] == CONTESTED) == contested)]
-            if len(sel):
-                sel.plot(ax=ax, color=sel["colour"].tolist(), alpha=0.35 if inferred else 0.75,
-                         edgecolor="#7A2E5C" if contested else "#222222",
-                         linewidth=1.5 if contested else 0.8, linestyle=":" if inferred else "-",
-                         hatch="///" if contested else None, zorder=2)
-    order = np.argsort((points["controller"] != UNKNOWN).to_numpy(), kind="stable")
-    points = points.iloc[order]
-    if len(points):
-        size = [160 if kinds.get(s) == "city" else 60 for s in points["site"]]
-        contested = (points["controller"] == CONTESTED).to_numpy()
-        inferred = points["inferred"].to_numpy(bool)
-        edge = np.where(contested, "#7A2E5C", np.where(points["controller"] == UNKNOWN,
-                                                       "#555555", "#222222"))
-        alpha = np.where(inferred, 0.4, 0.95)
-        for a in sorted(set(alpha.tolist())):
-            sel = alpha == a
-            points[sel].plot(ax=ax, color=points["colour"][sel].tolist(),
-                             markersize=np.asarray(size)[sel], edgecolor=edge[sel].tolist(),
-                             linewidth=np.where(contested[sel], 2.0, 0.8), alpha=a, zorder=3)
-    labelled = known if len(known) <= _LABELS_AT_MOST else known[
-        [kinds.get(s) == "city" for s in known["site"]]]
-    for row in labelled.itertuples(index=False):
-        pt = row.geometry.representative_point()
-        if minx - padx <= pt.x <= maxx + padx and miny - pady <= pt.y <= maxy + pady:
-            ax.annotate(row.name, (pt.x, pt.y), xytext=(5, 3), textcoords="offset points",
-                        fontsize=7, zorder=4,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
-    # Widen the view to the frame's shape (rather than shrink the frame): more
-    # context, and the same layout whatever the data.
-    aspect = 1.0 / max(np.cos(np.radians((miny + maxy) / 2)), 0.1)
-    x0, x1, y0, y1 = minx - padx, maxx + padx, miny - pady, maxy + pady
-    box = (_AXES[3] * _SIZE[1]) / (_AXES[2] * _SIZE[0])
-    dx, dy = x1 - x0, y1 - y0
-    if dy * aspect / dx < box:
-        grow = (dx * box / aspect - dy) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    else:
-        grow = (dy * aspect / box - dx) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect(aspect)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    fig.text(0.02, 0.965, title, fontsize=10, fontweight="bold", va="top")
-    fig.text(0.02, 0.925, date, fontsize=13, va="top")
-    fig.legend(handles=_legend(actors), loc="upper left", bbox_to_anchor=(0.66, 0.88),
-               fontsize=8, frameon=False, title="Held by", title_fontsize=9)
-    fig.text(0.66, 0.03, "Sites and river from the gazetteer; no basemap.", fontsize=6,
-             color="#555555")
-    return fig
+    with matplotlib.rc_context(_RC):
+        painter = _Painter(sites, day, actors, title=title, background=background, bounds=bounds)
+        painter.paint(day, date)
+    return painter.fig
 
 
 def _view(bounds: tuple[float, ...], background: gpd.GeoDataFrame | None,
@@ -255,10 +308,11 @@ def write_day_images(
     out: list[Path] = []
     frames: list[bytes] = []
     with matplotlib.rc_context(_RC):
+        painter = _Painter(sites, site_days, actors, title=title, background=background,
+                           bounds=bounds)
         for day, rows in site_days.groupby("date", sort=True):
-            fig = render_day(sites, rows, actors, date=str(day), title=title,
-                             background=background, bounds=bounds)
-            data = _png(fig)
+            painter.paint(rows, str(day))
+            data = _png(painter.fig)
             if png:
                 folder.mkdir(parents=True, exist_ok=True)
                 path = folder / f"{day}.png"
