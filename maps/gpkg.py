@@ -50,8 +50,8 @@ _DESCRIPTION = {
 
 
 def _dates(series: pd.Series) -> np.ndarray:
-    values = ["NaT" if v is None or v == "" or (isinstance(v, float) and v != v) else str(v)[:10]
-              for v in series.tolist()]
+    values = ["NaT" if v is None or v == "" else str(v)[:10]
+              for v in series.to_numpy(dtype=object, na_value=None).tolist()]
     return np.array(values, dtype="datetime64[D]")
 
 
@@ -63,14 +63,11 @@ def _field(series: pd.Series) -> np.ndarray:
         return series.to_numpy(np.int64)
     if kind == "f":
         return series.to_numpy(np.float64)
-    values = series.astype(object).tolist()
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            out[i] = None
-        elif isinstance(v, str):
-            out[i] = v
-        elif isinstance(v, (list, dict, tuple)):
+    out = series.to_numpy(dtype=object, na_value=None, copy=True)
+    for i, v in enumerate(out.tolist()):
+        if v is None or type(v) is str:
+            continue
+        if isinstance(v, (list, dict, tuple)):
             # Evidence and other nested values: a JSON string GDAL and QGIS read as text.
             out[i] = orjson.dumps(v, option=orjson.OPT_SERIALIZE_NUMPY).decode()
         elif isinstance(v, (bool, np.bool_)):
