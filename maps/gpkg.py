@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -186,17 +186,3 @@ def write_gpkg(
         tmp.unlink(missing_ok=True)
     return path
 
-
-def read_layers(path: str | Path) -> Mapping[str, int]:
-    """Return the layers of a GeoPackage with their feature counts.
-
-    Parameters
-    ----------
-    path : str or Path
-
-    Returns
-    -------
-    dict of str to int
-    """
-    return {name: pyogrio.read_info(path, layer=name)["features"]
-            for name, _ in pyogrio.list_layers(path)}
