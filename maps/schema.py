@@ -51,7 +51,7 @@ written as ``events.csv`` by :func:`maps.feeds.write_events_csv`, one row per cl
 ============== ====================================================================
 column         meaning
 ============== ====================================================================
-event_id       ``<article>:<offset>``, stable across builds
+event_id       ``<article>:<offset>:<site>``, stable across builds
 event_date     the day the claim is about, ISO ``YYYY-MM-DD``
 year           of ``event_date``
 time_precision 1 = the day is known, 2 = within a week (or a range of days),
