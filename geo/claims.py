@@ -110,7 +110,7 @@ class Claim:
 # Words that make a claim about part of a site only: "a strip of the Old City".
 _PARTITIVE = re.compile(
     r"\b(?:strip|part|parts|pocket|pockets|corner|corners|edge|edges|outskirts|fringes?|section|"
-    r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|quarters|"
+    r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|quarters|bulk|"
     r"thirds?|percent|per\s+cent|centre|center|heart|middle|north|south|east|west|northern|southern|"
     r"eastern|western)\s+of\s+"
     r"(?:the\s+|what\s+(?:was|is|were|had\s+been)\s+(?:once\s+)?)?(?:[\w-]+-held\s+)?$", re.IGNORECASE)
@@ -314,6 +314,10 @@ def _read_hit(
         else:
             found = _nearest_before(others, hit.start, lo, pat.near if role == "holder" and
                                     pat.site == "before" else 100)
+        rel = re.search(r",\s+(?:which|who|that)\b[^,]*$", s[:hit.start])
+        if found is None and direction == "before" and rel:
+            # "The SDF, which now holds the bulk of it": the side the clause is about.
+            found = _nearest_before(others, rel.start(), 0, 5)
         if found:
             actor, how = found.actor, f"'{found.text}' {direction} the phrase"
     if pat.type in ("hold", "presence", "loss") and actor is None:

@@ -150,6 +150,23 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     return out
 
 
+_PART_OF_IT = re.compile(r"\b(?:bulk|most|much|parts?|half|rest|remainder|corner|edge)\s+of\s+(it)\b",
+                         re.IGNORECASE)
+
+
+def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
+    """Resolve ``it`` in "holds the bulk of it" to the site named last before it in the sentence."""
+    out = []
+    for m in _PART_OF_IT.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        before = [f for f in found if start <= f.start and f.end <= m.start() and f.site]
+        if before:
+            prev = before[-1]
+            out.append(Mention(m.start(1), m.end(1), m.group(1), prev.place, "reference",
+                               (prev.place,), prev.site))
+    return out
+
+
 _NAME_BEFORE = re.compile(
     r"(?:^|[^.!?\n]\s|\b(?:Col|Gen|Brig|Lt|Maj|Capt|Sgt|Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Prof|Cpl|Adm)\.\s)"
     r"([A-Z][a-z]+)\s+$")
@@ -197,4 +214,5 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) ->
                            tuple(c.place.id for c in ranked), gaz.is_site(best)))
     if focus:
         out.extend(_references(gaz, text, focus, out))
+    out.extend(_partitive_pronouns(text, out))
     return sorted(out, key=lambda m: (m.start, m.end))

@@ -95,6 +95,9 @@ def facts(theatre, text):
      ("vel-bridge", "hold", "INS", "2021-03-10")),
     # "the town of X": the name says which place.
     ("Supplies come from the rebel-held town of Dorrel.", ("vel-south", "hold", "INS", "2021-03-10")),
+    # "the bulk of it": part of the site named before, said by the side the clause is about.
+    ("The army, which entered Velmora in 2019 and now holds the bulk of it, is advancing.",
+     ("vel", "contested", "GOV", "2021-03-10")),
     # The loser's only enemy took the site.
     ("Velmora has been fully liberated from the insurgents, officials said.",
      ("vel", "full_control", "GOV", "2021-03-10")),
