@@ -56,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "build", help="read articles and write the map and feeds",
         description="Read news articles, find the sites they name, work out who held each "
-                    "site on each day, and write index.html, control.geojson, "
-                    "days/YYYY-MM-DD.geojson, claims.csv and mentions.csv.",
+                    "site on each day, and write the formats --format asks for (by default "
+                    "index.html, control.geojson, control.geojsonl, days/YYYY-MM-DD.geojson, "
+                    "conflictmap.gpkg, claims.csv, events.csv and mentions.csv).",
     )
     b.add_argument("articles", nargs="*", metavar="ARTICLE",
                    help="article text files, or folders of .txt files")
@@ -244,7 +245,7 @@ def _run(args: argparse.Namespace) -> int:
         days = reading.timeline.days
         print(f"conflictmap: {len(reading.articles)} articles, {len(reading.claims)} claims, "
               f"{len(reading.timeline.sites)} sites, {days[0]} to {days[-1]} "
-              f"-> {args.out}/index.html ({time.perf_counter() - t0:.1f} s)")
+              f"-> {args.out}/ ({time.perf_counter() - t0:.1f} s)")
     return 0
 
 
