@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from maps import (  # noqa: E402
     write_gpkg,
+    write_interval_feeds,
     write_intervals,
     write_intervals_seq,
     write_map,
@@ -147,6 +148,10 @@ def feeds(sites, intervals, days, tmp: Path, repeat: int) -> list[tuple[str, flo
          lambda: base_iv.to_file(_fresh(tmp / "base.geojson"))),
         ("GeoJSONSeq control.geojsonl", lambda: write_intervals_seq(intervals, tmp / "c.geojsonl"),
          lambda: base_iv.to_file(_fresh(tmp / "base.geojsonl"), driver="GeoJSONSeq")),
+        ("both interval feeds, one serialisation (as a build writes them)",
+         lambda: write_interval_feeds(intervals, tmp / "c.geojson", tmp / "c.geojsonl"),
+         lambda: (base_iv.to_file(_fresh(tmp / "base.geojson")),
+                  base_iv.to_file(_fresh(tmp / "base.geojsonl"), driver="GeoJSONSeq"))),
         ("GeoPackage sites+control_intervals",
          lambda: write_gpkg(tmp / "c.gpkg", sites=sites, intervals=intervals,
                             current_date=days[-1]),

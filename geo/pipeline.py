@@ -21,8 +21,7 @@ from maps import (
     write_day_images,
     write_events_csv,
     write_gpkg,
-    write_intervals,
-    write_intervals_seq,
+    write_interval_feeds,
     write_map,
     write_site_days,
 )
@@ -361,8 +360,8 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
                       days=[d.isoformat() for d in days], background=frames["background"],
                       title=title, credit=credit, tiles=tiles)
         if "geojson" in formats:
-            write_intervals(frames["intervals"], tmp / "control.geojson")
-            write_intervals_seq(frames["intervals"], tmp / "control.geojsonl")
+            write_interval_feeds(frames["intervals"], tmp / "control.geojson",
+                                 tmp / "control.geojsonl")
             write_site_days(frames["days"], tmp / "days")
         if "gpkg" in formats:
             write_gpkg(tmp / "conflictmap.gpkg", sites=frames["sites"],

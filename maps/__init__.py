@@ -10,6 +10,7 @@ from .feeds import (
     write_events_csv,
     write_geojson,
     write_geojsonseq,
+    write_interval_feeds,
     write_intervals,
     write_intervals_seq,
     write_site_days,
@@ -22,5 +23,6 @@ from .schema import SchemaError
 __all__ = [
     "DaySlider", "OfflineMap", "SchemaError", "events", "intervals_from_days", "write_claims_csv",
     "write_day_images", "write_events_csv", "write_geojson", "write_geojsonseq", "write_gif",
-    "write_gpkg", "write_intervals", "write_intervals_seq", "write_map", "write_site_days",
+    "write_gpkg", "write_interval_feeds", "write_intervals", "write_intervals_seq", "write_map",
+    "write_site_days",
 ]

@@ -11,6 +11,7 @@ separator, as GDAL writes ``.geojsonl``) holds the very same lines.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from shapely.geometry import mapping
 from .schema import CLAIM_COLUMNS, EVENT_COLUMNS, INTERVAL_COLUMNS, SITE_DAY_COLUMNS, check
 
 __all__ = ["write_geojson", "write_geojsonseq", "write_site_days", "write_intervals",
-           "write_intervals_seq", "write_claims_csv", "write_events_csv", "feature_collection",
+           "write_intervals_seq", "write_interval_feeds", "write_claims_csv", "write_events_csv",
+           "feature_collection",
            "feature_lines", "geometry_json", "events"]
 
 #: Decimal places of written coordinates (about 0.1 m).
@@ -309,6 +311,33 @@ def write_intervals_seq(frame: gpd.GeoDataFrame, path: str | Path) -> None:
     path : str or Path
     """
     write_geojsonseq(_sorted_intervals(frame), path)
+
+
+def write_interval_feeds(frame: gpd.GeoDataFrame, geojson: str | Path | None = None,
+                         seq: str | Path | None = None) -> None:
+    """Write ``control.geojson`` and ``control.geojsonl`` from one serialisation of the intervals.
+
+    Each feature is turned into JSON once and written to both files, the
+    FeatureCollection and the one-feature-per-line stream.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Intervals (:data:`maps.schema.INTERVAL_COLUMNS`).
+    geojson, seq : str or Path, optional
+        Where to write each; a feed whose path is None is not written.
+    """
+    features = _Features(_sorted_intervals(frame))
+    with open(geojson or os.devnull, "wb") as fc, open(seq or os.devnull, "wb") as fs:
+        fc.write(_head("control") + b"\n")
+        sep = b""
+        for lines in features.chunks():
+            if geojson:
+                fc.write(sep + b",\n".join(lines))
+            if seq:
+                fs.write(b"\n".join(lines) + b"\n")
+            sep = b",\n"
+        fc.write((b"\n" if sep else b"") + b"]}\n")
 
 
 def write_claims_csv(frame: pd.DataFrame, path: str | Path) -> None:

@@ -400,3 +400,15 @@ def test_geometry_json_rounds_each_geometry_once():
     out = geometry_json(np.array([pt, pt, None, shapely.LineString([(0, 0), (1, 1)])], dtype=object))
     assert out[0] is out[1] and json.loads(out[0]) == {"type": "Point", "coordinates": [1.234568, 2.0]}
     assert out[2] == b"null" and json.loads(out[3])["type"] == "LineString"
+
+
+def test_both_interval_feeds_from_one_serialisation(frames, tmp_path):
+    from maps import write_interval_feeds, write_intervals, write_intervals_seq
+
+    write_intervals(frames["intervals"], tmp_path / "a.geojson")
+    write_intervals_seq(frames["intervals"], tmp_path / "a.geojsonl")
+    write_interval_feeds(frames["intervals"], tmp_path / "b.geojson", tmp_path / "b.geojsonl")
+    assert (tmp_path / "a.geojson").read_bytes() == (tmp_path / "b.geojson").read_bytes()
+    assert (tmp_path / "a.geojsonl").read_bytes() == (tmp_path / "b.geojsonl").read_bytes()
+    write_interval_feeds(frames["intervals"], seq=tmp_path / "only.geojsonl")
+    assert (tmp_path / "only.geojsonl").read_bytes() == (tmp_path / "a.geojsonl").read_bytes()
