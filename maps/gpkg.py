@@ -116,19 +116,21 @@ def _geometry_type(geoms: np.ndarray) -> str:
 
 def _blobs(geoms: np.ndarray) -> list[bytes | None]:
     """GeoPackage geometry blobs: the ``GP`` header (little endian, SRS 4326) then ISO WKB."""
-    missing = shapely.is_missing(geoms) | shapely.is_empty(np.where(shapely.is_missing(geoms),
-                                                                     shapely.Point(), geoms))
-    wkb = shapely.to_wkb(np.where(missing, None, geoms), byte_order=1, flavor="iso")
-    points = shapely.get_type_id(np.where(missing, None, geoms)) == 0
-    bounds = shapely.bounds(np.where(missing, None, geoms))
-    out: list[bytes | None] = []
+    missing = shapely.is_missing(geoms)
+    missing[~missing] = shapely.is_empty(geoms[~missing])
+    present = np.where(missing, None, geoms)
+    wkb = shapely.to_wkb(present, byte_order=1, flavor="iso").tolist()
     head_point = b"GP\x00\x01" + struct.pack("<i", 4326)
-    for w, is_point, b, miss in zip(wkb.tolist(), points.tolist(), bounds.tolist(), missing.tolist(),
-                                    strict=True):
+    kinds = shapely.get_type_id(present)
+    if not missing.any() and (kinds == 0).all():
+        return [head_point + w for w in wkb]  # points need no envelope
+    bounds = shapely.bounds(present).tolist()
+    out: list[bytes | None] = []
+    for w, kind, b, miss in zip(wkb, kinds.tolist(), bounds, missing.tolist(), strict=True):
         if miss:
             out.append(None)
-        elif is_point:
-            out.append(head_point + w)  # points need no envelope
+        elif kind == 0:
+            out.append(head_point + w)
         else:
             # Envelope [minx, maxx, miny, maxy] (flag 1): readers can skip a feature without parsing it.
             out.append(b"GP\x00\x03" + struct.pack("<i4d", 4326, b[0], b[2], b[1], b[3]) + w)
@@ -164,7 +166,7 @@ def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
     values = [_column_values(frame[c], c in date_cols) for c in cols]
     description = _DESCRIPTION.get(layer, layer)
     if geoms is None:
-        con.execute(f'CREATE TABLE "{layer}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+        con.execute(f'CREATE TABLE "{layer}" (fid INTEGER PRIMARY KEY NOT NULL, '
                     f'{", ".join(decl)})')
         con.execute("INSERT INTO gpkg_contents VALUES (?, 'attributes', ?, ?, ?, NULL, NULL, NULL, "
                     "NULL, NULL)", (layer, layer, description, stamp))
@@ -174,7 +176,7 @@ def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
         return
     geoms = np.asarray(geoms, dtype=object)
     gtype = _geometry_type(geoms)
-    con.execute(f'CREATE TABLE "{layer}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+    con.execute(f'CREATE TABLE "{layer}" (fid INTEGER PRIMARY KEY NOT NULL, '
                 f'geom {gtype}{"".join(", " + d for d in decl)})')
     present = geoms[~shapely.is_missing(geoms)]
     if len(present):
@@ -264,6 +266,7 @@ def write_gpkg(
         con = sqlite3.connect(tmp)
         try:
             # The file is new and moved in only when complete: no journal is needed.
+            con.execute("PRAGMA page_size = 65536")  # fewer, larger pages: faster bulk inserts
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
