@@ -21,5 +21,7 @@ def lint(session):
 def bench(session):
     session.install("-e", ".[test]")
     session.run("python", "benchmarks/build.py")
+    # A GeoNames-scale gazetteer: 1M names (GAZETTEER_BENCH_NAMES=100000 for a quick run).
+    session.run("python", "benchmarks/gazetteer.py")
     # Maps and feeds at 10,000 sites x 365 days (drives the system Chromium).
     session.run("python", "benchmarks/maps.py", *session.posargs)
