@@ -25,7 +25,7 @@ from typing import Any
 __all__ = ["cache_dir", "cache_key", "load", "save"]
 
 #: Bump when the layout of a cached gazetteer changes.
-FORMAT = 1
+FORMAT = 2
 # The code and data that decide what a loaded gazetteer holds.
 _CODE = ("names.py", "matcher.py", "io.py", "validate.py", "core.py", "world.py",
          "data/kinds.yaml", "data/geonames.yaml", "data/country_aliases.yaml")
@@ -76,35 +76,45 @@ def cache_key(paths: Sequence[str | Path], options: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def load(key: str) -> Any | None:
+def load(key: str, parts: int = 1) -> Any | None:
     """Return what was saved under ``key``, or None.
 
     Parameters
     ----------
     key : str
+    parts : int
+        How many values were saved together (see :func:`save`).
 
     Returns
     -------
     object or None
+        The value; a tuple of ``parts`` values when more than one.
     """
     folder = cache_dir()
     if folder is None:
         return None
     try:
         with open(folder / f"gazetteer-{key}.pickle", "rb") as fh:
-            return pickle.load(fh)
+            # One pickle after the other: the first one's memo (and the
+            # pickled form it holds) is freed before the next is read.
+            values = tuple(pickle.load(fh) for _ in range(parts))
+        return values[0] if parts == 1 else values
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
             ValueError):
         return None
 
 
-def save(key: str, value: Any) -> Path | None:
-    """Save ``value`` under ``key`` (atomically); failures to write are ignored.
+def save(key: str, *values: Any) -> Path | None:
+    """Save ``values`` under ``key`` (atomically); failures to write are ignored.
+
+    Each value is pickled on its own, one after the other, so that loading
+    holds only one value's pickled form in memory at a time.
 
     Parameters
     ----------
     key : str
-    value : object
+    *values : object
+        Load them with ``load(key, parts=len(values))``.
 
     Returns
     -------
@@ -118,7 +128,8 @@ def save(key: str, value: Any) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gazetteer-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         target = folder / f"gazetteer-{key}.pickle"
         os.replace(tmp, target)
         return target

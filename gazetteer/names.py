@@ -14,10 +14,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Folded", "fold", "fold_many", "fold_with_offsets", "name_variants", "ARTICLES"]
+__all__ = ["Folded", "fold", "fold_many", "fold_with_offsets", "name_variants", "name_variants_many",
+           "ARTICLES"]
 
 # Apostrophe-like marks inside a name are dropped (Na'im -> naim); ʿayn and
 # hamza transliterations are among them.
@@ -61,17 +63,23 @@ class Folded:
         ostart = int(self.starts[start])
         stop = int(self.starts[end]) if end < len(self.starts) else len(self.text)
         oend = int(self.starts[end - 1]) + 1
-        text = self.text
-        # Walk on over what folding absorbed: letters, and marks or apostrophes between them.
-        while oend < stop and (text[oend].isalnum() or _fold_one(ord(text[oend])) == _DROPPED):
-            oend += 1
-        while oend > ostart + 1 and _fold_one(ord(text[oend - 1])) == _DROPPED:
-            oend -= 1
-        return ostart, oend
+        return _absorb(self.text, ostart, oend, stop)
+
+
+def _absorb(text: str, ostart: int, oend: int, stop: int) -> tuple[int, int]:
+    """Widen a match's end over what folding absorbed (see :meth:`Folded.span`)."""
+    table, dropped = _TABLE, _DROPPED_CHAR
+    # Walk on over what folding absorbed: letters, and marks or apostrophes between them.
+    while oend < stop and (text[oend].isalnum() or table[ord(text[oend])] == dropped):
+        oend += 1
+    while oend > ostart + 1 and table[ord(text[oend - 1])] == dropped:
+        oend -= 1
+    return ostart, oend
 
 
 # Code points of the folded alphabet that the rules look at.
 _DROPPED, _SEP, _SPACE = 1, 2, 32
+_DROPPED_CHAR = chr(_DROPPED)
 _E, _H, _I, _S = ord("e"), ord("h"), ord("i"), ord("s")
 _VOWEL_CODES = np.array(sorted(ord(v) for v in _VOWELS), dtype=np.uint32)
 
@@ -120,60 +128,86 @@ def _translate(codes: np.ndarray) -> np.ndarray:
     return _LUT[codes]
 
 
-def _shift(flags: np.ndarray, by: int, fill: bool) -> np.ndarray:
-    """``out[i] = flags[i - by]``, with ``fill`` where that falls outside."""
-    out = np.full(len(flags), fill)
-    if by > 0:
-        out[by:] = flags[: len(flags) - by]
-    elif by < 0:
-        out[:by] = flags[-by:]
-    return out
-
-
-def _merge(a: np.ndarray, starts: np.ndarray, drop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Remove the ``drop`` positions (a kept character absorbs the ones dropped after it)."""
-    if not drop.any():
-        return a, starts
-    keep = ~drop
-    return a[keep], starts[keep]
-
-
 def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+    # Each rule looks only where it can apply (the rare apostrophe, pair of
+    # e's, doubled letter or h), and the text is compacted once per rule that
+    # drops characters: a text of megabytes folds at tens of MB/s.
     a = _translate(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
-    # A possessive 's ends the name: "Raqqa's" -> "raka s", not "rakas".
-    possessive = (a == _DROPPED) & _shift(a == _S, -1, False) & _shift(
-        (a == _SPACE) | (a == _SEP), -2, True)
-    a[possessive] = _SPACE
-    keep = a != _DROPPED
-    a, starts = a[keep], np.flatnonzero(keep).astype(np.int32)
-    if not len(a):
+    n = len(a)
+    gone = np.flatnonzero(a == _DROPPED)
+    if len(gone):
+        # A possessive 's ends the name: "Raqqa's" -> "raka s", not "rakas".
+        g = gone[gone + 2 <= n - 1]
+        g = g[(a[g + 1] == _S) & ((a[g + 2] == _SPACE) | (a[g + 2] == _SEP))]
+        if n >= 2 and gone[-1] == n - 2 and a[n - 1] == _S:
+            g = np.r_[g, n - 2]
+        a[g] = _SPACE
+        keep = a != _DROPPED
+        a, starts = a[keep], np.flatnonzero(keep).astype(np.int32)
+    else:
+        starts = np.arange(n, dtype=np.int32)
+    n = len(a)
+    if not n:
         return a, starts
-    # Runs of spaces collapse; spaces at either end of a name go.
-    brk = (a == _SPACE) | (a == _SEP)
-    a, starts = _merge(a, starts, (a == _SPACE) & _shift(brk, 1, True))
-    a, starts = _merge(a, starts, (a == _SPACE) & _shift(a == _SEP, -1, True))
-    # "ee" -> "i" (Naeem -> naim).
+    # Runs of spaces collapse to their first space, and a run at either end
+    # of a name (the text's ends, or next to a separator) goes altogether.
+    sp = a == _SPACE
+    if sp.any():
+        after_brk = np.empty(n, dtype=bool)
+        after_brk[0] = True
+        np.logical_or(sp[:-1], a[:-1] == _SEP, out=after_brk[1:])
+        drop = sp & after_brk
+        last = sp.copy()
+        last[:-1] &= ~sp[1:]
+        ends = np.flatnonzero(last)  # the last space of each run
+        heads = np.flatnonzero(sp & ~drop)  # the first, when it is not already dropped
+        if len(heads):
+            # Each kept head's run ends at the first run end after it.
+            run_end = ends[np.searchsorted(ends, heads)]
+            nxt = run_end + 1
+            at_end = nxt >= n
+            drop[heads[at_end | (a[np.minimum(nxt, n - 1)] == _SEP)]] = True
+        if drop.any():
+            keep = ~drop
+            a, starts = a[keep], starts[keep]
+            n = len(a)
+    # "ee" -> "i" (Naeem -> naim), pairs taken left to right in each run of
+    # e's as a regex would; then doubled letters collapse (Raqqa -> raka),
+    # digits do not.  The second e of a pair is written as an i too, so the
+    # doubled-letter rule drops it: one pass removes both.
     e = a == _E
-    pair = e & _shift(e, -1, False)
-    if pair.any():
-        # Pairs are taken left to right in each run of e's, as a regex would.
-        idx = np.arange(len(a))
-        run_start = np.maximum.accumulate(np.where(e & ~_shift(e, 1, False), idx, 0))
-        first = pair & ((idx - run_start) % 2 == 0)
-        a = np.where(first, _I, a).astype(np.uint32)
-        a, starts = _merge(a, starts, _shift(first, 1, False))
-    # Doubled letters collapse (Raqqa -> raka); digits do not.
-    letter = (a != _SPACE) & (a != _SEP) & ~((a >= 48) & (a <= 57))
-    a, starts = _merge(a, starts, np.r_[False, a[1:] == a[:-1]] & letter)
+    pairs = np.flatnonzero(e[:-1] & e[1:])
+    if len(pairs):
+        new = np.empty(len(pairs), dtype=bool)
+        new[0] = True
+        np.not_equal(np.diff(pairs), 1, out=new[1:])
+        block = pairs[new][np.cumsum(new) - 1]
+        first = pairs[(pairs - block) % 2 == 0]
+        a[first] = _I
+        a[first + 1] = _I
+    dup = np.flatnonzero(a[1:] == a[:-1]) + 1
+    if len(dup):
+        v = a[dup]
+        dup = dup[(v != _SPACE) & (v != _SEP) & ~((v >= 48) & (v <= 57))]
+        if len(dup):
+            keep = np.ones(n, dtype=bool)
+            keep[dup] = False
+            a, starts = a[keep], starts[keep]
+            n = len(a)
     # A word-final h after a vowel goes (Raqqah -> raka), in words of three letters or more.
-    brk = (a == _SPACE) | (a == _SEP)
-    drop = (
-        (a == _H)
-        & _shift(np.isin(a, _VOWEL_CODES), 1, False)
-        & _shift(brk, -1, True)
-        & ~_shift(brk, 2, True)
-    )
-    return _merge(a, starts, drop)
+    hs = np.flatnonzero(a == _H)
+    hs = hs[hs >= 2]
+    if len(hs):
+        nxt = a[np.minimum(hs + 1, n - 1)]
+        before2 = a[hs - 2]
+        hs = hs[np.isin(a[hs - 1], _VOWEL_CODES)
+                & ((hs == n - 1) | (nxt == _SPACE) | (nxt == _SEP))
+                & (before2 != _SPACE) & (before2 != _SEP)]
+        if len(hs):
+            keep = np.ones(n, dtype=bool)
+            keep[hs] = False
+            a, starts = a[keep], starts[keep]
+    return a, starts
 
 
 def fold_with_offsets(text: str) -> Folded:
@@ -280,6 +314,12 @@ def _strip_article(key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _fold_group(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Fold a group of kind words once, not once per name (a gazetteer has a million)."""
+    return tuple(fold(w) for w in words)
+
+
 def name_variants(name: str, kind_words: dict[str, list[str]] | None = None) -> set[str]:
     """Return the key forms under which ``name`` is found in text.
 
@@ -302,6 +342,45 @@ def name_variants(name: str, kind_words: dict[str, list[str]] | None = None) -> 
     keys = {fold(name)}
     if "-" in name:
         keys.add(fold(name.replace("-", "")))
+    return _expand(keys, kind_words)
+
+
+def name_variants_many(
+    names: Sequence[str], kind_words: Sequence[dict[str, list[str]] | None],
+) -> list[set[str]]:
+    """Return :func:`name_variants` of each name, folding them all in one pass.
+
+    Parameters
+    ----------
+    names : sequence of str
+    kind_words : sequence of dict or None
+        The kind words of each name (see :func:`name_variants`).
+
+    Returns
+    -------
+    list of set of str
+        The same sets as ``name_variants(name, words)`` for each pair.
+    """
+    names = list(names)
+    dashed = [n.replace("-", "") for n in names if "-" in n]
+    texts = [*names, *dashed]
+    folded = fold_many(texts)
+    sep = chr(_SEP)
+    for i, t in enumerate(texts):
+        if sep in t:  # fold_many reads this character as its separator
+            folded[i] = fold(t)
+    rest = iter(folded[len(names):])
+    out = []
+    for name, key, words in zip(names, folded[: len(names)], kind_words, strict=True):
+        keys = {key}
+        if "-" in name:
+            keys.add(next(rest))
+        out.append(_expand(keys, words))
+    return out
+
+
+def _expand(keys: set[str], kind_words: dict[str, list[str]] | None) -> set[str]:
+    """Add to a name's folded ``keys`` its article and kind-word variants."""
     for key in list(keys):
         core = _strip_article(key)
         if core:
@@ -318,7 +397,7 @@ def name_variants(name: str, kind_words: dict[str, list[str]] | None = None) -> 
         for key in list(keys):
             words = key.split(" ")
             for group in kind_words.values():
-                folded = [fold(w) for w in group]
+                folded = _fold_group(tuple(group))
                 if len(words) > 1 and words[-1] in folded:
                     for alt in folded:
                         keys.add(" ".join([*words[:-1], alt]))

@@ -106,13 +106,16 @@ def parents(frame: pd.DataFrame) -> list[Problem]:
     -------
     list of Problem
     """
-    link = dict(zip(frame["id"], frame["parent"], strict=True))
+    ids = frame["id"].tolist()
+    parent = frame["parent"].tolist()
+    link = dict(zip(ids, parent, strict=True))
     out = []
-    for _, row in frame[frame["parent"].notna()].iterrows():
-        if row["parent"] not in link:
+    for i in np.flatnonzero(frame["parent"].notna().to_numpy()).tolist():
+        if parent[i] not in link:
+            row = frame.iloc[i]
             out.append(Problem(row["file"], where(row), f"parent {row['parent']!r} does not exist"))
     done: set[str] = set()
-    for pid in frame["id"]:
+    for pid in ids:
         seen: list[str] = []
         cur = pid
         while cur in link and cur not in done:
@@ -152,7 +155,13 @@ def distances(frame: pd.DataFrame, extent_km: Mapping[str, float]) -> list[Probl
     theatre = frame[(frame["layer"] != "world") & frame["geometry"].notna()]
     if theatre.empty:
         return out
-    by_id = frame.set_index("id")
+    # Parents are looked up by position; every distance is measured in one
+    # array operation per file, and only the places found far are looked at
+    # one by one.
+    pos = {pid: i for i, pid in enumerate(frame["id"].tolist())}
+    all_geoms = frame["geometry"].to_numpy()
+    all_kinds = frame["kind"].tolist()
+    default = extent_km.get("default", 50)
     for path, rows in theatre.groupby("file", sort=True):
         pts = gpd.GeoSeries(shapely.point_on_surface(rows["geometry"].to_numpy()), crs=4326)
         swapped = gpd.GeoSeries(shapely.points(pts.y.clip(-180, 180), pts.x.clip(-90, 90)), crs=4326)
@@ -161,40 +170,50 @@ def distances(frame: pd.DataFrame, extent_km: Mapping[str, float]) -> list[Probl
         p_pts = pts.to_crs(utm).to_numpy()
         p_swapped = swapped.to_crs(utm).to_numpy()
         p_middle = gpd.GeoSeries([middle], crs=4326).to_crs(utm).iloc[0]
-        flagged = set()
-        for i, (_, row) in enumerate(rows.iterrows()):
-            parent = row["parent"]
-            if not isinstance(parent, str) or parent not in by_id.index:
+        # The places whose parent exists and has a geometry.
+        child, parent_at = [], []
+        for i, parent in enumerate(rows["parent"].tolist()):
+            j = pos.get(parent) if isinstance(parent, str) else None
+            if j is None:
                 continue
-            pgeom = by_id.at[parent, "geometry"]
+            pgeom = all_geoms[j]
             if pgeom is None or (isinstance(pgeom, float) and np.isnan(pgeom)):
                 continue
-            pkind = by_id.at[parent, "kind"]
-            reach = float(extent_km.get(pkind, extent_km.get("default", 50))) * 1000
-            ppt = gpd.GeoSeries([shapely.point_on_surface(pgeom)], crs=4326).to_crs(utm).iloc[0]
-            d = p_pts[i].distance(ppt)
-            if d <= reach or (pgeom.geom_type != "Point" and pgeom.buffer(0).contains(pts.iloc[i])):
-                continue
-            flagged.add(i)
-            ds = p_swapped[i].distance(ppt)
-            if ds <= reach:
-                out.append(Problem(path, where(row), (
-                    f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
-                    f"its parent {parent!r}, swapped it would be {ds / 1000:,.0f} km")))
-            else:
-                out.append(Problem(path, where(row), (
-                    f"{d / 1000:,.0f} km from its parent {parent!r} ({pkind}, which reaches "
-                    f"about {reach / 1000:,.0f} km)"), "warning"))
+            child.append(i)
+            parent_at.append(j)
+        flagged = np.zeros(len(rows), dtype=bool)
+        if child:
+            pgeoms = all_geoms[parent_at]
+            reach = np.array([float(extent_km.get(all_kinds[j], default)) * 1000 for j in parent_at])
+            ppts = gpd.GeoSeries(shapely.point_on_surface(pgeoms), crs=4326).to_crs(utm).to_numpy()
+            with np.errstate(invalid="ignore"):  # far outside the UTM zone: NaN, as one by one
+                d_all = shapely.distance(p_pts[child], ppts)
+            for k in np.flatnonzero(~(d_all <= reach)).tolist():
+                i, pgeom, d = child[k], pgeoms[k], float(d_all[k])
+                if pgeom.geom_type != "Point" and pgeom.buffer(0).contains(pts.iloc[i]):
+                    continue
+                flagged[i] = True
+                row = rows.iloc[i]
+                parent, pkind = row["parent"], all_kinds[parent_at[k]]
+                ds = p_swapped[i].distance(ppts[k])
+                if ds <= reach[k]:
+                    out.append(Problem(path, where(row), (
+                        f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
+                        f"its parent {parent!r}, swapped it would be {ds / 1000:,.0f} km")))
+                else:
+                    out.append(Problem(path, where(row), (
+                        f"{d / 1000:,.0f} km from its parent {parent!r} ({pkind}, which reaches "
+                        f"about {reach[k] / 1000:,.0f} km)"), "warning"))
         if len(rows) < 4:
             continue
-        for i, (_, row) in enumerate(rows.iterrows()):
-            if i in flagged:
-                continue
-            d, ds = p_pts[i].distance(p_middle), p_swapped[i].distance(p_middle)
-            if d > 1_000_000 and ds < 200_000:
-                out.append(Problem(path, where(row), (
-                    f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
-                    f"the file's other places, swapped it would be {ds / 1000:,.0f} km")))
+        with np.errstate(invalid="ignore"):
+            d_mid = shapely.distance(p_pts, p_middle)
+            ds_mid = shapely.distance(p_swapped, p_middle)
+        for i in np.flatnonzero((d_mid > 1_000_000) & (ds_mid < 200_000) & ~flagged).tolist():
+            d, ds = float(d_mid[i]), float(ds_mid[i])
+            out.append(Problem(path, where(rows.iloc[i]), (
+                f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
+                f"the file's other places, swapped it would be {ds / 1000:,.0f} km")))
     return out
 
 
