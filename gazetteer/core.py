@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -548,8 +549,12 @@ class Gazetteer:
         ids = {pid for k in name_variants(query) for pid in self._index.get(k)}
         if ids:
             return self.rank(sorted(ids), focus)[:limit]
-        choices = list(self._index.keys())
-        fuzzy = process.extract(fold(query), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=85)
+        key = fold(query)
+        # A key far shorter or longer than the query is a fragment ("ara" in
+        # "paradise skare"), however well it scores: only keys of a like length compete.
+        keys, lengths = self._keys_by_length
+        lo, hi = bisect_left(lengths, len(key) / 3), bisect_right(lengths, len(key) * 3)
+        fuzzy = process.extract(key, keys[lo:hi], scorer=fuzz.WRatio, limit=limit, score_cutoff=85)
         out = []
         for key, score, _ in fuzzy:
             for cand in self.rank(self._index.get(key), focus):
@@ -557,6 +562,11 @@ class Gazetteer:
                 out.append(Candidate(cand.place, round(cand.score * score / 200, 6),
                                      f"fuzzy match {score:.0f} on {key!r}; {cand.why}"))
         return sorted(out, key=lambda c: (-c.score, c.place.id))[:limit]
+
+    @cached_property
+    def _keys_by_length(self) -> tuple[list[str], list[int]]:
+        keys = sorted(self._index.keys(), key=lambda k: (len(k), k))
+        return keys, [len(k) for k in keys]
 
     def stats(self) -> dict[str, Any]:
         """Return counts that describe the gazetteer.

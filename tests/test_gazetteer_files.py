@@ -261,3 +261,11 @@ def test_build_with_a_geonames_dump_maps_the_sites_named(tmp_path):
     # Only the places the article names, of the six in the dump, are on the map.
     assert states == {"Raqqa": "unknown", "Raqqa Municipal Stadium": "SDF",
                       "Raqqa National Hospital": "IS"}
+
+
+def test_fuzzy_candidates_are_not_fragments(gaz):
+    found = gaz.candidates("Paradise Sqare")
+    assert found[0].place.id == "raqqa-al-naim-square"
+    # "ara", "ise" and "para" score 90 as parts of the query, but are not the place it names.
+    keys = [c.why.split("on '")[1].split("'")[0] for c in found]
+    assert all(len(k) >= len("paradise skare") / 3 for k in keys), keys
