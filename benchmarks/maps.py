@@ -40,8 +40,6 @@ sys.path.insert(0, str(ROOT))
 from maps import (  # noqa: E402
     write_gpkg,
     write_interval_feeds,
-    write_intervals,
-    write_intervals_seq,
     write_map,
     write_site_days,
 )
@@ -144,9 +142,9 @@ def feeds(sites, intervals, days, tmp: Path, repeat: int) -> list[tuple[str, flo
         base_iv.to_file(path, layer="control_intervals")
 
     cases = [
-        ("GeoJSON control.geojson", lambda: write_intervals(intervals, tmp / "c.geojson"),
+        ("GeoJSON control.geojson", lambda: write_interval_feeds(intervals, geojson=tmp / "c.geojson"),
          lambda: base_iv.to_file(_fresh(tmp / "base.geojson"))),
-        ("GeoJSONSeq control.geojsonl", lambda: write_intervals_seq(intervals, tmp / "c.geojsonl"),
+        ("GeoJSONSeq control.geojsonl", lambda: write_interval_feeds(intervals, seq=tmp / "c.geojsonl"),
          lambda: base_iv.to_file(_fresh(tmp / "base.geojsonl"), driver="GeoJSONSeq")),
         ("both interval feeds, one serialisation (as a build writes them)",
          lambda: write_interval_feeds(intervals, tmp / "c.geojson", tmp / "c.geojsonl"),

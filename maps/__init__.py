@@ -8,11 +8,7 @@ from .feeds import (
     events,
     write_claims_csv,
     write_events_csv,
-    write_geojson,
-    write_geojsonseq,
     write_interval_feeds,
-    write_intervals,
-    write_intervals_seq,
     write_site_days,
 )
 from .gpkg import write_gpkg
@@ -22,7 +18,7 @@ from .schema import SchemaError
 
 __all__ = [
     "DaySlider", "OfflineMap", "SchemaError", "events", "intervals_from_days", "write_claims_csv",
-    "write_day_images", "write_events_csv", "write_geojson", "write_geojsonseq", "write_gif",
-    "write_gpkg", "write_interval_feeds", "write_intervals", "write_intervals_seq", "write_map",
+    "write_day_images", "write_events_csv", "write_gif",
+    "write_gpkg", "write_interval_feeds", "write_map",
     "write_site_days",
 ]

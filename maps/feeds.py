@@ -10,7 +10,6 @@ separator, as GDAL writes ``.geojsonl``) holds the very same lines.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,12 +22,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from .schema import CLAIM_COLUMNS, EVENT_COLUMNS, INTERVAL_COLUMNS, SITE_DAY_COLUMNS, check
+from .schema import CLAIM_COLUMNS, EVENT_COLUMNS, SITE_DAY_COLUMNS, check, sorted_intervals
 
-__all__ = ["write_geojson", "write_geojsonseq", "write_site_days", "write_intervals",
-           "write_intervals_seq", "write_interval_feeds", "write_claims_csv", "write_events_csv",
-           "feature_collection",
-           "feature_lines", "geometry_json", "events"]
+__all__ = ["write_site_days", "write_interval_feeds", "write_claims_csv", "write_events_csv",
+           "geometry_json", "events"]
 
 #: Decimal places of written coordinates (about 0.1 m).
 PRECISION = 6
@@ -38,15 +35,14 @@ _POLYGONAL = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 
 
 def _default(obj: Any) -> Any:
-    # What orjson does not know: pandas timestamps, numpy scalars, sets.
-    if isinstance(obj, (pd.Timestamp, dt.date)):
-        return obj.isoformat()[:10] if isinstance(obj, pd.Timestamp) else obj.isoformat()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, (set, frozenset, tuple)):
-        return sorted(obj) if isinstance(obj, (set, frozenset)) else list(obj)
-    if obj is pd.NA or obj is pd.NaT:
+    # What orjson does not know (it writes dates, tuples and numpy scalars itself).
+    # NaT first: it is also an instance of datetime.
+    if obj is pd.NaT or obj is pd.NA:
         return None
+    if isinstance(obj, pd.Timestamp):
+        return obj.date().isoformat()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
     raise TypeError(f"cannot write {type(obj).__name__} to GeoJSON")
 
 
@@ -61,10 +57,9 @@ def _rounded(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.transform(geom, lambda xy: np.round(xy, PRECISION))
 
 
-def _geometry_values(geoms: Sequence[Any] | np.ndarray, wrap: Any) -> list[Any]:
+def _geometry_values(geoms: Sequence[Any] | np.ndarray) -> list[bytes]:
     geoms = np.asarray(geoms, dtype=object)
-    null = wrap(b"null")
-    out: list[Any] = [null] * len(geoms)
+    out: list[bytes] = [b"null"] * len(geoms)
     if not len(geoms):
         return out
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -74,18 +69,17 @@ def _geometry_values(geoms: Sequence[Any] | np.ndarray, wrap: Any) -> list[Any]:
         xy = np.round(shapely.get_coordinates(geoms[points]), PRECISION)
         # Unique points through complex numbers: much faster than np.unique(axis=0).
         uniq, inverse = np.unique(xy[:, 0] + 1j * xy[:, 1], return_inverse=True)
-        values = [wrap(_dumps({"type": "Point", "coordinates": [z.real, z.imag]}))
-                  for z in uniq.tolist()]
+        values = [_dumps({"type": "Point", "coordinates": [z.real, z.imag]}) for z in uniq.tolist()]
         for i, k in zip(np.flatnonzero(points).tolist(), inverse.ravel().tolist(), strict=True):
             out[i] = values[k]
     others = np.flatnonzero(~points & ~missing)
     if len(others):
         wkb = shapely.to_wkb(geoms[others])
-        cache: dict[bytes, Any] = {}
+        cache: dict[bytes, bytes] = {}
         for i, w in zip(others.tolist(), wkb, strict=True):
             v = cache.get(w)
             if v is None:
-                v = cache[w] = wrap(_dumps(mapping(_rounded(geoms[i]))))
+                v = cache[w] = _dumps(mapping(_rounded(geoms[i])))
             out[i] = v
     return out
 
@@ -106,7 +100,7 @@ def geometry_json(geoms: Sequence[Any] | np.ndarray) -> list[bytes]:
     -------
     list of bytes
     """
-    return _geometry_values(geoms, bytes)
+    return _geometry_values(geoms)
 
 
 def _column(series: pd.Series) -> list[Any]:
@@ -136,7 +130,7 @@ class _Features:
                          + b",".join(_dumps(p).replace(b"%", b"%%") + b":%b" for p in self.props)
                          + b'},"geometry":%b}')
         self.columns = [_column(frame[c]) for c in self.props]
-        self.geoms = _geometry_values(frame.geometry.values, bytes)
+        self.geoms = _geometry_values(frame.geometry.values)
         self.caches: list[dict[str, bytes]] = [{} for _ in self.props]
         self.same: list[dict[int, bytes]] = [{} for _ in self.props]
 
@@ -174,22 +168,6 @@ class _Features:
             yield self.lines(a, a + size)
 
 
-def feature_lines(frame: gpd.GeoDataFrame) -> list[bytes]:
-    """Return one compact RFC 7946 Feature per row, as JSON bytes without a newline.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        In EPSG:4326. Columns become properties in their order; list and
-        dict values stay JSON arrays and objects; NaN becomes ``null``.
-
-    Returns
-    -------
-    list of bytes
-    """
-    return _Features(frame).lines()
-
-
 def _head(name: str | None) -> bytes:
     head = {"type": "FeatureCollection", **({"name": name} if name else {})}
     return _dumps(head)[:-1] + b',"features":['
@@ -197,61 +175,6 @@ def _head(name: str | None) -> bytes:
 
 def _collection(lines: Sequence[bytes], name: str | None) -> bytes:
     return (_head(name) + b"\n" + b",\n".join(lines) + (b"\n" if lines else b"") + b"]}\n")
-
-
-def feature_collection(frame: gpd.GeoDataFrame, name: str | None = None) -> dict[str, Any]:
-    """Return a GeoDataFrame as an RFC 7946 FeatureCollection (a dict).
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        In EPSG:4326. Columns become properties; list and dict values stay
-        JSON arrays and objects.
-    name : str, optional
-        Recorded as the collection's ``name`` (a member GDAL reads as the layer name).
-
-    Returns
-    -------
-    dict
-    """
-    return orjson.loads(_collection(feature_lines(frame), name))
-
-
-def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, name: str | None = None) -> None:
-    """Write a GeoDataFrame as RFC 7946 GeoJSON (no ``crs`` member, lon/lat, 6 decimals).
-
-    One feature per line.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-    path : str or Path
-    name : str, optional
-        The collection's name.
-    """
-    with open(path, "wb") as f:
-        f.write(_head(name) + b"\n")
-        sep = b""
-        for lines in _Features(frame).chunks():
-            f.write(sep + b",\n".join(lines))
-            sep = b",\n"
-        f.write((b"\n" if sep else b"") + b"]}\n")
-
-
-def write_geojsonseq(frame: gpd.GeoDataFrame, path: str | Path) -> None:
-    """Write a GeoDataFrame as GeoJSONSeq: one RFC 7946 Feature per line.
-
-    The lines carry no RFC 8142 record separator, as GDAL writes (and by
-    default reads) ``.geojsonl``; tools that tail a feed read it line by line.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-    path : str or Path
-    """
-    with open(path, "wb") as f:
-        for lines in _Features(frame).chunks():
-            f.write(b"\n".join(lines) + b"\n")
 
 
 def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
@@ -284,58 +207,30 @@ def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
     return out
 
 
-def _sorted_intervals(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    check(frame, INTERVAL_COLUMNS, "intervals")
-    return frame.sort_values(["site", "start"], kind="stable")
-
-
-def write_intervals(frame: gpd.GeoDataFrame, path: str | Path) -> None:
-    """Write ``control.geojson``: one feature per site and interval of unchanged state.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        Intervals (:data:`maps.schema.INTERVAL_COLUMNS`).
-    path : str or Path
-    """
-    write_geojson(_sorted_intervals(frame), path, name="control")
-
-
-def write_intervals_seq(frame: gpd.GeoDataFrame, path: str | Path) -> None:
-    """Write ``control.geojsonl``: the intervals of :func:`write_intervals` as GeoJSONSeq.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        Intervals (:data:`maps.schema.INTERVAL_COLUMNS`).
-    path : str or Path
-    """
-    write_geojsonseq(_sorted_intervals(frame), path)
-
-
 def write_interval_feeds(frame: gpd.GeoDataFrame, geojson: str | Path | None = None,
                          seq: str | Path | None = None) -> None:
     """Write ``control.geojson`` and ``control.geojsonl`` from one serialisation of the intervals.
 
-    Each feature is turned into JSON once and written to both files, the
-    FeatureCollection and the one-feature-per-line stream.
+    Each feature is turned into JSON once and written to both files: the
+    RFC 7946 FeatureCollection (no ``crs`` member, lon/lat, 6 decimals, one
+    feature a line) and the GeoJSONSeq stream (one feature a line, no RFC
+    8142 record separator, as GDAL writes and reads ``.geojsonl``).
 
     Parameters
     ----------
     frame : GeoDataFrame
-        Intervals (:data:`maps.schema.INTERVAL_COLUMNS`).
+        Intervals (:data:`maps.schema.INTERVAL_COLUMNS`), sorted here by site and start.
     geojson, seq : str or Path, optional
         Where to write each; a feed whose path is None is not written.
     """
-    features = _Features(_sorted_intervals(frame))
+    features = _Features(sorted_intervals(frame))
+    # A feed not asked for goes to the null device: one loop serves both.
     with open(geojson or os.devnull, "wb") as fc, open(seq or os.devnull, "wb") as fs:
         fc.write(_head("control") + b"\n")
         sep = b""
         for lines in features.chunks():
-            if geojson:
-                fc.write(sep + b",\n".join(lines))
-            if seq:
-                fs.write(b"\n".join(lines) + b"\n")
+            fc.write(sep + b",\n".join(lines))
+            fs.write(b"\n".join(lines) + b"\n")
             sep = b",\n"
         fc.write((b"\n" if sep else b"") + b"]}\n")
 

@@ -28,11 +28,18 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import orjson
 import pandas as pd
 import shapely
 
-from .schema import CLAIM_COLUMNS, INTERVAL_COLUMNS, MENTION_COLUMNS, SITE_COLUMNS, check
+from .feeds import _dumps
+from .schema import (
+    CLAIM_COLUMNS,
+    MENTION_COLUMNS,
+    SITE_COLUMNS,
+    check,
+    interval_days,
+    sorted_intervals,
+)
 
 __all__ = ["write_gpkg", "LAYERS"]
 
@@ -53,23 +60,16 @@ _DESCRIPTION = {
 }
 
 
-def _field(series: pd.Series) -> np.ndarray:
-    kind = series.dtype.kind
-    if kind == "b":
-        return series.to_numpy(bool)
-    if kind in "iu":
-        return series.to_numpy(np.int64)
-    if kind == "f":
-        return series.to_numpy(np.float64)
-    out = series.to_numpy(dtype=object, na_value=None, copy=True)
-    for i, v in enumerate(out.tolist()):
+def _text_values(series: pd.Series) -> list[Any]:
+    """Values of a text column: nested values (evidence) as the JSON the GeoJSON feeds write."""
+    out = series.to_numpy(dtype=object, na_value=None).tolist()
+    for i, v in enumerate(out):
         if v is None or type(v) is str:
             continue
-        if isinstance(v, (list, dict, tuple)):
-            # Evidence and other nested values: a JSON string GDAL and QGIS read as text.
-            out[i] = orjson.dumps(v, option=orjson.OPT_SERIALIZE_NUMPY).decode()
-        elif isinstance(v, (bool, np.bool_)):
+        if isinstance(v, (bool, np.bool_)):
             out[i] = "true" if v else "false"
+        elif isinstance(v, (list, dict, tuple)):
+            out[i] = _dumps(v).decode()
         else:
             out[i] = str(v)
     return out
@@ -94,7 +94,8 @@ CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NU
   organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
   description TEXT);
 CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
-  identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL,
+  identifier TEXT UNIQUE, description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
   min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
   CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
 CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
@@ -155,7 +156,7 @@ def _column_values(series: pd.Series, is_date: bool) -> list[Any]:
         return series.to_numpy(np.int64).tolist()
     if kind == "f":
         return [None if np.isnan(v) else v for v in series.to_numpy(np.float64).tolist()]
-    return _field(series).tolist()
+    return _text_values(series)
 
 
 def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
@@ -236,18 +237,18 @@ def write_gpkg(
     Path
     """
     check(sites, SITE_COLUMNS, "sites")
-    check(intervals, INTERVAL_COLUMNS, "intervals")
+    ordered = sorted_intervals(intervals)
     if claims is not None:
         check(claims, CLAIM_COLUMNS, "claims")
     if mentions is not None:
         check(mentions, MENTION_COLUMNS, "mentions")
     path = Path(path)
     if current_date is None:
-        days = [d for d in (*intervals["start"].astype(str), *intervals["end"].astype(str)) if d]
+        days = interval_days(intervals)
         current_date = max(days) if days else "1970-01-01"
-    stamp = f"{str(current_date)[:10]}T00:00:00Z"
+    # GeoPackage datetimes carry milliseconds (Req 15).
+    stamp = f"{str(current_date)[:10]}T00:00:00.000Z"
     ordered_sites = sites.sort_values("site", kind="stable")
-    ordered = intervals.sort_values(["site", "start"], kind="stable")
     layers: list[tuple[str, pd.DataFrame, np.ndarray | None]] = [
         ("sites", ordered_sites.drop(columns=ordered_sites.geometry.name),
          ordered_sites.geometry.values),

@@ -10,33 +10,28 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
 import orjson
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 from xstatic.pkg import leaflet as xleaflet
 
+from .feeds import PRECISION, _rounded
 from .schema import (
     BACKGROUND_COLUMNS,
-    CONTESTED,
     INTERVAL_COLUMNS,
     SITE_COLUMNS,
     SITE_DAY_COLUMNS,
+    STYLE,
     UNKNOWN,
     SchemaError,
     check,
+    interval_days,
+    sorted_intervals,
 )
 
 __all__ = ["DaySlider", "OfflineMap", "write_map", "intervals_from_days", "STYLE"]
 
-#: Colours of the states that are not an actor (colour-blind-safe: a
-#: reddish purple with a dashed outline, and grey).
-STYLE = {
-    CONTESTED: {"colour": "#CC79A7", "outline": "#7A2E5C"},
-    UNKNOWN: {"colour": "#BBBBBB", "outline": "#555555"},
-}
 _BACKGROUND_STYLE = {
     "river": {"color": "#56B4E9", "weight": 4, "opacity": 0.8},
     "default": {"color": "#999999", "weight": 1, "fillOpacity": 0.05},
@@ -110,7 +105,6 @@ class DaySlider(MacroElement):
     def __init__(self, payload: dict[str, Any]) -> None:
         super().__init__()
         self._name = "DaySlider"
-        self.payload = payload
         self.css = _template("day_slider.css")
         self.panel = _template("day_slider.html")
         self.data_id = "cm-data"
@@ -125,10 +119,7 @@ class DaySlider(MacroElement):
 
 
 def _round_geometry(geom: Any) -> dict[str, Any]:
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        geom = shapely.orient_polygons(geom, exterior_cw=False)
-    geom = shapely.transform(geom, lambda xy: np.round(xy, 6))
-    return mapping(geom)
+    return mapping(_rounded(geom))
 
 
 def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -195,7 +186,7 @@ def _payload(
     controllers: list[str] = []
     ctl_index: dict[str, int] = {}
     per_site: dict[str, list[list[Any]]] = {}
-    ordered = intervals.sort_values(["site", "start"], kind="stable")
+    ordered = sorted_intervals(intervals)
     cols = [ordered[c].tolist() for c in ("site", "controller", "start", "end", "inferred",
                                           "evidence")]
     for site, controller, first, end, inferred, evs in zip(*cols, strict=True):
@@ -226,7 +217,7 @@ def _payload(
         known = any(controllers[iv[2] >> 1] != UNKNOWN for iv in ivs)
         site: dict[str, Any] = {
             "id": row.site, "name": row.name, "kind": row.kind,
-            "lon": round(pt.x, 6), "lat": round(pt.y, 6),
+            "lon": round(pt.x, PRECISION), "lat": round(pt.y, PRECISION),
             "precision": row.precision, "source": row.source, "iv": ivs,
         }
         if geom.geom_type != "Point":
@@ -340,7 +331,7 @@ def write_map(
 
 
 def _day_span(intervals: gpd.GeoDataFrame) -> list[str]:
-    bounds = [str(d) for d in (*intervals["start"], *intervals["end"]) if d is not None and str(d)]
+    bounds = interval_days(intervals)
     if not bounds:
         return []
     first, last = dt.date.fromisoformat(min(bounds)), dt.date.fromisoformat(max(bounds))

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 
-from .schema import CONTESTED, SITE_COLUMNS, SITE_DAY_COLUMNS, UNKNOWN, check
+from .schema import CONTESTED, SITE_COLUMNS, SITE_DAY_COLUMNS, STYLE, UNKNOWN, check
 
 if TYPE_CHECKING:  # matplotlib is imported when an image is drawn, not with the package
     from matplotlib.figure import Figure
 
-__all__ = ["render_day", "write_day_images", "write_gif", "COLOURS"]
+__all__ = ["write_day_images", "write_gif", "COLOURS"]
 
 #: Colours of the states that are not an actor (as on the HTML map).
-COLOURS = {CONTESTED: "#CC79A7", UNKNOWN: "#BBBBBB"}
+COLOURS = {k: v["colour"] for k, v in STYLE.items()}
+_OUTLINE = {k: v["outline"] for k, v in STYLE.items()}
 _BACKGROUND = {"river": {"color": "#56B4E9", "linewidth": 3, "alpha": 0.8}}
 _DPI = 100
 _SIZE = (8.0, 6.4)
@@ -48,9 +49,9 @@ def _legend(actors: Mapping[str, Mapping[str, str]]) -> list[Any]:
     ]
     handles += [
         Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=COLOURS[CONTESTED],
-               markeredgecolor="#7A2E5C", markeredgewidth=2.0, label="contested (hatched areas)"),
+               markeredgecolor=_OUTLINE[CONTESTED], markeredgewidth=2.0, label="contested (hatched areas)"),
         Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=COLOURS[UNKNOWN],
-               markeredgecolor="#555555", label="unknown"),
+               markeredgecolor=_OUTLINE[UNKNOWN], label="unknown"),
         Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="#999999",
                markeredgecolor="#222222", alpha=0.4, label="inferred (no report that day)"),
     ]
@@ -108,7 +109,7 @@ class _Painter:
         self.points = None
         if len(points):
             size = np.array([160 if kinds.get(s) == "city" else 60 for s in self.point_sites])
-            points.plot(ax=ax, color=COLOURS[UNKNOWN], markersize=size, edgecolor="#555555",
+            points.plot(ax=ax, color=COLOURS[UNKNOWN], markersize=size, edgecolor=_OUTLINE[UNKNOWN],
                         linewidth=0.8, zorder=3, aspect=None)
             self.points = ax.collections[-1]
         self.drawn: list[Any] = []
@@ -162,7 +163,7 @@ class _Painter:
                 controller, inferred = state.get(site, (UNKNOWN, False))
                 face.append(self.rgba(_colour(controller, self.actors), 0.4 if inferred else 0.95))
                 contested = controller == CONTESTED
-                line = "#7A2E5C" if contested else "#555555" if controller == UNKNOWN else "#222222"
+                line = _OUTLINE.get(controller, "#222222")
                 edge.append(self.rgba(line, 0.5 if inferred else 1.0))
                 width.append(2.0 if contested else 0.8)
             self.points.set_facecolor(face)
@@ -182,56 +183,13 @@ class _Painter:
                     if len(sel):
                         sel.plot(ax=self.ax, color=sel["colour"].tolist(),
                                  alpha=0.35 if inferred else 0.75,
-                                 edgecolor="#7A2E5C" if contested else "#222222",
+                                 edgecolor=_OUTLINE[CONTESTED] if contested else "#222222",
                                  linewidth=1.5 if contested else 0.8,
                                  linestyle=":" if inferred else "-",
                                  hatch="///" if contested else None, zorder=2, aspect=None)
             self.drawn = list(self.ax.collections[before:])
             self.ax.set_xlabel("")  # geopandas labels the axes with the CRS at each plot
             self.ax.set_ylabel("")
-
-
-def render_day(
-    sites: gpd.GeoDataFrame,
-    day: gpd.GeoDataFrame,
-    actors: Mapping[str, Mapping[str, str]],
-    *,
-    date: str,
-    title: str = "",
-    background: gpd.GeoDataFrame | None = None,
-    bounds: Sequence[float] | None = None,
-) -> Figure:
-    """Draw one day's control map on a new matplotlib Figure (Agg canvas).
-
-    Parameters
-    ----------
-    sites : GeoDataFrame
-        :data:`maps.schema.SITE_COLUMNS` (for kinds and labels).
-    day : GeoDataFrame
-        That day's rows of the site-days (:data:`maps.schema.SITE_DAY_COLUMNS`).
-    actors : mapping
-        ``id -> {"name", "colour"}``.
-    date : str
-        The ISO day, shown in the title.
-    title : str, optional
-        Shown above the date.
-    background : GeoDataFrame, optional
-        Rivers and outlines drawn under the sites (``name``, ``kind``, ``geometry``).
-    bounds : sequence of float, optional
-        ``minx, miny, maxx, maxy`` of the view (default: the sites with a known state).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import matplotlib
-
-    check(sites, SITE_COLUMNS, "sites")
-    check(day, SITE_DAY_COLUMNS, "site-days")
-    with matplotlib.rc_context(_RC):
-        painter = _Painter(sites, day, actors, title=title, background=background, bounds=bounds)
-        painter.paint(day, date)
-    return painter.fig
 
 
 def _view(bounds: tuple[float, ...], background: gpd.GeoDataFrame | None,

@@ -29,7 +29,7 @@ geometry   geometry as above
 
 Intervals (``INTERVAL_COLUMNS``), one row per site and run of unchanged state:
 ``site``, ``name``, ``controller``, ``start`` and ``end`` (ISO days, both
-inclusive; ``end`` is empty while the state lasts to the last day mapped),
+inclusive; ``end`` is empty (``""`` or null) while the state lasts to the last day mapped),
 ``inferred``, ``evidence``, ``geometry``.
 
 Claims (``CLAIM_COLUMNS``) are a plain DataFrame, one row per claim read:
@@ -82,11 +82,18 @@ import pandas as pd
 
 __all__ = [
     "SITE_COLUMNS", "SITE_DAY_COLUMNS", "INTERVAL_COLUMNS", "CLAIM_COLUMNS", "MENTION_COLUMNS",
-    "EVENT_COLUMNS", "BACKGROUND_COLUMNS", "CONTESTED", "UNKNOWN", "SchemaError", "check",
+    "EVENT_COLUMNS", "BACKGROUND_COLUMNS", "CONTESTED", "UNKNOWN", "STYLE", "SchemaError", "check",
+    "interval_days", "sorted_intervals",
 ]
 
 CONTESTED = "contested"
 UNKNOWN = "unknown"
+#: Colours of the states that are not an actor, on every map and image
+#: (colour-blind-safe: a reddish purple with a dark outline, and grey).
+STYLE = {
+    CONTESTED: {"colour": "#CC79A7", "outline": "#7A2E5C"},
+    UNKNOWN: {"colour": "#BBBBBB", "outline": "#555555"},
+}
 SITE_COLUMNS = ("site", "name", "kind", "precision", "source", "geometry")
 SITE_DAY_COLUMNS = ("site", "name", "date", "controller", "inferred", "evidence", "geometry")
 INTERVAL_COLUMNS = (
@@ -129,3 +136,34 @@ def check(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     if "geometry" in columns and getattr(frame, "crs", None) is not None:
         if frame.crs.to_epsg() != 4326:
             raise SchemaError(f"{what} frame must be in EPSG:4326, not {frame.crs}")
+
+
+def interval_days(frame: pd.DataFrame) -> list[str]:
+    """Return the ISO days named in an interval frame's ``start`` and ``end`` (empty ends left out).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Intervals (:data:`INTERVAL_COLUMNS`).
+
+    Returns
+    -------
+    list of str
+    """
+    return [str(d)[:10] for d in (*frame["start"], *frame["end"]) if isinstance(d, str) and d]
+
+
+def sorted_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check an interval frame and return it in writing order: by site, then start.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Intervals (:data:`INTERVAL_COLUMNS`).
+
+    Returns
+    -------
+    DataFrame
+    """
+    check(frame, INTERVAL_COLUMNS, "intervals")
+    return frame.sort_values(["site", "start"], kind="stable")

@@ -25,8 +25,7 @@ from maps import (
     write_day_images,
     write_events_csv,
     write_gpkg,
-    write_intervals,
-    write_intervals_seq,
+    write_interval_feeds,
     write_map,
     write_site_days,
 )
@@ -178,7 +177,7 @@ def test_gpkg_time_stamp_is_the_last_day(frames, tmp_path):
         stamps = {r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")}
         geom_types = dict(con.execute("SELECT table_name, geometry_type_name "
                                       "FROM gpkg_geometry_columns"))
-    assert stamps == {f"{DAYS[-1]}T00:00:00Z"}
+    assert stamps == {f"{DAYS[-1]}T00:00:00.000Z"}
     assert geom_types["sites"] == "GEOMETRY"  # points and a polygon
     assert set(pyogrio.read_dataframe(tmp_path / "a.gpkg", layer="mentions").columns) >= {"place"}
 
@@ -206,10 +205,10 @@ def test_rfc7946_lon_lat_no_crs(demo, feed):
 @pytest.mark.parametrize("writer", ["geojson", "geojsonl", "days"])
 def test_polygon_winding_and_precision(frames, tmp_path, writer):
     if writer == "geojson":
-        write_intervals(frames["intervals"], tmp_path / "c.geojson")
+        write_interval_feeds(frames["intervals"], geojson=tmp_path / "c.geojson")
         feats = json.loads((tmp_path / "c.geojson").read_text())["features"]
     elif writer == "geojsonl":
-        write_intervals_seq(frames["intervals"], tmp_path / "c.geojsonl")
+        write_interval_feeds(frames["intervals"], seq=tmp_path / "c.geojsonl")
         feats = [json.loads(x) for x in (tmp_path / "c.geojsonl").read_text().splitlines()]
     else:
         write_site_days(frames["days"], tmp_path / "days")
@@ -362,8 +361,8 @@ def test_html_embeds_intervals_and_polygons(frames, tmp_path):
 # --- schema ---------------------------------------------------------------------------------
 
 WRITERS = {
-    "intervals": lambda f, p: write_intervals(f["intervals"], p / "c.geojson"),
-    "intervals-seq": lambda f, p: write_intervals_seq(f["intervals"], p / "c.geojsonl"),
+    "intervals": lambda f, p: write_interval_feeds(f["intervals"], geojson=p / "c.geojson"),
+    "intervals-seq": lambda f, p: write_interval_feeds(f["intervals"], seq=p / "c.geojsonl"),
     "site-days": lambda f, p: write_site_days(f["days"], p / "days"),
     "gpkg": lambda f, p: write_gpkg(p / "c.gpkg", sites=f["sites"], intervals=f["intervals"],
                                     claims=f["claims"], mentions=f["mentions"]),
@@ -403,12 +402,29 @@ def test_geometry_json_rounds_each_geometry_once():
 
 
 def test_both_interval_feeds_from_one_serialisation(frames, tmp_path):
-    from maps import write_interval_feeds, write_intervals, write_intervals_seq
-
-    write_intervals(frames["intervals"], tmp_path / "a.geojson")
-    write_intervals_seq(frames["intervals"], tmp_path / "a.geojsonl")
+    # Each feed alone is the same bytes as written alongside the other.
+    write_interval_feeds(frames["intervals"], geojson=tmp_path / "a.geojson")
+    write_interval_feeds(frames["intervals"], seq=tmp_path / "a.geojsonl")
     write_interval_feeds(frames["intervals"], tmp_path / "b.geojson", tmp_path / "b.geojsonl")
     assert (tmp_path / "a.geojson").read_bytes() == (tmp_path / "b.geojson").read_bytes()
     assert (tmp_path / "a.geojsonl").read_bytes() == (tmp_path / "b.geojsonl").read_bytes()
-    write_interval_feeds(frames["intervals"], seq=tmp_path / "only.geojsonl")
-    assert (tmp_path / "only.geojsonl").read_bytes() == (tmp_path / "a.geojsonl").read_bytes()
+
+
+def test_gpkg_meets_the_ogc_datetime_requirements(demo):
+    # Checked with GDAL's validate_gpkg.py; these are the two rules it once caught.
+    _, out, _ = demo
+    with sqlite3.connect(out / "conflictmap.gpkg") as con:
+        cols = {r[1]: r[4] for r in con.execute("PRAGMA table_info(gpkg_contents)")}
+        stamps = [r[0] for r in con.execute("SELECT last_change FROM gpkg_contents")]
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+    assert "strftime('%Y-%m-%dT%H:%M:%fZ','now')" in cols["last_change"]  # Req 13
+    assert all(len(s) == 24 and s.endswith(".000Z") for s in stamps)  # Req 15
+    assert app_id == 0x47504B47
+
+
+def test_writers_accept_null_ends(frames, tmp_path):
+    # pandas may hold an ongoing interval's empty end as None or NaN.
+    frames["intervals"]["end"] = [None if e == "" else e for e in frames["intervals"]["end"]]
+    write_gpkg(tmp_path / "a.gpkg", sites=frames["sites"], intervals=frames["intervals"])
+    write_map(tmp_path / "m.html", frames["sites"], frames["intervals"], ACTORS)
+    assert (tmp_path / "a.gpkg").stat().st_size and (tmp_path / "m.html").stat().st_size

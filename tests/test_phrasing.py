@@ -76,6 +76,8 @@ def facts(theatre, text):
     # Coordinated sites: each one is claimed.
     ("Troops recaptured the Sarin Mosque and the Iron Bridge.",
      ("vel-bridge", "capture", "GOV", "2021-03-10")),
+    ("Troops recaptured the Sarin Mosque and the Iron Bridge.",
+     ("vel-mosque-2", "capture", "GOV", "2021-03-10")),
     # A possessive city only qualifies the site after it.
     ("Soldiers captured Velmora's Iron Bridge.", ("vel-bridge", "capture", "GOV", "2021-03-10")),
     # "the mosque" is the mosque named just before, not the most prominent one.
