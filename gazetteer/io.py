@@ -33,7 +33,8 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -143,8 +144,13 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.astype({"prominence": "int64", "population": "int64", "row": "int64"})
 
 
+def _missing(value: Any) -> bool:
+    """Whether a cell is empty: None, NaN or pandas' NA."""
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
 def _split_aliases(value: Any) -> list[str] | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if _missing(value):
         return []
     if isinstance(value, str):
         return [a.strip() for a in value.split("|") if a.strip()]
@@ -154,7 +160,7 @@ def _split_aliases(value: Any) -> list[str] | None:
 
 
 def _int(value: Any) -> int | None:
-    if value in (None, "") or (isinstance(value, float) and np.isnan(value)):
+    if _missing(value) or value == "":
         return 0
     try:
         return int(float(value))
@@ -163,7 +169,7 @@ def _int(value: Any) -> int | None:
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if _missing(value):
         return ""
     return str(value).strip()
 
@@ -270,13 +276,22 @@ def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
     return Loaded(_frame(rows), problems, "geojson")
 
 
-def _read_bytes(path: str) -> bytes:
+@contextmanager
+def _reading(path: str, what: str) -> Iterator[None]:
+    """Turn what goes wrong while reading ``path`` into one-line :class:`GazetteerError`."""
     try:
-        return Path(path).read_bytes()
+        yield
     except IsADirectoryError:
         raise GazetteerError(path, "is a folder, not a gazetteer file") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise GazetteerError(path, f"not {what} ({str(exc).splitlines()[0]})") from None
     except OSError as exc:
         raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
+
+
+def _read_bytes(path: str) -> bytes:
+    with _reading(path, "a gazetteer file"):
+        return Path(path).read_bytes()
 
 
 def _columns(names: Iterable[str]) -> dict[str, str]:
@@ -426,21 +441,16 @@ def sniff(path: str | Path) -> str:
     suffix = p.suffix.lower()
     if suffix in (".geojson", ".json"):
         return "geojson"
-    if suffix in _OGR_SUFFIXES or p.is_dir() and suffix == ".gdb":
+    if suffix in _OGR_SUFFIXES:
         return "ogr"
-    try:
-        with open(p, encoding="utf-8", errors="replace") as fh:
-            first = fh.readline().rstrip("\r\n")
-    except IsADirectoryError:
-        raise GazetteerError(str(path), "is a folder, not a gazetteer file") from None
-    except OSError as exc:
-        raise GazetteerError(str(path), f"cannot read file ({exc.strerror})") from None
+    with _reading(str(path), "a text file"), open(p, encoding="utf-8", errors="replace") as fh:
+        first = fh.readline().rstrip("\r\n")
     cells = first.split("\t")
     if len(cells) == len(GEONAMES_COLUMNS) and cells[0].isdigit():
         return "geonames"
     if len(cells) in (8, 10) and cells[0].isdigit() and cells[1].isdigit():
         return "alternate-names"
-    if suffix in (".csv", ".tsv", ".txt") and len(cells) == 1 and "," in first or suffix == ".csv":
+    if suffix == ".csv" or (suffix in (".tsv", ".txt") and len(cells) == 1 and "," in first):
         return "csv"
     if suffix in (".txt", ".tsv"):
         raise GazetteerError(
@@ -476,7 +486,7 @@ def read_geonames(
         the nearest city or town within 15 km as its parent.
     """
     path = str(path)
-    try:
+    with _reading(path, "a GeoNames file"):
         table = pd.read_csv(
             path, sep="\t", header=None, names=list(GEONAMES_COLUMNS), quoting=csv.QUOTE_NONE,
             dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
@@ -484,10 +494,6 @@ def read_geonames(
                      "feature_class", "feature_code", "country_code", "population"],
             on_bad_lines="error", engine="c",
         )
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise GazetteerError(path, f"not a GeoNames file ({str(exc).splitlines()[0]})") from None
-    except OSError as exc:
-        raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
     lines = np.arange(1, len(table) + 1)
     keep = np.ones(len(table), dtype=bool)
     if countries:
@@ -503,12 +509,17 @@ def read_geonames(
     problems = []
     bad = (np.isnan(lat) | np.isnan(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
            | (table["name"].str.strip() == "").to_numpy() | ~table["geonameid"].str.isdigit().to_numpy())
-    for i in np.flatnonzero(bad)[:1000]:
+    bad_rows = np.flatnonzero(bad)
+    for i in bad_rows[:1000]:
         r = table.iloc[i]
         what = ("missing 'name'" if not r["name"].strip()
                 else "geonameid is not a number" if not r["geonameid"].isdigit()
+                else f"coordinates are not numbers ({r['longitude']!r}, {r['latitude']!r})"
+                if np.isnan(lat[i]) or np.isnan(lon[i])
                 else f"coordinates out of range (lon {r['longitude']}, lat {r['latitude']})")
         problems.append(Problem(path, f"line {lines[i]}", what))
+    if len(bad_rows) > 1000:
+        problems.append(Problem(path, "", f"... and {len(bad_rows) - 1000:,} more bad lines"))
     ok = ~bad
     table, lines, pop, lat, lon = table[ok], lines[ok], pop[ok], lat[ok], lon[ok]
     kinds_by_code = {
@@ -590,15 +601,11 @@ def read_alternate_names(path: str | Path) -> Loaded:
         postal codes and airport codes are left out.
     """
     path = str(path)
-    try:
+    with _reading(path, "a GeoNames alternate-names file"):
         table = pd.read_csv(path, sep="\t", header=None, quoting=csv.QUOTE_NONE, dtype=str,
                             keep_default_na=False, na_filter=False, usecols=[1, 2, 3],
                             encoding="utf-8")
-        table.columns = ["geonameid", "isolanguage", "name"]
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise GazetteerError(path, f"not a GeoNames alternate-names file ({exc})") from None
-    except OSError as exc:
-        raise GazetteerError(path, f"cannot read file ({exc.strerror})") from None
+    table.columns = ["geonameid", "isolanguage", "name"]
     skip = {"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "fr_1793", "tcid"}
     table = table[~table["isolanguage"].isin(skip) & (table["name"].str.strip() != "")]
     aliases: dict[str, list[str]] = {}
@@ -663,7 +670,8 @@ def read_places(path: str | Path, **options: Any) -> Loaded:
     if fmt == "csv":
         return read_csv(path)
     if fmt == "geonames":
-        return read_geonames(path, **{k: v for k, v in options.items() if v is not None})
+        return read_geonames(path, layer="geonames",
+                             **{k: v for k, v in options.items() if v is not None})
     if fmt == "alternate-names":
         return read_alternate_names(path)
     return read_ogr(path)

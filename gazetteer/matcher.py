@@ -47,9 +47,9 @@ class NameIndex:
     entries : iterable of (str, hashable)
         Folded key and the value it stands for. One key may carry several
         values (an ambiguous name).
-    exact_case : iterable of str, optional
-        Keys that match only where the text spells them exactly as given
-        (all-capital abbreviations such as ``IS`` that are also words).
+    exact_case : dict of str to set of str, optional
+        Keys that match only where the text spells them exactly as one of
+        the given forms (all-capital abbreviations such as ``IS`` that are also words).
     """
 
     def __init__(
@@ -213,16 +213,10 @@ def index_names(
         Short all-capital abbreviations (``IS``, ``UK``, ``U.S.``) match only
         as written, since they are also words; other names in every variant.
     """
-    entries = []
     exact: dict[str, set[str]] = {}
     if variants_many is None:
-        for name, value in names:
-            if _abbreviation(name):
-                exact.setdefault(fold(name), set()).add(name)
-                entries.append((fold(name), value))
-            else:
-                entries.extend((key, value) for key in variants(name, value))
-        return NameIndex(entries, exact_case=exact)
+        def variants_many(batch: list[tuple[str, Hashable]]) -> list[set[str]]:
+            return [variants(n, v) for n, v in batch]
 
     def batched() -> Iterator[tuple[str, Hashable]]:
         # Entries stream into the index: a million names never sit in one list.
@@ -231,8 +225,9 @@ def index_names(
             found = iter(variants_many([(n, v) for n, v in batch if not _abbreviation(n)]))
             for name, value in batch:
                 if _abbreviation(name):
-                    exact.setdefault(fold(name), set()).add(name)
-                    yield fold(name), value
+                    key = fold(name)
+                    exact.setdefault(key, set()).add(name)
+                    yield key, value
                 else:
                     for key in next(found):
                         yield key, value

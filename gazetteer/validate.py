@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from .io import Problem
-from .names import fold
+from .names import fold_many
 
 __all__ = ["duplicate_ids", "contain", "parents", "distances", "ambiguous_names", "where"]
 
@@ -237,19 +237,22 @@ def ambiguous_names(frame: pd.DataFrame, city_of: Mapping[str, str | None]) -> l
     """
     groups: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
     rows = frame[frame["layer"] != "world"]
-    for pid, name, aliases, kind in zip(rows["id"], rows["name"], rows["aliases"], rows["kind"],
-                                        strict=True):
-        for n in {fold(x) for x in (name, *aliases)}:
-            if n:
-                groups[(n, kind, city_of.get(pid))].add(pid)
-    first = {pid: row for pid, row in zip(rows["id"], rows.to_dict("records"), strict=True)}
+    ids, kinds = rows["id"].tolist(), rows["kind"].tolist()
+    owners = [i for i, aliases in enumerate(rows["aliases"].tolist())
+              for _ in range(1 + len(aliases))]
+    names = [n for name, aliases in zip(rows["name"], rows["aliases"], strict=True)
+             for n in (name, *aliases)]
+    for i, key in zip(owners, fold_many(names), strict=True):
+        if key:
+            groups[(key, kinds[i], city_of.get(ids[i]))].add(ids[i])
+    pos = {pid: i for i, pid in enumerate(ids)}
     out = []
-    for (key, kind, city), ids in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1],
-                                                                           str(kv[0][2]))):
-        if len(ids) < 2:
+    for (key, kind, city), found in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                             str(kv[0][2]))):
+        if len(found) < 2:
             continue
-        ordered = sorted(ids)
-        row = first[ordered[1]]
+        ordered = sorted(found)
+        row = rows.iloc[pos[ordered[1]]]
         out.append(Problem(row["file"], where(row), (
             f"ambiguous name {key!r}: {', '.join(map(repr, ordered))} are all {kind}s in "
             f"{city or 'no city'}"), "warning"))

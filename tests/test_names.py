@@ -1,6 +1,7 @@
 import pytest
 
 from gazetteer import fold, fold_with_offsets, name_variants
+from gazetteer.names import fold_many
 
 
 @pytest.mark.parametrize("spelling", ["Raqqa", "Raqqah", "Raqa", "RAQA", "Rakka", "raqqa"])
@@ -36,3 +37,10 @@ def test_article_and_kind_word_variants():
     assert fold("an-Naim Square") in keys
     assert fold("Naim Square") in keys
     assert fold("Naim") not in keys  # the bare word alone is not the square
+
+
+@pytest.mark.parametrize("text", ["Ar-Raqqah's", "Na'im  Square", "İstanbul", "Straße", "eeee",
+                                  "“Al-Barid”", "Rahh", "a\u0301bc", "'s", "٣٤ street", "  x  "])
+def test_the_three_folds_agree(text):
+    # Names are folded by string rules, texts by array operations, many names at once in bulk.
+    assert fold(text) == fold_with_offsets(text).key == fold_many([text])[0]
