@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from gazetteer import name_variants
 from gazetteer.matcher import NameIndex, index_names
 
-from .errors import InputError
+from .errors import InputError, read_yaml
 
 __all__ = ["Actor", "Actors", "ActorMention", "CONTESTED", "UNKNOWN"]
 
@@ -75,14 +73,7 @@ class Actors:
             Naming the file and the entry at fault.
         """
         spath = str(path)
-        try:
-            doc = yaml.safe_load(Path(path).read_text("utf-8-sig"))
-        except OSError as exc:
-            raise InputError(spath, f"cannot read actors file ({exc.strerror})") from None
-        except yaml.YAMLError as exc:
-            where = getattr(exc, "problem_mark", None)
-            line = f" at line {where.line + 1}" if where else ""
-            raise InputError(spath, f"not valid YAML{line}") from None
+        doc = read_yaml(path, "actors file")
         entries = doc.get("actors") if isinstance(doc, dict) else None
         if not isinstance(entries, list) or not entries:
             raise InputError(spath, "expected a mapping with a non-empty list 'actors'")
@@ -99,9 +90,12 @@ class Actors:
             aliases = e.get("aliases") or []
             if not isinstance(aliases, list):
                 raise InputError(spath, f"actor {aid!r}: 'aliases' must be a list")
+            enemies = e.get("enemies") or []
+            if not isinstance(enemies, list):
+                raise InputError(spath, f"actor {aid!r}: 'enemies' must be a list of actor ids")
             actors.append(
                 Actor(aid, str(e.get("name") or aid), tuple(str(a) for a in aliases),
-                      colour.upper(), tuple(str(x) for x in e.get("enemies") or ()))
+                      colour.upper(), tuple(str(x) for x in enemies))
             )
         ids = [a.id for a in actors]
         if len(set(ids)) != len(ids):

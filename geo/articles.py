@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["Article", "Sentence", "read_article", "split_sentences"]
+__all__ = ["Article", "NoDateError", "Sentence", "infer_date", "read_article", "split_sentences"]
 
 # The date line some desks put first: " date 2017-10-17" then text on the same
 # line or the next.
@@ -63,6 +63,10 @@ class Article:
     def sentences(self) -> list[Sentence]:
         """The article's sentences, in order."""
         return split_sentences(self.text)
+
+
+class NoDateError(InputError):
+    """An article with no date line, no date given, and no dateline to infer one from."""
 
 
 def _decode(path: str, raw: bytes) -> str:
@@ -173,7 +177,7 @@ def read_article(path: str | Path, date: dt.date | None = None,
         if inferred is not None:
             return Article(spath, Path(spath).name, text, inferred, "inferred")
     if header_date is None:
-        raise InputError(
+        raise NoDateError(
             spath, "no publication date: add a first line ' date YYYY-MM-DD' "
             "or pass --date PATH=YYYY-MM-DD"
         )

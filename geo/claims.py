@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from .actors import ActorMention, Actors
 from .articles import Article, Sentence
 from .dates import HISTORICAL, DateRef, find_dates
 from .lexicon import Lexicon, PhraseHit
-from .mentions import Mention
+from .mentions import PARTITIVE, Mention
 
 __all__ = ["Claim", "extract_claims", "CLAIM_TYPES", "CONTROL_TYPES"]
 
@@ -109,10 +110,7 @@ class Claim:
 
 # Words that make a claim about part of a site only: "a strip of the Old City".
 _PARTITIVE = re.compile(
-    r"\b(?:strip|part|parts|pocket|pockets|corner|corners|edge|edges|outskirts|fringes?|section|"
-    r"sections|areas?|most|much|half|some|rest|remainder|portions?|slivers?|sliver|quarters|bulk|"
-    r"thirds?|percent|per\s+cent|centre|center|heart|middle|north|south|east|west|northern|southern|"
-    r"eastern|western)\s+of\s+"
+    rf"\b(?:{PARTITIVE})\s+of\s+"
     r"(?:the\s+|what\s+(?:was|is|were|had\s+been)\s+(?:once\s+)?)?(?:[\w-]+-held\s+)?$", re.IGNORECASE)
 # Words that put a hold in the present, on the day of the report: "still", "remains".
 _NOW = re.compile(r"\b(?:still|remains?|remained|now|continues?\s+to|yet)\b", re.IGNORECASE)
@@ -148,23 +146,22 @@ def _nearest_before(items, pos: int, lo: int, limit: int):
     return best
 
 
-def _first_after(items, pos: int, hi: int, limit: int, text: str = ""):
+def _first_after(items, pos: int, hi: int, limit: int):
     for it in items:
         if it.start >= pos and it.end <= hi and it.start - pos <= limit:
-            if not getattr(it, "site", True) and text[it.end:it.end + 2] in ("'s", "’s"):
-                continue  # "Syria's Raqa": the country only qualifies the site
             return it
     return None
 
 
-def _doubt(lex: Lexicon, sentence: str, lo: int, hit: PhraseHit) -> str:
+def _doubt(lex: Lexicon, sentence: str, lo: int, hit: PhraseHit, refs: list[DateRef]) -> str:
+    # Date expressions are not cues: "in May" is a month, not a modal.
+    for r in refs:
+        if r.end <= hit.start:
+            sentence = sentence[:r.start] + " " * (r.end - r.start) + sentence[r.end:]
     window = sentence[max(lo, hit.start - 70):hit.start]
     if re.search(r"\bto\s+$", window) and hit.pattern.type != "hold":
         return "intent"  # "to capture", "preparing to storm"
     for status in _STATUS_ORDER:
-        if status == "intent":
-            # "in May" is a month, not a modal.
-            window = re.sub(r"(?<=\w )May\b", "   ", window)
         if lex.doubt[status].search(window) or (
             status == "negated" and lex.doubt[status].search(hit.text)
         ):
@@ -218,24 +215,28 @@ def _claim_date(refs: list[DateRef], lo: int, hi: int, pos: int, published: dt.d
 def _read_hit(
     lex: Lexicon, actors: Actors, article: Article, sent: Sentence, hit: PhraseHit,
     places: list[Mention], sides: list[ActorMention], refs: list[DateRef],
-    likely=None,
+    likely: Callable[[str], str | None], speaker: str,
 ) -> list[Claim]:
     s = sent.text
     pat = hit.pattern
     lo, hi = lex.clause(s, hit.start, hit.end)
-    passive = pat.passive and bool(_PASSIVE.search(s[max(0, hit.start - 25):hit.start]))
+    # "were fighting in": a progressive, not a passive ("was besieged").
+    head = hit.text.split()[0].lower()
+    progressive = head.endswith("ing") and head != "being"
+    passive = pat.passive and not progressive and bool(_PASSIVE.search(s[max(0, hit.start - 25):
+                                                                         hit.start]))
     single_word = " " not in hit.text.strip()
     if single_word and _PARTICLE.match(s[hit.end:]):
         return []
     # -- the site ---------------------------------------------------------
     where = ("before",) if passive else tuple(pat.site.split("|"))
     if where == ("after", "before") and re.match(r"\s+(?:the|a|an|its|their)\s+[a-z]", s[hit.end:]) \
-            and not _first_after(places, hit.end, hi, 60, s):
+            and not _first_after(places, hit.end, hi, 60):
         where = ("after",)  # "fighting for the sprawling compound": its own object, unnamed
     site = None
     for direction in where:
         if direction == "after":
-            site = _first_after(places, hit.end, hi, 30 if pat.nominal else pat.near, s)
+            site = _first_after(places, hit.end, hi, 30 if pat.nominal else pat.near)
             if site and pat.type not in ("contested", "presence") and single_word and \
                     _BLOCKING.search(s[hit.end:site.start]):
                 site = None
@@ -291,12 +292,11 @@ def _read_hit(
             # "the city has been liberated from IS": the taker is the side
             # the sentence names first that is not the loser.
             cand = [a for a in others if a.actor != loser and a.end <= hit.start]
-            speaker = _speaker(lex, s, sides)
             if cand:
                 actor, how = cand[0].actor, f"'{cand[0].text}' earlier in the sentence"
             elif speaker in actors and speaker != loser:
                 actor, how = speaker, "the side whose spokesman says so"
-        if actor is None and loser is not None and likely:
+        if actor is None and loser is not None:
             actor = likely(loser)
             if actor:
                 how = f"the only side of the article fighting {loser}"
@@ -331,7 +331,7 @@ def _read_hit(
     elif kind == "hold" and re.search(r"\b(?:completely|fully|entirely|totally|wholly)\b",
                                       s[max(lo, hit.start - 20):hit.end]):
         kind = "full_control"
-    status = _doubt(lex, s, lo, hit)
+    status = _doubt(lex, s, lo, hit, refs)
     tense = "present"
     if pat.type in ("hold", "presence") and lex.past.search(s[max(lo, hit.start - 45):hit.start]):
         tense = "past"
@@ -346,7 +346,7 @@ def _read_hit(
     taker = None
     if pat.type == "loss" and actor is not None:
         by = _by_prep(s, others, hit.end, hi, "by|to")
-        taker = by.actor if by and by.actor != actor else (likely(actor) if likely else None)
+        taker = by.actor if by and by.actor != actor else likely(actor)
     reason = f"{pat.type} phrase '{hit.text}', site '{site.text}'"
     if actor:
         reason += f", side {actor} from {how}"
@@ -363,7 +363,7 @@ def _read_hit(
             start=sent.start + hit.start, end=sent.start + hit.end, site=m.place,
             site_text=m.text, type=kind, actor=actor, loser=loser, date=date,
             date_precision=precision, date_text=date_text, status=status, tense=tense,
-            asserted_by=_speaker(lex, s, sides), confidence=round(confidence, 2),
+            asserted_by=speaker, confidence=round(confidence, 2),
             reason=reason if m is site else f"{reason}; '{m.text}' coordinated with '{site.text}'",
             taker=taker,
         ))
@@ -392,21 +392,26 @@ def extract_claims(
     """
     lex = lexicon or Lexicon.load()
     out = []
-    likely = _likely_enemy(actors, article.text)
+    all_sides = actors.find(article.text)
+    likely = _likely_enemy(actors, all_sides)
     for sent in article.sentences:
-        local = [
+        local = _heads([
             Mention(m.start - sent.start, m.end - sent.start, m.text, m.place, m.how,
                     m.candidates, m.site)
             for m in mentions if sent.start <= m.start and m.end <= sent.end
-        ]
-        local = _heads(local, sent.text)
-        hits = lex.phrases(sent.text)
-        if not local or not hits:
+        ], sent.text)
+        if not local:
             continue
-        sides = actors.find(sent.text)
+        hits = lex.phrases(sent.text)
+        if not hits:
+            continue
+        sides = [replace(a, start=a.start - sent.start, end=a.end - sent.start)
+                 for a in all_sides if sent.start <= a.start and a.end <= sent.end]
         refs = find_dates(sent.text, article.published)
+        speaker = _speaker(lex, sent.text, sides)
         for hit in hits:
-            out.extend(_read_hit(lex, actors, article, sent, hit, local, sides, refs, likely))
+            out.extend(_read_hit(lex, actors, article, sent, hit, local, sides, refs, likely,
+                                 speaker))
     return out
 
 
@@ -422,20 +427,22 @@ def _heads(places: list[Mention], sentence: str) -> list[Mention]:
     return out
 
 
-def _likely_enemy(actors: Actors, text: str):
+def _likely_enemy(actors: Actors, sides: list[ActorMention]):
     """Return a function naming the side an article shows fighting a given side.
 
     When a side has one enemy, that one; when it has several, the one the
-    article names most often, if it is named strictly more than the others.
+    article (whose side mentions are ``sides``) names most often, if it is
+    named strictly more than the others.
     """
     counts: dict[str, int] = {}
-    for a in actors.find(text):
+    for a in sides:
         counts[a.actor] = counts.get(a.actor, 0) + 1
 
     def likely(side: str) -> str | None:
+        only = actors.opponent(side)
+        if only:
+            return only
         enemies = list(actors[side].enemies) if side in actors else []
-        if len(enemies) == 1:
-            return enemies[0]
         ranked = sorted(((counts.get(e, 0), e) for e in enemies), reverse=True)
         if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             return ranked[0][1]

@@ -70,9 +70,10 @@ def _parser() -> argparse.ArgumentParser:
                    metavar="PATH=YYYY-MM-DD",
                    help="publication date of an article without a date line (repeatable)")
     common(b)
+    title = _demo_title()
     d = sub.add_parser(
-        "demo", help=f"build the bundled demo theatre ({_demo_title()})",
-        description=f"Build the map of {_demo_title()} from the dispatches bundled with "
+        "demo", help=f"build the bundled demo theatre ({title})",
+        description=f"Build the map of {title} from the dispatches bundled with "
                     "conflictmap.",
     )
     common(d)

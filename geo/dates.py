@@ -19,7 +19,9 @@ _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",
 )
-_MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Month names and their abbreviations, whole words only ("decades" is not December).
+_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+        r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("lastweek", r"\blast\s+week\b"),
     ("daysago", r"\b(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b"),
     ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some)\s+months\s+ago\b"),
-    ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\byears\s+ago\b"),
+    ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\b(?:years|decades)\s+ago\b"),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -96,6 +98,8 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date) -> tuple[dt.date, str, d
     if kind == "explicit":
         text = re.sub(rf"\b(?:on|since|{_W})\b|[(),]", " ", m.group(), flags=re.IGNORECASE)
         date = _parse_explicit(" ".join(text.split()), pub)
+        if date and m.group().lower().startswith("since"):
+            return pub, "range", date  # "fighting since May 23": still so on the report's day
         return (date, "day", date) if date else None
     if kind == "weekday":
         wd = _WEEKDAYS.index(m.group("wd").lower())

@@ -68,16 +68,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gazetteer import Gazetteer
 
 from .actors import CONTESTED, UNKNOWN, Actors
-from .articles import Article, read_article
+from .articles import Article
 from .claims import Claim
-from .errors import InputError
+from .errors import InputError, read_yaml
 from .mentions import focus_city
-from .pipeline import Reading, bundled_theatre, read_articles, read_theatre
+from .pipeline import Reading, load_inputs, read_theatre
 
 __all__ = [
     "GOLD_TYPES", "Gold", "GoldClaim", "GoldToponym", "GoldCell", "NotClaim", "Miss", "Score",
@@ -196,16 +194,7 @@ def load_gold(path: str | Path) -> Gold:
         One line naming the file and the entry at fault.
     """
     spath = str(path)
-    try:
-        doc = yaml.safe_load(Path(path).read_text("utf-8-sig"))
-    except OSError as exc:
-        raise InputError(spath, f"cannot read gold file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(spath, "gold file is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(spath, "not valid YAML" + (f" at line {mark.line + 1}" if mark else "")) \
-            from None
+    doc = read_yaml(path, "gold file")
     if not isinstance(doc, dict):
         raise InputError(spath, "expected a mapping with sections 'claims', 'not_claims', "
                                 "'toponyms', 'control', 'dates'")
@@ -425,7 +414,9 @@ class _Resolver:
 
     def focus(self, article: str) -> str | None:
         if article not in self._focus:
-            self._focus[article] = focus_city(self.gaz, self.articles[article])
+            known = self.reading.focuses
+            self._focus[article] = (known[article] if article in known
+                                    else focus_city(self.gaz, self.articles[article]))
         return self._focus[article]
 
     def _described(self, name: str, focus: str | None) -> str | None:
@@ -518,12 +509,7 @@ def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, A
             if ctype == "loss":
                 losses.append((actor, src))
                 continue
-            if ctype == "contested":
-                key: tuple = ("contested",)
-            elif ctype == "capture":
-                key = ("capture", actor)
-            else:
-                key = (ctype, actor)
+            key: tuple = ("contested",) if ctype == "contested" else (ctype, actor)
             unit = units.setdefault(key, _Unit(article, site, day, key[0],
                                                None if ctype == "contested" else actor))
             if ctype == "capture" and loser and not unit.loser:
@@ -791,13 +777,6 @@ def score(reading: Reading, gold: Gold, gaz: Gazetteer, actors: Actors) -> Repor
                   toponyms, claims, len(gold.not_claims), violations, cells[0], cells[1], misses)
 
 
-def _expand(paths: Sequence[str | Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
-    return files
-
-
 def evaluate(
     gold_path: str | Path, articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
@@ -829,20 +808,8 @@ def evaluate(
         On a bad gold file, article, gazetteer or actors file.
     """
     gold = load_gold(gold_path)
-    theatre = bundled_theatre()
-    given = dict(dates or {})
-    for f in _expand(articles):
-        if f.name not in gold.dates or any(k in given for k in (str(f), f.name)):
-            continue
-        try:
-            own = read_article(f).date_source == "header"
-        except InputError:
-            own = False
-        if not own:
-            given[f.name] = gold.dates[f.name]
-    arts = read_articles(articles, given)
-    gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
-    sides = Actors.load(actors or theatre["actors"])
+    arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
+                                   fallback=gold.dates)
     days = [a.published for a in arts] + [c.date for c in gold.control or []]
     reading = read_theatre(arts, gaz, sides, start=min(days), end=max(days))
     return score(reading, gold, gaz, sides)

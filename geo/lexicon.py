@@ -125,11 +125,22 @@ class Lexicon:
         for b in self.boundaries:
             i = low.rfind(b, 0, start)
             if i >= 0:
-                lo = max(lo, i + len(b))
+                if b in _ASIDES and "," in low[i + len(b):start]:
+                    pass  # "X, which ..., captured Y": the aside closed, X is still the subject
+                else:
+                    lo = max(lo, i + len(b))
+                    if b in _ASIDES:
+                        # Inside the aside: it ends at its closing comma.
+                        c = low.find(",", end)
+                        hi = min(hi, c) if c >= 0 else hi
             j = low.find(b, end)
             if j >= 0:
                 hi = min(hi, j)
         return lo, hi
+
+
+# Relative clauses that a comma may close again ("X, which IS held, fell").
+_ASIDES = (", which", ", where", ", who")
 
 
 @lru_cache(maxsize=1)

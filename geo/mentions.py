@@ -6,11 +6,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from gazetteer import Gazetteer
+from gazetteer import Gazetteer, Match
 
 from .articles import Article
 
-__all__ = ["Mention", "find_mentions", "focus_city"]
+__all__ = ["Mention", "find_mentions", "focus_city", "PARTITIVE"]
 
 _DETERMINERS = {"the", "its", "this", "that"}
 _STOP = re.compile(r"[.,;:!?()\[\]\"“”]")
@@ -46,13 +46,15 @@ class Mention:
     site: bool
 
 
-def focus_city(gaz: Gazetteer, article: Article) -> str | None:
+def focus_city(gaz: Gazetteer, article: Article, matches: list[Match] | None = None) -> str | None:
     """Return the theatre city an article is about (the one it names most).
 
     Parameters
     ----------
     gaz : Gazetteer
     article : Article
+    matches : list of Match, optional
+        ``gaz.match(article.text)`` when the caller has it already.
 
     Returns
     -------
@@ -61,7 +63,7 @@ def focus_city(gaz: Gazetteer, article: Article) -> str | None:
         places under it) when the article names none; None without cities.
     """
     counts: Counter[str] = Counter()
-    for m in gaz.match(article.text):
+    for m in gaz.match(article.text) if matches is None else matches:
         for pid in m.ids:
             city = gaz.city_of(pid)
             if city and gaz[city].layer != "world":
@@ -85,6 +87,7 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     ...") is that name again.
     """
     named = [(m.start, m.end) for m in names]
+    kind_of = {m.place: gaz[m.place].kind for m in names if m.site}
     noun_kinds: dict[str, list[str]] = {}
     for kind, nouns in gaz.kind_nouns.items():
         for noun in nouns:
@@ -131,7 +134,7 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
             out.append(Mention(start, m.end(), text[start:m.end()], prev.place, "reference",
                                (prev.place,), prev.site))
             continue
-        recent = [n for n in earlier if gaz[n.place].kind in kinds and n.site]
+        recent = [n for n in earlier if n.site and kind_of[n.place] in kinds]
         if "city" in kinds or "town" in kinds:
             place = focus
             cands = (focus,)
@@ -150,8 +153,14 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     return out
 
 
-_PART_OF_IT = re.compile(r"\b(?:bulk|most|much|parts?|half|rest|remainder|corner|edge)\s+of\s+(it)\b",
-                         re.IGNORECASE)
+#: Words that name part of a place ("a strip of", "the bulk of", "three quarters of"):
+#: "the bulk of it" refers back to a place, and a claim about part of a site is not
+#: a claim about all of it.
+PARTITIVE = (r"strip|parts?|pockets?|corners?|edges?|outskirts|fringes?|sections?|areas?|most|"
+             r"much|half|some|rest|remainder|portions?|slivers?|quarters|bulk|thirds?|percent|"
+             r"per\s+cent|centre|center|heart|middle|north|south|east|west|northern|southern|"
+             r"eastern|western")
+_PART_OF_IT = re.compile(rf"\b(?:{PARTITIVE})\s+of\s+(it)\b", re.IGNORECASE)
 
 
 def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
@@ -186,7 +195,8 @@ def _surname(text: str, start: int, end: int) -> bool:
     return bool(m) and not _DEMONYM.search(m.group(1)) and m.group(1) not in ("The", "In", "At")
 
 
-def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) -> list[Mention]:
+def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None,
+                  matches: list[Match] | None = None) -> list[Mention]:
     """Find every place an article names or refers to.
 
     Parameters
@@ -195,6 +205,8 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) ->
     article : Article
     focus : str, optional
         The city the article is about (default: :func:`focus_city`).
+    matches : list of Match, optional
+        ``gaz.match(article.text)`` when the caller has it already.
 
     Returns
     -------
@@ -202,10 +214,12 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None) ->
         In text order. Ambiguous names go to the candidate in the focus city
         first, then the theatre, then the largest.
     """
-    focus = focus or focus_city(gaz, article)
-    out = []
     text = article.text
-    for m in gaz.match(text):
+    if matches is None:
+        matches = gaz.match(text)
+    focus = focus or focus_city(gaz, article, matches)
+    out = []
+    for m in matches:
         ranked = gaz.rank(m.ids, focus)
         best = ranked[0].place.id
         if ranked[0].place.layer == "world" and _surname(text, m.start, m.end):

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -27,14 +27,14 @@ from maps import (
 )
 
 from .actors import Actors
-from .articles import Article, read_article
+from .articles import Article, NoDateError, read_article
 from .claims import Claim, extract_claims
 from .errors import InputError
 from .lexicon import Lexicon
 from .mentions import Mention, find_mentions, focus_city
 from .timeline import Timeline
 
-__all__ = ["Reading", "read_articles", "read_theatre", "write_outputs", "build",
+__all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
            "bundled_theatre", "OUTPUTS", "FORMATS", "DEFAULT_FORMATS", "parse_formats"]
 
 #: What each output format writes into the output folder (and replaces
@@ -121,6 +121,8 @@ class Reading:
     timeline : Timeline
     focus : str or None
         The city most articles are about.
+    focuses : dict of str to str or None
+        The city each article is about, by article name.
     """
 
     articles: list[Article]
@@ -128,10 +130,11 @@ class Reading:
     claims: list[Claim]
     timeline: Timeline
     focus: str | None
+    focuses: dict[str, str | None] = field(default_factory=dict)
 
 
-def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | None = None
-                  ) -> list[Article]:
+def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | None = None,
+                  fallback: Mapping[str, dt.date] | None = None) -> list[Article]:
     """Read articles; a folder stands for the ``.txt`` files in it.
 
     Parameters
@@ -167,15 +170,17 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
     used = set()
     articles = []
     undated = []
+    fallback = dict(fallback or {})
     for f in files:
         keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]
         used.update(keys)
         try:
             articles.append(read_article(f, dates[keys[0]] if keys else None))
-        except InputError as exc:
-            if "no publication date" not in exc.problem:
-                raise
-            undated.append(f)
+        except NoDateError:
+            if f.name in fallback:
+                articles.append(read_article(f, fallback[f.name]))
+            else:
+                undated.append(f)
     # Articles without a date line take it from their dateline, the year from the others.
     near = [a.published for a in articles]
     for f in undated:
@@ -212,11 +217,13 @@ def read_theatre(
     mentions: dict[str, list[Mention]] = {}
     claims: list[Claim] = []
     focuses: Counter[str] = Counter()
+    by_article: dict[str, str | None] = {}
     for art in articles:
-        focus = focus_city(gaz, art)
+        matches = gaz.match(art.text)  # once: both the focus and the mentions read them
+        focus = by_article[art.name] = focus_city(gaz, art, matches)
         if focus:
             focuses[focus] += 1
-        ms = find_mentions(gaz, art, focus)
+        ms = find_mentions(gaz, art, focus, matches)
         mentions[art.name] = ms
         claims.extend(extract_claims(art, ms, actors, lexicon))
     start = start or min(a.published for a in articles)
@@ -226,7 +233,7 @@ def read_theatre(
     sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
     timeline = Timeline(claims, sites, actors, start, end)
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
-    return Reading(list(articles), mentions, claims, timeline, focus)
+    return Reading(list(articles), mentions, claims, timeline, focus, by_article)
 
 
 def _evidence(claims: Sequence[Claim]) -> list[dict[str, str]]:
@@ -383,6 +390,38 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     return out
 
 
+def load_inputs(
+    articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
+    actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
+    fallback: Mapping[str, dt.date] | None = None,
+) -> tuple[list[Article], Gazetteer, Actors]:
+    """Read the articles, the gazetteer and the actors (the bundled theatre's by default).
+
+    The small files are read first, so that a mistake in them is reported
+    before a large gazetteer is loaded.
+
+    Parameters
+    ----------
+    articles : sequence of path
+    gazetteer : sequence of path, optional
+    actors : path, optional
+    dates : mapping, optional
+        Publication dates by path or file name (they override date lines).
+    fallback : mapping, optional
+        Dates by file name for articles with no date line (before datelines).
+
+    Returns
+    -------
+    tuple
+        ``(articles, gazetteer, actors)``.
+    """
+    theatre = bundled_theatre()
+    arts = read_articles(articles, dates, fallback)
+    sides = Actors.load(actors or theatre["actors"])
+    gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
+    return arts, gaz, sides
+
+
 def build(
     articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
@@ -411,10 +450,7 @@ def build(
     Reading
     """
     formats = parse_formats(formats)
-    theatre = bundled_theatre()
-    arts = read_articles(articles, dates)
-    gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
-    sides = Actors.load(actors or theatre["actors"])
+    arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates)
     reading = read_theatre(arts, gaz, sides)
     write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
     return reading

@@ -99,9 +99,11 @@ class Timeline:
         self.actors = actors
         self.sites = list(sites)
         self.days = _day_range(start, end)
+        self._day_set = frozenset(self.days)
+        site_set = frozenset(self.sites)
         by_site: dict[str, dict[dt.date, list[Claim]]] = defaultdict(lambda: defaultdict(list))
         for c in claims:
-            if c.counts and c.site in self.sites and c.date <= end:
+            if c.counts and c.site in site_set and c.date <= end:
                 by_site[c.site][c.date].append(c)
         self._states = {site: self._site_states(by_site.get(site, {})) for site in self.sites}
 
@@ -168,7 +170,7 @@ class Timeline:
         for day in sorted({*decided, *self.days}):
             if day in decided:
                 current, since = decided[day], day
-            if day not in self.days:
+            if day not in self._day_set:
                 continue
             if current is not None:
                 out[day] = State("", day, current[0], False, current[1], since)
@@ -193,7 +195,7 @@ class Timeline:
         -------
         dict of str to State
         """
-        if day not in self.days:
+        if day not in self._day_set:
             raise KeyError(f"{day} is outside the timeline ({self.days[0]} to {self.days[-1]})")
         return {
             site: State(site, day, s.controller, s.inferred, s.evidence, s.since)

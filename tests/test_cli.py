@@ -106,3 +106,18 @@ def test_demo(tmp_path):
     state = {f["properties"]["site"]: f["properties"]["controller"] for f in doc["features"]}
     assert state["raqqa-national-hospital"] == "SDF"
     assert state["raqqa-al-barid"] == "SDF"
+
+
+@pytest.mark.parametrize("content,problem", [
+    ("actors:\n  - {id: A, name: Caf\xe9, colour: '#000000'}\n".encode("latin-1"), "not UTF-8"),
+    (b"actors:\n  - {id: A, colour: '#000000', enemies: B}\n  - {id: B, colour: '#111111'}\n",
+     "'enemies' must be a list"),
+])
+def test_bad_actors_file_is_one_line(tmp_path, capsys, content, problem):
+    actors = tmp_path / "actors.yaml"
+    actors.write_bytes(content)
+    article = tmp_path / "a.txt"
+    article.write_text(" date 2017-10-16\nFighting in Raqqa.")
+    assert main(["build", str(article), "--actors", str(actors), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(actors) in err and problem in err

@@ -100,6 +100,19 @@ def facts(theatre, text):
     # "the bulk of it": part of the site named before, said by the side the clause is about.
     ("The army, which entered Velmora in 2019 and now holds the bulk of it, is advancing.",
      ("vel", "contested", "GOV", "2021-03-10")),
+    # A progressive is not a passive: "were fighting in" still finds the site after it.
+    ("Rebels were fighting in Dorrel on Tuesday.", ("vel-south", "contested", "INS", "2021-03-09")),
+    # "since" a date: still so on the day of the report.
+    ("Troops have been fighting in Kastani since March 1.",
+     ("vel-north", "contested", "GOV", "2021-03-10")),
+    # A month opening the sentence is not a modal.
+    ("March 9 saw government forces capture Dorrel.", ("vel-south", "capture", "GOV", "2021-03-09")),
+    # A relative clause after the subject: the subject is still the side.
+    ("The army, which had shelled it for weeks, captured Kastani on Tuesday.",
+     ("vel-north", "capture", "GOV", "2021-03-09")),
+    # "Once" opening a clause is "when", not "formerly".
+    ("Once government forces captured Kastani on Tuesday, they moved on.",
+     ("vel-north", "capture", "GOV", "2021-03-09")),
     # The loser's only enemy took the site.
     ("Velmora has been fully liberated from the insurgents, officials said.",
      ("vel", "full_control", "GOV", "2021-03-10")),
@@ -126,6 +139,8 @@ def test_phrasing_gives_the_claim(theatre, text, fact):
     ("Soldiers took part in a parade in Kastani.", "vel-north"),
     # part of a site is not the site
     ("Rebels still control a strip of Kastani along the river.", "vel-north"),
+    # "decades" is not December
+    ("Rebels captured Kastani three decades ago.", "vel-north"),
 ])
 def test_near_miss_gives_no_plain_claim(theatre, text, site):
     for c in claims(theatre, text):
