@@ -8,8 +8,6 @@ import sys
 import time
 from collections.abc import Sequence
 
-from gazetteer import GazetteerError
-
 from .errors import InputError
 
 __all__ = ["main"]
@@ -264,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 2 on bad input (one line on stderr, no traceback).
     """
     args = _parser().parse_args(argv)
+    from gazetteer import GazetteerError  # after parsing: --help need not load geopandas
+
     try:
         return _run(args)
     except (InputError, GazetteerError) as exc:
