@@ -14,7 +14,7 @@ def tests(session):
 @nox.session
 def lint(session):
     session.install("ruff")
-    session.run("ruff", "check", "gazetteer", "geo", "maps", "tests", "noxfile.py")
+    session.run("ruff", "check", "gazetteer", "geo", "maps", "tests", "benchmarks", "noxfile.py")
 
 
 @nox.session

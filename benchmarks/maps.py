@@ -36,6 +36,9 @@ import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # tests/chromium.py: the one way to drive the browser
+
+import chromium as offline  # noqa: E402
 
 from maps import (  # noqa: E402
     write_gpkg,
@@ -175,26 +178,14 @@ def feeds(sites, intervals, days, tmp: Path, repeat: int) -> list[tuple[str, flo
 def chromium(path: Path, loads: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
+    if offline.executable() is None:
         raise SystemExit("chromium is not installed (apt-get install -y chromium)")
     ready, steps, paints, errors, remote = [], [], [], [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = offline.launch(p)
         for _ in range(loads):
             page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-
-            def route(r):
-                if r.request.url.startswith("file:"):
-                    r.continue_()
-                else:
-                    remote.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
+            page_errors, page_remote = offline.guard(page)
             t = time.perf_counter()
             page.goto(path.as_uri(), wait_until="commit", timeout=120_000)
             page.wait_for_function("window.conflictmap && window.conflictmap.ready",
@@ -215,6 +206,8 @@ def chromium(path: Path, loads: int) -> dict[str, float]:
                     "requestAnimationFrame(() => done(performance.now() - t))); })",
                     (i + n // 8) % n) / 1000)
             page.close()
+            errors += page_errors
+            remote += page_remote
         browser.close()
     if errors or remote:
         raise SystemExit(f"page errors {errors[:3]} or off-machine requests {remote[:3]}")

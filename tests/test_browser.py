@@ -1,8 +1,8 @@
 """The HTML map in a real browser (the system Chromium, never a downloaded one)."""
 
 import json
-import shutil
 
+import chromium
 import pytest
 
 from geo.pipeline import build
@@ -13,31 +13,19 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def browser():
     sync = pytest.importorskip("playwright.sync_api")
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
+    if chromium.executable() is None:
         pytest.fail("chromium is not installed (apt-get install -y chromium)")
     with sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = chromium.launch(p)
         yield b
         b.close()
 
 
 def _open(browser, path):
     page = browser.new_page()
-    errors, remote, dialogs = [], [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors, remote = chromium.guard(page)
+    dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            remote.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
     page.goto(path.as_uri())
     page.wait_for_selector("#cm-sites tbody tr")
     return page, errors, remote, dialogs

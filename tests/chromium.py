@@ -1,0 +1,47 @@
+"""The one way conflictmap drives a browser: the system Chromium, offline.
+
+Shared by the browser tests and the maps benchmark, so the rules live in one
+place: never a downloaded browser, and every request that is not ``file:``
+aborted and recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def executable() -> str | None:
+    """Return the system Chromium's path, or None when it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def launch(playwright: Any) -> Any:
+    """Launch the system Chromium headless through a running playwright."""
+    return playwright.chromium.launch(executable_path=executable(), args=ARGS)
+
+
+def guard(page: Any) -> tuple[list[str], list[str]]:
+    """Record a page's console errors and abort (and record) every request off the machine.
+
+    Returns
+    -------
+    tuple of list
+        ``(errors, remote)``, filled in as the page runs.
+    """
+    errors: list[str] = []
+    remote: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            remote.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return errors, remote
