@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import InputError
+from .furniture import dateline_end, page_lines
 
 __all__ = ["Article", "NoDateError", "Sentence", "infer_date", "read_article", "split_sentences"]
 
@@ -17,6 +18,9 @@ __all__ = ["Article", "NoDateError", "Sentence", "infer_date", "read_article", "
 # line or the next.
 _HEADER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*(?:-[ \t]*)?", re.IGNORECASE)
 _ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+# Links and tags a stored page may keep in its text.
+_MARKUP = re.compile(r"https?://[^\s<>]+|www\.[^\s<>]+|<[^<>\n]{1,200}>|"
+                     r"[^\s<>]+\.(?:html?|php|aspx?)\b[^\s<>]*>?")
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "brig", "col", "lt", "maj", "capt", "sgt", "st", "no",
@@ -27,11 +31,18 @@ _ABBREV = {
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence of an article, with its character offsets."""
+    """A sentence of an article, with its character offsets.
+
+    ``role`` is that of its paragraph (see :data:`geo.furniture.ROLES`):
+    ``body`` for the report, or headline, caption, duplicate ...;
+    ``truncated`` marks the sentence the stored page stops inside.
+    """
 
     start: int
     end: int
     text: str
+    role: str = "body"
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,8 +72,28 @@ class Article:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """The article's sentences, in order."""
-        return split_sentences(self.text)
+        """The article's sentences, in order, each with the role of its paragraph.
+
+        Navigation, bylines and text in another language are left out;
+        headlines, captions and repeated paragraphs are kept with their role.
+        A dateline opening a paragraph ("BAGHDAD (Reuters) -") is not part
+        of its first sentence.
+        """
+        out: list[Sentence] = []
+        for line in page_lines(self.text):
+            if line.role in ("navigation", "byline", "foreign"):
+                continue
+            # A hard-wrapped paragraph reads as one: its line breaks are spaces; links and
+            # markup left in a stored page ("retake-Tamim.html\">") are blanked out.
+            para = _MARKUP.sub(lambda m: " " * len(m.group()),
+                               self.text[line.start:line.end].replace("\n", " "))
+            skip = dateline_end(para)
+            found = split_sentences(para[skip:])
+            for k, s in enumerate(found):
+                start = line.start + skip + s.start
+                out.append(Sentence(start, start + len(s.text), s.text, line.role,
+                                    line.truncated and k == len(found) - 1))
+        return out
 
 
 class NoDateError(InputError):

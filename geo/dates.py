@@ -86,8 +86,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("thisweek", r"\b(?:earlier|later)\s+this\s+week\b|\bthis\s+week\b|\bin\s+recent\s+days\b|\bin\s+the\s+(?:past|last)\s+(?:few|several|two|three)\s+days\b"),
     ("lastweek", r"\blast\s+week\b"),
     ("daysago", r"\b(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b"),
-    ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some)\s+months\s+ago\b"),
-    ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\b(?:years|decades)\s+ago\b"),
+    ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some|\d+)\s+months\s+ago\b|\b(?:earlier|later)?\s*this\s+month\b|\bin\s+recent\s+months\b"),
+    ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\b(?:\d+\s+)?(?:years|decades)\s+ago\b|\b(?:earlier\s+)?this\s+year\b"),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

@@ -13,6 +13,10 @@ from .articles import Article
 __all__ = ["Mention", "find_mentions", "focus_city", "PARTITIVE"]
 
 _DETERMINERS = {"the", "its", "this", "that"}
+# Modifiers that make a description new rather than a place named before: "the first district".
+_NEW = {"first", "second", "third", "fourth", "fifth", "another", "other", "new", "next", "several",
+        "some", "many", "two", "three", "four", "five", "few", "more", "nearby", "neighbouring",
+        "neighboring", "adjacent", "different", "one"}
 _STOP = re.compile(r"[.,;:!?()\[\]\"“”]")
 
 
@@ -111,6 +115,7 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
         words = re.findall(r"[\w'’-]+|[^\w\s]", before)[::-1]
         start = None
         pos = m.start()
+        modifiers = []
         for i, w in enumerate(words[:5]):
             pos = text.rfind(w, 0, pos)
             if _STOP.fullmatch(w) or any(s <= pos < e for s, e in named) or w.lower() == "of":
@@ -119,25 +124,30 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
             if low in _DETERMINERS or low in ("city's", "city’s", "town's", "town’s"):
                 start = pos
                 break
+            modifiers.append(low)
             if i >= 3:
                 break
-        if start is None:
-            continue
+        if start is None or any(w in _NEW for w in modifiers):
+            continue  # "the first neighbourhood", "another district": not one named before
         noun = m.group(1).lower()
         kinds = noun_kinds[noun]
         later = [n for n in names if n.start >= m.end()]
         if later and re.fullmatch(r"\s+of\s+", text[m.end():later[0].start]):
             continue  # "the town of Tabqa": the name that follows says which
         earlier = [n for n in names if n.end <= start]
-        if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]):
+        if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]) and \
+                gaz[earlier[-1].place].kind in kinds:
             prev = earlier[-1]  # apposition: the description is the name again
             out.append(Mention(start, m.end(), text[start:m.end()], prev.place, "reference",
                                (prev.place,), prev.site))
             continue
         recent = [n for n in earlier if n.site and kind_of[n.place] in kinds]
         if "city" in kinds or "town" in kinds:
-            place = focus
-            cands = (focus,)
+            # "the city" is the one the article is about; "the town" may be a town named just
+            # before ("the small town of X ... retreated to the town") when the focus is a city.
+            exact = [n for n in recent if kind_of[n.place] == noun and start - n.end <= 400]
+            place = exact[-1].place if exact and gaz[focus].kind != noun else focus
+            cands = (place,)
         elif recent:
             place = recent[-1].place
             cands = (place,)

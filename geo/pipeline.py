@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gazetteer import Gazetteer
+from gazetteer.core import SETTLEMENTS
 from gazetteer.world import ATTRIBUTION
 from maps import (
     write_claims_csv,
@@ -28,9 +29,8 @@ from maps import (
 
 from .actors import Actors
 from .articles import Article, NoDateError, read_article
-from .claims import Claim, extract_claims
+from .claims import Claim, Language, extract_claims
 from .errors import InputError
-from .lexicon import Lexicon
 from .mentions import Mention, find_mentions, focus_city
 from .timeline import Timeline
 
@@ -196,7 +196,7 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
 
 
 def read_theatre(
-    articles: Sequence[Article], gaz: Gazetteer, actors: Actors, lexicon: Lexicon | None = None,
+    articles: Sequence[Article], gaz: Gazetteer, actors: Actors, language: Language | None = None,
     start: dt.date | None = None, end: dt.date | None = None,
 ) -> Reading:
     """Read mentions and claims from articles and build the timeline.
@@ -206,7 +206,8 @@ def read_theatre(
     articles : sequence of Article
     gaz : Gazetteer
     actors : Actors
-    lexicon : Lexicon, optional
+    language : Language, optional
+        The phrasing data (the bundled English data by default).
     start, end : datetime.date, optional
         The days mapped (default: first to last publication date).
 
@@ -225,15 +226,43 @@ def read_theatre(
             focuses[focus] += 1
         ms = find_mentions(gaz, art, focus, matches)
         mentions[art.name] = ms
-        claims.extend(extract_claims(art, ms, actors, lexicon))
+        claims.extend(extract_claims(art, ms, actors, language))
     start = start or min(a.published for a in articles)
     end = end or max(a.published for a in articles)
     # The user's own files map every site; a GeoNames dump only the sites the articles name.
     named = {m.place for ms in mentions.values() for m in ms if m.site}
     sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
-    timeline = Timeline(claims, sites, actors, start, end)
+    timeline = Timeline(claims, sites, actors, start, end, parents=quarters(gaz, sites))
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
     return Reading(list(articles), mentions, claims, timeline, focus, by_article)
+
+
+def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
+    """Return each site that is a quarter of another site (its city), as ``{quarter: city}``.
+
+    Quarters are the sites inside a settlement: neighbourhoods, squares,
+    buildings; a village or town whose parent is a city is not one of its
+    quarters (it is held on its own), nor is a background place.
+
+    Parameters
+    ----------
+    gaz : Gazetteer
+    sites : sequence of str
+
+    Returns
+    -------
+    dict of str to str
+    """
+    site_set = set(sites)
+    out = {}
+    for pid in sites:
+        place = gaz[pid]
+        if place.kind in SETTLEMENTS or not place.parent:
+            continue
+        city = gaz.city_of(pid)
+        if city and city != pid and city in site_set:
+            out[pid] = city
+    return out
 
 
 def _evidence(claims: Sequence[Claim]) -> list[dict[str, str]]:
@@ -260,13 +289,15 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
         for site, st in reading.timeline.on(day).items():
             rows.append({"site": site, "name": names[site], "date": day.isoformat(),
                          "controller": st.controller, "inferred": st.inferred,
+                         "fighting": st.fighting,
                          "evidence": _evidence(st.evidence), "geometry": geom[site]})
     days = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     last = reading.timeline.days[-1]
     intervals = gpd.GeoDataFrame(
         [{"site": iv.site, "name": names[iv.site], "controller": iv.controller,
           "start": iv.start.isoformat(), "end": "" if iv.end == last else iv.end.isoformat(),
-          "inferred": iv.inferred, "evidence": _evidence(iv.evidence), "geometry": geom[iv.site]}
+          "inferred": iv.inferred, "fighting": iv.fighting, "evidence": _evidence(iv.evidence),
+          "geometry": geom[iv.site]}
          for iv in reading.timeline.intervals()],
         geometry="geometry", crs="EPSG:4326",
     )

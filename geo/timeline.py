@@ -1,16 +1,50 @@
-"""The day-by-day control timeline: per site and day, who held it and why."""
+"""The day-by-day control timeline: per site and day, who held it, how hard it was fought, and why.
+
+The state model
+---------------
+A site's ``controller`` is who holds it at the end of the day. A site that is
+besieged, surrounded, shelled or fought *around* stays with its holder (the
+state before; with none, the side the next evidence implies; with none, the
+enemy of the side pressing it). It is ``contested`` only where both sides
+are inside it (fighting in it, an entry, a claim on part of it), where it
+changed hands back and forth that day, or where credible reports of that
+day disagree. Each day also says how it was fought: ``fighting`` is
+``inside``, ``around`` or ``none``.
+
+Within a day, claims are taken in the order the reports give them: later
+reports after earlier ones, and in a report, what it says came early (or
+was brief: "briefly took the square") before what came later. The last word
+decides; reports of one moment that disagree are weighed by who asserts
+them (:func:`geo.claims.attribution.weigh`), a wire story reprinted by
+several outlets counting once.
+
+A parent site (a city) takes its state from its quarters where it has no
+evidence of its own; a quarter taken after the city's last word makes a
+carried-forward city state contested; a city fully taken takes its quarters
+with it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from .actors import CONTESTED, UNKNOWN, Actors
 from .claims import CONTROL_TYPES, Claim
 
-__all__ = ["State", "Interval", "Timeline"]
+__all__ = ["State", "Interval", "Timeline", "FIGHTING"]
+
+#: Values of a day state's ``fighting``.
+FIGHTING = ("none", "around", "inside")
+# Statuses of claims that, though they do not count, say who held the site:
+# "troops are preparing to storm X" means the other side holds X.
+_HINTS = frozenset({"intent", "negated", "hedged", "conditional"})
+# Effects, in the order they apply within one moment of a day (see _apply).
+_PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "take": 4, "hold": 5,
+               "defend_in": 6, "part": 7, "disagree": 8}
 
 
 @dataclass(frozen=True)
@@ -25,12 +59,14 @@ class State:
         An actor id, ``contested`` or ``unknown``.
     inferred : bool
         True where no evidence speaks of that day: the state is the one the
-        site's first evidence implies (the side that lost it, or held it).
+        site's first evidence implies, or its quarters' (for a city).
     evidence : tuple of Claim
         The claims the state rests on (for a carried-forward state, those of
         the day it was last set).
     since : datetime.date or None
         The day of that evidence.
+    fighting : str
+        ``inside``, ``around`` or ``none`` on that day.
     """
 
     site: str
@@ -39,6 +75,7 @@ class State:
     inferred: bool
     evidence: tuple[Claim, ...]
     since: dt.date | None
+    fighting: str = "none"
 
 
 @dataclass(frozen=True)
@@ -51,10 +88,41 @@ class Interval:
     end: dt.date
     inferred: bool
     evidence: tuple[Claim, ...]
+    fighting: str = "none"
+
+
+@dataclass(frozen=True)
+class _Effect:
+    """What one claim does to a site's state: a kind (see ``_PRECEDENCE``) and a side."""
+
+    kind: str
+    side: str | None
+    claim: Claim
+
+
+@dataclass
+class _Day:
+    """A site's state while a day's claims are applied."""
+
+    holder: str | None
+    inside: set[str] = field(default_factory=set)
+    fighting: str = "none"
+    churn: bool = False  # changed hands back and forth: contested, but the last holder carries on
+
+    @property
+    def controller(self) -> str | None:
+        if len(self.inside) > 1 or self.churn:
+            return CONTESTED
+        return self.holder
 
 
 def _day_range(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _fight(day: _Day, level: str) -> None:
+    if FIGHTING.index(level) > FIGHTING.index(day.fighting):
+        day.fighting = level
 
 
 class Timeline:
@@ -63,36 +131,26 @@ class Timeline:
     Parameters
     ----------
     claims : iterable of Claim
-        All claims; those that do not count (doubtful, historical, no side)
-        are ignored.
+        All claims; those that do not count (doubtful, historical, furniture)
+        serve only as hints of who held a site no counting claim speaks of.
     sites : sequence of str
         The site ids of the map; each gets a state every day.
     actors : Actors
         Used to name the loser of a capture when the text does not.
     start, end : datetime.date
         The first and last day of the map.
+    parents : mapping of str to str, optional
+        Site id to the site it is a quarter of (a neighbourhood to its city);
+        only quarters inside a settlement, not villages near it.
 
     Notes
     -----
-    A day's state is the state at its end, decided from that day's claims:
-
-    - a capture (or full control) by one side gives that side, unless a side
-      it took the site from is said the same day to still hold or be in it
-      (then ``contested``); fighting on the day of a capture preceded it;
-      a hold in the past tense ("was one of IS's last holdouts") describes
-      the day before the capture;
-    - a hold by one side gives that side, unless there was fighting;
-    - fighters present (holed up, dug in) give their side where nothing else
-      is known, ``contested`` where the site was another side's or fought over;
-    - fighting alone gives ``contested``; several sides claiming control too.
-
-    A state carries forward until new evidence. Days before a site's first
-    evidence take the state that evidence implies, marked inferred.
+    See the module docstring for the state model.
     """
 
     def __init__(
         self, claims: Iterable[Claim], sites: Sequence[str], actors: Actors,
-        start: dt.date, end: dt.date,
+        start: dt.date, end: dt.date, parents: Mapping[str, str] | None = None,
     ) -> None:
         if end < start:
             raise ValueError("the timeline ends before it starts")
@@ -101,86 +159,274 @@ class Timeline:
         self.days = _day_range(start, end)
         self._day_set = frozenset(self.days)
         site_set = frozenset(self.sites)
-        by_site: dict[str, dict[dt.date, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+        self.parents = {c: p for c, p in (parents or {}).items() if c in site_set and p in site_set}
+        by_site: dict[str, list[Claim]] = defaultdict(list)
+        hints: dict[str, list[Claim]] = defaultdict(list)
         for c in claims:
-            if c.counts and c.site in site_set and c.date <= end:
-                by_site[c.site][c.date].append(c)
-        self._states = {site: self._site_states(by_site.get(site, {})) for site in self.sites}
+            if c.site not in site_set or c.date > end:
+                continue
+            if c.counts:
+                by_site[c.site].append(c)
+            elif c.actor and (c.status in _HINTS or c.status == "asserted" and c.historical):
+                hints[c.site].append(c)
+        self._states = {site: self._site_states(by_site.get(site, []), hints.get(site, []))
+                        for site in self.sites}
+        self._quarters()
 
-    # -- rules ----------------------------------------------------------------
-    def _winner(self, c: Claim) -> str | None:
-        if c.type in CONTROL_TYPES:
-            return c.actor
-        if c.type == "loss" and c.actor:
-            return c.taker or self.actors.opponent(c.actor)
+    # -- one claim ------------------------------------------------------------
+    def _enemy(self, side: str | None) -> str | None:
+        return self.actors.opponent(side) if side and side in self.actors else None
+
+    def _effect(self, c: Claim) -> _Effect | None:
+        t, a = c.type, c.actor
+        if c.part and a:
+            # Part of it: the side is in it, and so is the other (it holds the rest, or the
+            # part a loser keeps).
+            return _Effect("part", a if t != "loss" else (c.taker or self._enemy(a)), c)
+        if t in CONTROL_TYPES:
+            return _Effect("take", a, c) if a else None
+        if t == "loss":
+            if not a:
+                return None
+            taker = c.taker or self._enemy(a)
+            return _Effect("take", taker, c) if taker else _Effect("lose", a, c)
+        if t == "hold":
+            return _Effect("hold", a, c) if a and c.tense == "present" else None
+        if t == "presence":
+            return _Effect("defend_in", a, c) if a and c.tense == "present" else None
+        if t == "entry":
+            return _Effect("attack_in", a, c)
+        if t == "contested":
+            return _Effect("fight", a, c)
+        if t == "siege":
+            return _Effect("around", a, c)
         return None
 
-    def _decide(self, claims: list[Claim], prev: str | None) -> tuple[str, list[Claim]] | None:
-        captures = [c for c in claims if c.type in (*CONTROL_TYPES, "loss") and c.actor]
-        holds = [c for c in claims if c.type == "hold" and c.actor]
-        present = [c for c in claims if c.type == "presence" and c.actor and c.tense == "present"]
-        fights = [c for c in claims if c.type == "contested"]
-        if captures:
-            winners = {self._winner(c) for c in captures}
-            if len(winners) > 1 or None in winners:
-                return CONTESTED, captures
-            (side,) = winners
-            still = [c for c in holds + present if c.actor != side and c.tense == "present"]
-            if still:
-                return CONTESTED, captures + still
-            return side, captures
-        if holds:
-            holders = {c.actor for c in holds}
-            others = [c for c in present if c.actor not in holders]
-            if len(holders) > 1 or fights or others:
-                return CONTESTED, holds + fights + others
-            return holds[0].actor, holds
-        if present:
-            holders = {c.actor for c in present}
-            side = present[0].actor
-            if len(holders) > 1 or fights or prev not in (None, side):
-                return CONTESTED, present + fights
-            return side, present
-        if fights:
-            return CONTESTED, fights
-        return None
+    # -- one day --------------------------------------------------------------
+    def _apply(self, day: _Day, e: _Effect, took_today: set[str]) -> None:
+        side, enemy = e.side, self._enemy(e.side)
+        if e.kind == "around":
+            # Pressure from outside: the holder stays (with none known, the other side holds it).
+            if day.holder is None and enemy:
+                day.holder, day.inside = enemy, {enemy}
+            _fight(day, "around")
+        elif e.kind in ("fight", "attack_in", "part", "disagree"):
+            # Both sides inside: fighting in it, an entry, a claim on part of it.
+            _fight(day, "inside")
+            if day.holder is None:
+                day.holder = enemy if e.kind != "fight" or not side else side
+            rival = side if side and side != day.holder else self._enemy(day.holder)
+            day.inside = {s for s in (day.holder, rival) if s}
+            if len(day.inside) < 2:
+                day.inside.add(UNKNOWN)
+        elif e.kind == "take":
+            if took_today and side not in took_today:
+                day.churn = True  # it changed hands back and forth that day
+            day.holder, day.inside = side, {side} if side else set()
+            if side:
+                took_today.add(side)
+        elif e.kind == "lose":
+            day.inside.discard(side or "")
+            if day.holder == side:
+                day.holder = None
+        elif e.kind in ("hold", "defend_in") and side:
+            if day.holder is None or day.holder == side:
+                day.holder = side
+                day.inside = {side} if len(day.inside) < 2 or e.kind == "hold" and not took_today \
+                    else day.inside | {side}
+            elif took_today:
+                day.inside = {day.holder, side}  # "still holds it" the day the other side took it
+            elif e.kind == "defend_in":
+                day.inside = {day.holder, side}  # its fighters are in a site the other side held
+            else:
+                day.holder, day.inside = side, {side}  # the latest word on a carried state
 
-    def _implied_before(self, claims: list[Claim]) -> str | None:
+    def _moments(self, claims: list[Claim]) -> list[list[Claim]]:
+        """The day's claims in order, grouped into moments of one report time and order."""
+        ordered = sorted(claims, key=lambda c: (c.published, c.order, c.article, c.start, c.site))
+        groups: list[list[Claim]] = []
+        for c in ordered:
+            if groups and (groups[-1][0].published, groups[-1][0].order) == (c.published, c.order):
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        return groups
+
+    def _resolve(self, moment: list[Claim]) -> list[_Effect]:
+        """The effects of one moment; reports of it that disagree on the holder are weighed.
+
+        A side wins when the weight of the independent reports for it is at
+        least half as much again as, and 0.2 more than, the other's ("one
+        wrong-side reading among right ones"); otherwise the moment is
+        contested.
+        """
+        effects = [e for e in (self._effect(c) for c in _independent(moment)) if e]
+        control = [e for e in effects if e.kind in ("take", "hold")]
+        support: dict[str, float] = defaultdict(float)
+        for e in control:
+            if e.side:
+                support[e.side] += e.claim.confidence
+        if len(support) > 1:
+            ranked = sorted(support.items(), key=lambda kv: (-kv[1], kv[0]))
+            (top, a), (_, b) = ranked[0], ranked[1]
+            rest = [e for e in effects if e.kind not in ("take", "hold")]
+            if a >= 1.5 * b and a - b >= 0.2:
+                effects = rest + [e for e in control if e.side == top]
+            else:
+                first = next(e for e in control if e.side == top)
+                effects = rest + [_Effect("disagree", top, first.claim)]
+        return sorted(effects, key=lambda e: _PRECEDENCE[e.kind])
+
+    def _decide(self, claims: list[Claim], prev: _Day | None) -> tuple[_Day, list[Claim]]:
+        day = _Day(prev.holder if prev else None,
+                   set(prev.inside) if prev else set())
+        took: set[str] = set()
+        used: list[Claim] = []
+        for moment in self._moments(claims):
+            for e in self._resolve(moment):
+                self._apply(day, e, took)
+                used.append(e.claim)
+        return day, used
+
+    # -- a site's days --------------------------------------------------------
+    def _implied_before(self, first: list[Claim]) -> str | None:
         """Return the state a site's first evidence implies it had before."""
-        for c in claims:
-            if c.type in CONTROL_TYPES and c.actor:
-                return c.loser or self.actors.opponent(c.actor)
-            if c.type == "loss" and c.actor:
-                return c.actor
-        holders = {c.actor for c in claims if c.type in ("hold", "presence") and c.actor}
-        return holders.pop() if len(holders) == 1 else None
+        for moment in self._moments(first):
+            for e in self._resolve(moment):
+                if e.kind == "take" and e.side:
+                    return e.claim.loser if e.claim.type != "loss" and e.claim.loser else (
+                        e.claim.actor if e.claim.type == "loss" else self._enemy(e.side))
+                if e.kind in ("hold", "defend_in", "lose") and e.side:
+                    return e.side
+                if e.kind in ("attack_in", "around", "part") and e.side:
+                    return self._enemy(e.side)
+        return None
 
-    def _site_states(self, by_day: dict[dt.date, list[Claim]]) -> dict[dt.date, State]:
-        decided: dict[dt.date, tuple[str, tuple[Claim, ...]]] = {}
-        prev = None
+    def _site_states(self, claims: list[Claim], hints: list[Claim]) -> dict[dt.date, State]:
+        by_day: dict[dt.date, list[Claim]] = defaultdict(list)
+        for c in claims:
+            by_day[c.date].append(c)
+        decided: dict[dt.date, tuple[_Day, tuple[Claim, ...]]] = {}
+        prev: _Day | None = None
         for day in sorted(by_day):
-            result = self._decide(by_day[day], prev)
-            if result:
-                prev = result[0]
-                decided[day] = (result[0], tuple(sorted(result[1], key=_claim_key)))
+            state, used = self._decide(by_day[day], prev)
+            if state.controller is None and not used:
+                continue
+            carry = _Day(state.holder, set(state.inside), "none")
+            decided[day] = (state, tuple(sorted(used, key=_claim_key)))
+            prev = carry
         out: dict[dt.date, State] = {}
         first = min(decided) if decided else None
-        current: tuple[str, tuple[Claim, ...]] | None = None
+        implied = self._implied_before(list(decided[first][1])) if first else None
+        implied_from: tuple[Claim, ...] = decided[first][1] if first else ()
+        if implied is None:
+            implied, implied_from = self._hinted(hints, first)
+        current: tuple[_Day, tuple[Claim, ...]] | None = None
         since = None
         for day in sorted({*decided, *self.days}):
-            if day in decided:
+            fresh = day in decided
+            if fresh:
                 current, since = decided[day], day
             if day not in self._day_set:
                 continue
             if current is not None:
-                out[day] = State("", day, current[0], False, current[1], since)
-            elif first is not None:
-                implied = self._implied_before(list(decided[first][1]))
-                out[day] = State("", day, implied or UNKNOWN, implied is not None,
-                                 decided[first][1] if implied else (), None)
+                st, ev = current
+                ctrl = st.controller or UNKNOWN
+                fighting = st.fighting if fresh else ("inside" if ctrl == CONTESTED and
+                                                      st.fighting == "inside" else "none")
+                out[day] = State("", day, ctrl, False, ev, since, fighting)
+            elif implied is not None:
+                out[day] = State("", day, implied, True, implied_from, None)
             else:
                 out[day] = State("", day, UNKNOWN, False, (), None)
         return out
+
+    def _hinted(self, hints: list[Claim], first: dt.date | None) -> tuple[str | None, tuple[Claim, ...]]:
+        """The holder that claims which do not count imply, for the days before any that do.
+
+        History ("X fell to IS in May") gives the side that took or held the
+        site then; an intention or a failure ("preparing to storm X", "failed
+        to take X") the other side; a hedged hold its holder. The latest hint
+        wins; hints of one day that disagree give nothing.
+        """
+        held: dict[dt.date, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+        for c in hints:
+            if first is not None and c.date > first:
+                continue
+            side = self._hint_side(c)
+            if side:
+                held[c.date if c.historical else c.date][side].append(c)
+        for day in sorted(held, reverse=True):
+            sides = held[day]
+            if len(sides) == 1:
+                (side, ev), = sides.items()
+                return side, tuple(sorted(ev, key=_claim_key))
+            return None, ()
+        return None, ()
+
+    def _hint_side(self, c: Claim) -> str | None:
+        if c.status == "asserted":  # history
+            if c.type in CONTROL_TYPES or c.type in ("hold", "presence"):
+                return c.actor
+            if c.type == "loss":
+                return c.taker or self._enemy(c.actor)
+            return None
+        if c.status == "hedged":
+            return c.actor if c.type in (*CONTROL_TYPES, "hold", "presence") else None
+        if c.type in (*CONTROL_TYPES, "entry", "siege", "contested"):
+            return self._enemy(c.actor)
+        return None
+
+    # -- cities and their quarters ----------------------------------------------
+    def _quarters(self) -> None:
+        """Fill a city's days from its quarters, and carry a full capture of the city to them."""
+        children: dict[str, list[str]] = defaultdict(list)
+        for child, parent in self.parents.items():
+            children[parent].append(child)
+        for parent, kids in sorted(children.items()):
+            self._carry_down(parent, kids)
+            self._fill_up(parent, sorted(kids))
+
+    def _carry_down(self, parent: str, kids: list[str]) -> None:
+        for day in self.days:
+            st = self._states[parent][day]
+            full = [c for c in st.evidence if c.type == "full_control" and c.date == day
+                    and c.actor == st.controller]
+            if st.inferred or st.since != day or not full:
+                continue
+            for kid in kids:
+                mine = self._states[kid]
+                later = [d for d in self.days if d >= day and not mine[d].inferred
+                         and mine[d].since is not None and mine[d].since >= day]
+                for d in self.days:
+                    if d < day or (later and d >= later[0]):
+                        continue
+                    mine[d] = State("", d, st.controller, False, tuple(full), day, "none")
+
+    def _fill_up(self, parent: str, kids: list[str]) -> None:
+        for day in self.days:
+            st = self._states[parent][day]
+            quarters = [self._states[k][day] for k in kids]
+            known = [q for q in quarters if q.controller != UNKNOWN]
+            if not known:
+                continue
+            holders = {q.controller for q in known}
+            mixed = len(holders) > 1 or CONTESTED in holders or any(
+                q.fighting == "inside" for q in known)
+            if st.controller == UNKNOWN or st.inferred:
+                ctrl = CONTESTED if mixed else next(iter(holders))
+                ev = tuple(c for q in known for c in q.evidence if not q.inferred)
+                out = State("", day, ctrl, True, tuple(sorted(set(ev), key=_claim_key)), None,
+                            "inside" if mixed else "none")
+                self._states[parent][day] = out
+            elif st.since != day and st.controller not in (CONTESTED, UNKNOWN):
+                # A quarter taken by the other side after the city's last word.
+                turned = [q for q in known if not q.inferred and q.since is not None and st.since
+                          is not None and q.since > st.since and q.controller != st.controller]
+                if turned:
+                    ev = tuple(sorted({c for q in turned for c in q.evidence}, key=_claim_key))
+                    self._states[parent][day] = State("", day, CONTESTED, False, ev, st.since,
+                                                      "inside")
 
     # -- access ---------------------------------------------------------------
     def on(self, day: dt.date) -> dict[str, State]:
@@ -197,11 +443,7 @@ class Timeline:
         """
         if day not in self._day_set:
             raise KeyError(f"{day} is outside the timeline ({self.days[0]} to {self.days[-1]})")
-        return {
-            site: State(site, day, s.controller, s.inferred, s.evidence, s.since)
-            for site in self.sites
-            for s in (self._states[site][day],)
-        }
+        return {site: replace(self._states[site][day], site=site) for site in self.sites}
 
     def intervals(self) -> list[Interval]:
         """Return each site's runs of unchanged state, by site then start."""
@@ -210,7 +452,8 @@ class Timeline:
             run: list[State] = []
             for day in self.days:
                 s = self._states[site][day]
-                if run and (s.controller, s.inferred) != (run[0].controller, run[0].inferred):
+                if run and (s.controller, s.inferred, s.fighting) != (
+                        run[0].controller, run[0].inferred, run[0].fighting):
                     out.append(self._interval(site, run))
                     run = []
                 run.append(s)
@@ -224,8 +467,21 @@ class Timeline:
             for c in s.evidence:
                 evidence.setdefault(_claim_key(c), c)
         return Interval(site, run[0].controller, run[0].date, run[-1].date, run[0].inferred,
-                        tuple(evidence[k] for k in sorted(evidence)))
+                        tuple(evidence[k] for k in sorted(evidence)), run[0].fighting)
+
+
+def _independent(claims: list[Claim]) -> list[Claim]:
+    """Drop claims that repeat another report's sentence (a reprinted wire story counts once)."""
+    seen: set[tuple] = set()
+    out = []
+    for c in claims:
+        key = (c.site, c.type, c.actor, " ".join(re.findall(r"[a-z]+", c.sentence.lower()))[:120])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
 
 
 def _claim_key(c: Claim) -> tuple:
-    return (c.date, c.article, c.start, c.type)
+    return (c.date, c.article, c.start, c.type, c.site)

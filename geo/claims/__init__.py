@@ -1,0 +1,343 @@
+"""Control claims: who captured, holds, entered or fights over which site, when, says who.
+
+The reader runs in stages, one module each, over every sentence of a report:
+
+1. :mod:`~geo.claims.clauses` — clause segmentation;
+2. :mod:`~geo.claims.spans` — the site and side spans;
+3. :mod:`~geo.claims.roles` — the roles of each claim phrase, from clause structure;
+4. :mod:`~geo.claims.classify` — the claim type (partial, entry, siege ...);
+5. :mod:`~geo.claims.doubt` — asserted, or negated, intended, hedged, denied;
+6. :mod:`~geo.claims.dating` — the day, and the order within the day;
+7. :mod:`~geo.claims.attribution` — who asserts it, and its weight.
+
+The phrases and cue words are language data (:mod:`~geo.claims.language`,
+``geo/data/en/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..actors import ActorMention, Actors
+from ..articles import Article, Sentence
+from ..dates import HISTORICAL, find_dates
+from ..mentions import Mention
+from .attribution import Speaker, speaker_of, weigh
+from .classify import FIGHTING, classify
+from .clauses import segment
+from .dating import date_claim
+from .doubt import doubt
+from .language import Language, PhraseHit
+from .roles import Context, Roles, read_roles
+from .spans import Side, described_sides, local_sites, named_sides
+from .tokens import tokenize
+
+__all__ = ["Claim", "extract_claims", "CLAIM_TYPES", "CONTROL_TYPES", "STATE_TYPES", "Language"]
+
+#: Claim types, after ACLED's territorial sub-events and the state model.
+CLAIM_TYPES = ("capture", "full_control", "loss", "hold", "presence", "entry", "contested", "siege")
+#: Types that end a day with one side in control.
+CONTROL_TYPES = frozenset({"capture", "full_control"})
+#: Types that say who holds a site without a change of hands.
+STATE_TYPES = frozenset({"hold", "presence"})
+# Sentences of these page roles are read but never move the map.
+_FURNITURE = ("headline", "subhead", "caption", "duplicate")
+# A claim this close to where a cut-off page stops may have lost its date or negation.
+_CUT_MARGIN = 30
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement about who controls a site.
+
+    Attributes
+    ----------
+    article : str
+        The article's file name.
+    published : datetime.date
+    sentence : str
+        The evidence, verbatim.
+    start, end : int
+        Offsets of the claim's phrase in the article text.
+    site : str
+        The site's place id; ``site_text`` is how the article named it.
+    type : str
+        One of :data:`CLAIM_TYPES`.
+    actor : str or None
+        The taker (capture), holder (hold, presence), loser (loss), the side
+        going in (entry) or pressing from outside (siege), a side fighting
+        (contested).
+    loser : str or None
+        For a capture, the side that lost the site when the text names it.
+    date : datetime.date
+        The day the claim is about; ``date_precision`` one of day / night /
+        range / week / month / year; ``date_text`` the expression it came from.
+    status : str
+        ``asserted``, or why it does not count: ``negated``, ``intent``,
+        ``hedged``, ``denied``, ``conditional``; or the page furniture it
+        stands in: ``headline``, ``subhead``, ``caption``, ``duplicate``.
+    tense : str
+        ``present`` or ``past`` (a hold described in the past tense).
+    asserted_by : str
+        ``reporter``, an actor id (its spokesman), ``third party``, ``source``
+        (an unaffiliated speaker) or ``quoted``.
+    confidence : float
+        Its weight against a conflicting claim of the same day.
+    reason : str
+        How the claim was read.
+    taker : str or None
+        For a loss, the side that took the site, when the text names it or
+        the article makes it the only likely one.
+    part : bool
+        The claim is about part of the site ("most of the city").
+    fighting : str
+        ``inside``, ``around`` or ``none``: the fighting the claim reports.
+    order : int
+        Its place among the day's claims: negative early (or brief), positive late.
+    """
+
+    article: str
+    published: dt.date
+    sentence: str
+    start: int
+    end: int
+    site: str
+    site_text: str
+    type: str
+    actor: str | None
+    loser: str | None
+    date: dt.date
+    date_precision: str
+    date_text: str
+    status: str
+    tense: str
+    asserted_by: str
+    confidence: float
+    reason: str
+    taker: str | None = None
+    part: bool = False
+    fighting: str = "none"
+    order: int = 0
+
+    @property
+    def historical(self) -> bool:
+        """Whether the claim is background history (dated only to a month or year)."""
+        return self.date_precision in HISTORICAL
+
+    @property
+    def counts(self) -> bool:
+        """Whether the claim bears on the daily control map."""
+        return self.status == "asserted" and not self.historical
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence prepared for reading: its context, speaker and date expressions."""
+
+    sent: Sentence
+    ctx: Context
+    speaker: Speaker
+    refs: list
+
+
+def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
+             mentions: Sequence[Mention], found: Sequence[ActorMention],
+             attacker: str | None) -> _Sentence | None:
+    sites = local_sites(mentions, sent)
+    if not sites:
+        return None
+    tokens = tokenize(sent.text)
+    hits = lang.find(tokens, sent.text)
+    # A phrase inside a name ("Free Syrian Army", "Liberation Square") is part of the name.
+    named = named_sides(actors, found, sent, sites)
+    spans = [(m.start, m.end) for m in sites] + [(s.start, s.end) for s in named]
+    hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in spans)]
+    if not hits:
+        return None
+    speaker = speaker_of(lang, sent.text, named)
+    sides: list[Side] = sorted(
+        [*named, *described_sides(lang, actors, sent.text, named, speaker.side, attacker)],
+        key=lambda s: s.start)
+    ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
+    return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
+
+
+def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence, hit: PhraseHit,
+               likely: Callable[[str], str | None]) -> list[Claim]:
+    ctx = prep.ctx
+    roles = read_roles(lang, ctx, hit)
+    if roles is None or not roles.site.site:
+        return []  # no place, or a place off the theatre's map (Mosul, Britain)
+    n = ctx.clause_of(hit.start)
+    lo, hi = ctx.clauses[n].start, ctx.clauses[n].end
+    kind = classify(lang, ctx.text, hit, roles, hi)
+    actor = roles.actor.actor if roles.actor else None
+    other = roles.other.actor if roles.other else None
+    if other == actor:
+        other = None
+    loser = taker = None
+    if kind.type in ("capture", "full_control"):
+        loser = other
+        if actor is None and loser is not None:
+            actor = likely(loser)
+    elif kind.type == "loss":
+        taker = other or (likely(actor) if actor else None)
+    status = doubt(lang, ctx.text, hit, lo, hi, prep.refs, ended=kind.ended)
+    if status == "asserted" and prep.sent.truncated and \
+            len(ctx.text) - max(hit.end, roles.site.end) < _CUT_MARGIN:
+        status = "truncated"  # the page stops right after it: its last words may undo it
+    if prep.sent.role in _FURNITURE:
+        status = prep.sent.role if status == "asserted" else status
+    state = kind.type in STATE_TYPES
+    when = date_claim(lang, ctx.text, hit, lo, hi, prep.refs, article.published, present_state=state)
+    tense = "past" if state and lang.past.search(ctx.text[max(lo, hit.start - 45):hit.start]) \
+        else "present"
+    weight = weigh(prep.speaker, kind.type, actor, prep.sent.role, prep.sent.truncated)
+    reason = _reason(hit, roles, actor, loser, kind.note, status)
+    out = []
+    for m in (roles.site, *roles.more):
+        part = kind.part and m is roles.site
+        out.append(Claim(
+            article=article.name, published=article.published, sentence=ctx.text,
+            start=prep.sent.start + hit.start, end=prep.sent.start + hit.end, site=m.place,
+            site_text=m.text, type=kind.type, actor=actor, loser=loser, date=when.date,
+            date_precision=when.precision, date_text=when.text, status=status, tense=tense,
+            asserted_by=prep.speaker.who, confidence=weight,
+            reason=reason if m is roles.site else f"{reason}; '{m.text}' listed with '{roles.site.text}'",
+            taker=taker, part=part, fighting=kind.fighting if part else FIGHTING.get(kind.type, "none"),
+            order=when.order,
+        ))
+    return out
+
+
+def _reason(hit: PhraseHit, roles: Roles, actor: str | None, loser: str | None, note: str,
+            status: str) -> str:
+    out = f"{hit.phrase.type} phrase '{hit.text}', site '{roles.site.text}'"
+    if roles.actor is not None:
+        out += f", side {roles.actor.actor} from '{roles.actor.text}' ({roles.how})"
+    elif actor:
+        out += f", side {actor} as the only likely one"
+    if loser:
+        out += f", loser {loser}"
+    if roles.inside is not None:
+        out += ", inside" if roles.inside else ", around"
+    if note:
+        out += f"; {note}"
+    if status != "asserted":
+        out += f"; {status}"
+    return out
+
+
+def extract_claims(
+    article: Article, mentions: list[Mention], actors: Actors, language: Language | None = None,
+) -> list[Claim]:
+    """Read the control claims of an article.
+
+    Parameters
+    ----------
+    article : Article
+    mentions : list of Mention
+        The article's place mentions (:func:`geo.mentions.find_mentions`).
+    actors : Actors
+    language : Language, optional
+        Phrasing data (the bundled English data by default).
+
+    Returns
+    -------
+    list of Claim
+        Every claim found, doubtful ones and those read in page furniture
+        included with their status, in text order.
+    """
+    lang = language or Language.load()
+    found = actors.find(article.text)
+    likely = _likely_enemy(actors, found)
+    claims: list[Claim] = []
+    # Two passes: the side the article shows attacking resolves "the remnants" in the second.
+    preps = []
+    for sent in article.sentences:
+        prep = _prepare(lang, actors, article, sent, mentions, found, None)
+        if prep is not None:
+            preps.append(prep)
+            for hit in prep.ctx.hits:
+                claims.extend(_claims_of(lang, actors, article, prep, hit, likely))
+    attacker = article_attacker(claims)
+    if attacker is None:
+        return _agentless(claims, None)
+    out: list[Claim] = []
+    for prep in preps:
+        if _describes(lang, prep):
+            again = _prepare(lang, actors, article, prep.sent, mentions, found, attacker)
+            if again is not None:
+                for hit in again.ctx.hits:
+                    out.extend(_claims_of(lang, actors, article, again, hit, likely))
+                continue
+        out.extend(c for c in claims if prep.sent.start <= c.start < prep.sent.end)
+    return _agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker)
+
+
+def _describes(lang: Language, prep: _Sentence) -> bool:
+    text = prep.ctx.text
+    return bool(lang.sides["defender"].search(text) or lang.sides["attacker"].search(text))
+
+
+def article_attacker(claims: Sequence[Claim]) -> str | None:
+    """Return the side an article shows on the offensive: the most frequent taker or attacker.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+
+    Returns
+    -------
+    str or None
+        None when no side takes, enters or besieges anything, or two tie.
+    """
+    counts = Counter(c.actor for c in claims if c.actor and c.status == "asserted"
+                     and c.type in ("capture", "full_control", "entry", "siege"))
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
+    """A capture nobody is named for ("the city has been liberated") goes to the article's attacker."""
+    if attacker is None:
+        return claims
+    out = []
+    for c in claims:
+        if c.type in CONTROL_TYPES and c.actor is None and c.loser != attacker:
+            c = _replace(c, actor=attacker, reason=c.reason + f"; taken by {attacker}, the side "
+                         "the article shows on the offensive")
+        out.append(c)
+    return out
+
+
+def _replace(c: Claim, **kw: object) -> Claim:
+    from dataclasses import replace
+    return replace(c, **kw)  # type: ignore[arg-type]
+
+
+def _likely_enemy(actors: Actors, sides: Sequence[ActorMention]) -> Callable[[str], str | None]:
+    """Return a function naming the side an article shows fighting a given side.
+
+    When a side has one enemy, that one; when it has several, the one the
+    article (whose side mentions are ``sides``) names most often, if it is
+    named strictly more than the others.
+    """
+    counts: Counter[str] = Counter(a.actor for a in sides)
+
+    def likely(side: str) -> str | None:
+        only = actors.opponent(side)
+        if only:
+            return only
+        enemies = list(actors[side].enemies) if side in actors else []
+        ranked = sorted(((counts.get(e, 0), e) for e in enemies), reverse=True)
+        if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return ranked[0][1]
+        return None
+
+    return likely

@@ -1,0 +1,138 @@
+"""Stage 4: the claim type, from the phrase, its roles and the words around its site.
+
+A phrase's type (``predicates.yaml``) is refined here: a move or a fight
+inside a site is an entry or fighting in it, around it a siege; a claim on
+part of a site ("most of the city", "the city's eastern districts", "40
+percent of the town") is a partial claim; a hold said to be over ("no
+longer controls") is a loss; a hold said to be complete ("fully in the hands
+of") is full control; the passive of "drove Z out of X" is Z's loss.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..mentions import Mention
+from .language import Language, PhraseHit
+from .roles import Roles
+
+__all__ = ["Kind", "classify", "partitive"]
+
+#: How each claim type bears on fighting at the site.
+FIGHTING = {"contested": "inside", "entry": "inside", "siege": "around"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The claim a phrase makes: its type, whether it is about part of the site, and why."""
+
+    type: str
+    part: bool
+    ended: bool
+    note: str
+
+    @property
+    def fighting(self) -> str:
+        """``inside``, ``around`` or ``none``: the fighting the claim reports at the site."""
+        return FIGHTING.get(self.type, "inside" if self.part else "none")
+
+
+@lru_cache(maxsize=8)
+def _partitive_rx(lang: Language) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    words = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in lang.partitive_of.words),
+                            key=len, reverse=True))
+    amount = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
+                              for w in lang.partitive_amount.words), key=len, reverse=True))
+    # "most of", "the eastern part of", "several districts of", "more than a third of",
+    # "40 percent of", "parts of what was once", "a strip of the town of".
+    of = re.compile(
+        rf"\b(?:(?:more|less|fewer)\s+than\s+|about\s+|around\s+|almost\s+|nearly\s+|some\s+|over\s+|"
+        rf"at\s+least\s+|roughly\s+|up\s+to\s+)?(?:\d[\d.,]*\s*(?:{amount})|(?:{words}))\s+of\s+"
+        rf"(?:(?:the|this|that|its|their|what\s+(?:was|is|were|had\s+been)(?:\s+once)?)\s+)?"
+        rf"(?:[\w'’-]+\s+){{0,4}}$", re.IGNORECASE)
+    poss = "|".join(sorted((re.escape(w) for w in lang.partitive_possessive.words), key=len,
+                           reverse=True))
+    after = re.compile(rf"^['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:{poss})\b", re.IGNORECASE)
+    whole = re.compile(r"\b(?:all|entire|entirety|whole|every|full|fully|completely|entirely)\b"
+                       r"(?:\s+of)?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+    return of, after, whole
+
+
+def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
+    """Whether the words around ``site`` make a claim about part of it only.
+
+    Parameters
+    ----------
+    lang : Language
+    text : str
+        The sentence.
+    site : Mention
+    lo : int
+        Where the claim's phrase ends (the part named before the site stands after it).
+
+    Returns
+    -------
+    bool
+    """
+    of, after, whole = _partitive_rx(lang)
+    before = text[max(lo, site.start - 70):site.start]
+    if whole.search(before):
+        return False
+    if of.search(before):
+        return True
+    return bool(after.match(text[site.end:site.end + 40]))
+
+
+_EDGE = re.compile(r"\b(?:outskirts|edges?|fringes?|approaches|perimeter|outer|gates?|entrance|"
+                   r"outlying|doorstep|limits)\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _edge(text: str, site: Mention, lo: int) -> bool:
+    """Whether the part of the site named is its edge ("entered the outskirts of X")."""
+    return bool(_EDGE.search(text[max(lo, site.start - 60):site.start]))
+
+
+def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end: int) -> Kind:
+    """Return the claim one phrase makes about its site.
+
+    Parameters
+    ----------
+    lang : Language
+    text : str
+        The sentence.
+    hit : PhraseHit
+    roles : Roles
+    clause_end : int
+        Where the phrase's clause ends.
+
+    Returns
+    -------
+    Kind
+    """
+    p = hit.phrase
+    kind = p.type
+    note = ""
+    if kind == "move":
+        kind = "entry" if roles.inside else "siege"
+    elif kind == "fight":
+        kind = "contested" if roles.inside else "siege"
+    elif p.frame == "expel" and roles.passive:
+        kind, note = "loss", "the side driven out is the subject"
+    site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
+    part = kind != "siege" and partitive(lang, text, roles.site, site_lo)
+    if part and kind in ("entry", "contested") and _edge(text, roles.site, site_lo):
+        kind, part, note = "siege", False, "at the edge of the site, not in it"
+    ended = False
+    if kind in ("hold", "presence"):
+        window = text[max(0, hit.start - 30):min(clause_end, hit.end + 60)]
+        if lang.ended.search(window):
+            kind, ended, note = "loss", True, "a hold said to be over"
+        elif lang.complete.search(text[max(0, hit.start - 25):hit.end + 25]) and not part:
+            kind = "full_control"
+    if part and kind == "full_control":
+        kind = "capture"
+    if part:
+        note = (note + "; " if note else "") + "about part of the site"
+    return Kind(kind, part, ended, note)

@@ -1,0 +1,91 @@
+"""Stage 6: the day a claim is about, and its place among that day's claims.
+
+The time expression nearest the phrase in its clause dates it ("on Monday
+night", "overnight"); one inside an aside belongs to the aside ("the
+headquarters, which they had shelled on Wednesday"). A hold in the present
+("still", "remains") is true on the day of the report. The order within a
+day comes from the words around the phrase: a capture said to be brief, or
+made in the morning, comes before one made in the evening or "later".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..dates import DateRef
+from .language import Language, PhraseHit
+
+__all__ = ["When", "date_claim"]
+
+_ASIDE = re.compile(r",\s+(?:where|which|who|when|whose|once|as|after|before|since|while|"
+                    r"because)\b[^,;]*(?:,|$)|\([^)]*\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class When:
+    """When a claim happened: its day, how precisely, the words, and its order in the day.
+
+    ``order`` is negative for what came early in the day (or was brief, or
+    came before something else the sentence tells), positive for late.
+    """
+
+    date: dt.date
+    precision: str
+    text: str
+    order: int
+
+
+def _order(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, ref: DateRef | None) -> int:
+    near = text[max(lo, hit.start - 40):min(hi, hit.end + 40)]
+    if lang.brief.search(near):
+        return -2
+    # "after taking the square, they were forced to retreat": the adjunct came first.
+    head = text[max(lo, hit.start - 25):hit.start].lower()
+    if re.search(r"\b(?:after|following|having|before)\s+(?:\w+\s+){0,2}$", head):
+        return -1
+    words = (ref.text if ref else "") + " " + near
+    if lang.late.search(words):
+        return 1
+    if lang.early.search(words):
+        return -1
+    return 0
+
+
+def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
+               refs: Sequence[DateRef], published: dt.date, *, present_state: bool) -> When:
+    """Return when the claim made by ``hit`` happened.
+
+    Parameters
+    ----------
+    lang : Language
+    text : str
+        The sentence.
+    hit : PhraseHit
+    lo, hi : int
+        The phrase's clause.
+    refs : sequence of DateRef
+        The sentence's time expressions.
+    published : datetime.date
+        The report's date.
+    present_state : bool
+        The claim is a state (a hold, a presence): "still", "remains" date it
+        to the report.
+
+    Returns
+    -------
+    When
+    """
+    if present_state and lang.now.search(text[max(lo, hit.start - 25):min(hi, hit.end + 10)]):
+        return When(published, "day", "", _order(lang, text, hit, lo, hi, None) or 1)
+    asides = [m.span() for m in _ASIDE.finditer(text) if not m.start() <= hit.start < m.end()]
+    usable = [r for r in refs if not any(a <= r.start and r.end <= b for a, b in asides)]
+    # With no date of its own, a claim takes the sentence's: "officials said earlier this
+    # month that troops took X" happened by then.
+    inside = [r for r in usable if lo <= r.start and r.end <= hi] or usable
+    if not inside:
+        return When(published, "day", "", _order(lang, text, hit, lo, hi, None))
+    ref = min(inside, key=lambda r: (abs(r.start - hit.start), r.start))
+    return When(ref.date, ref.precision, ref.text, _order(lang, text, hit, lo, hi, ref))

@@ -1,0 +1,67 @@
+"""Stage 5: doubt — whether a claim is asserted, or negated, intended, hedged, denied, conditional.
+
+Cue words (``cues.yaml``: ``doubt``) standing before the phrase in its clause
+take away its force: "have not entered", "preparing to storm", "reportedly
+seized", "denied it had lost", "if the town falls". A few cues after it do
+too: "its fall is inevitable", "the assault was repulsed". Dates are blanked
+out first ("in May" is a month, not the modal "may").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..dates import DateRef
+from .language import Language, PhraseHit
+
+__all__ = ["STATUSES", "doubt"]
+
+#: Statuses a claim can have; only ``asserted`` moves the map.
+STATUSES = ("asserted", "denied", "negated", "conditional", "intent", "hedged", "truncated")
+_ORDER = ("denied", "negated", "conditional", "intent", "hedged")
+_WINDOW = 70  # characters before the phrase that its doubt cues stand in
+
+
+def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Sequence[DateRef],
+          *, ended: bool = False) -> str:
+    """Return the status of the claim made by ``hit``.
+
+    Parameters
+    ----------
+    lang : Language
+    text : str
+        The sentence.
+    hit : PhraseHit
+    lo, hi : int
+        The bounds of the phrase's clause (cues do not reach across them).
+    refs : sequence of DateRef
+        The sentence's time expressions (blanked out before cues are looked for).
+    ended : bool
+        The phrase is a hold said to be over ("no longer controls"): its
+        negation is what makes it a loss, not a doubt.
+
+    Returns
+    -------
+    str
+        One of :data:`STATUSES`.
+    """
+    for r in refs:
+        text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
+    window = text[max(lo, hit.start - _WINDOW):hit.start]
+    if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence"):
+        return "intent"  # "to capture", "preparing to storm"
+    if hit.phrase.form == "ing" and not text[:hit.start].strip(" \"“‘'"):
+        return "intent"  # "Recapturing the city would be a victory": a gerund, not an event
+    for status in _ORDER:
+        if ended and status == "negated":
+            continue
+        if lang.doubt[status].search(window):
+            return status
+        if status == "negated" and lang.doubt[status].search(hit.text):
+            return status
+    after = text[hit.end:min(hi, hit.end + 60)]
+    for status, words in lang.doubt_after.items():
+        if words.search(after):
+            return status
+    return "asserted"

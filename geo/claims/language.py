@@ -1,0 +1,306 @@
+"""The language data the claim reader works with: phrases by lemma, cue words, furniture.
+
+Everything English lives in ``geo/data/en/`` (``predicates.yaml``,
+``verbs.yaml``, ``cues.yaml``); another language is another folder of the
+same files. This module turns the data into lookups: every inflected form
+of every phrase in one index keyed by its first word, and each cue list as
+one whole-word regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .tokens import Token, norm
+
+__all__ = ["Language", "Phrase", "PhraseHit", "WordSet", "inflections", "FORMS"]
+
+#: Verb forms, in the order of ``verbs.yaml``'s irregular lists (after the base form).
+FORMS = ("base", "s", "past", "participle", "ing")
+_BE = {"base": ("be",), "s": ("is", "are", "am"), "past": ("was", "were"), "participle": ("been",),
+       "ing": ("being",)}
+_VOWELS = set("aeiou")
+# Words a phrase may open with that are not its verb ("fully liberate", "still hold").
+_ADVERB_OPENERS = {"fully", "completely", "entirely", "totally", "still", "now", "wholly"}
+
+
+def _regular(lemma: str) -> dict[str, str]:
+    """The regular forms of an English verb (``capture``: captures, captured, capturing)."""
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        s = lemma + "es"
+    elif lemma.endswith("y") and lemma[-2:-1] not in _VOWELS:
+        s = lemma[:-1] + "ies"
+    else:
+        s = lemma + "s"
+    if lemma.endswith("e"):
+        past = lemma + "d"
+    elif lemma.endswith("y") and lemma[-2:-1] not in _VOWELS:
+        past = lemma[:-1] + "ied"
+    else:
+        past = lemma + "ed"
+    if lemma.endswith("ie"):
+        ing = lemma[:-2] + "ying"
+    elif lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")):
+        ing = lemma[:-1] + "ing"
+    else:
+        ing = lemma + "ing"
+    return {"base": lemma, "s": s, "past": past, "participle": past, "ing": ing}
+
+
+def inflections(lemma: str, irregular: dict[str, Sequence[str]] | None = None
+                ) -> dict[str, tuple[str, ...]]:
+    """Return the forms of a verb, by form name.
+
+    Parameters
+    ----------
+    lemma : str
+    irregular : dict, optional
+        Lemma to its third person, past, past participle and -ing forms.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Keys of :data:`FORMS`.
+
+    >>> inflections("seize")["ing"]
+    ('seizing',)
+    >>> inflections("take", {"take": ["takes", "took", "taken", "taking"]})["participle"]
+    ('taken',)
+    """
+    if lemma == "be":
+        return dict(_BE)
+    forms = irregular.get(lemma) if irregular else None
+    if forms:
+        s, past, part, ing = forms
+        return {"base": (lemma,), "s": (s,), "past": (past,), "participle": (part,), "ing": (ing,)}
+    return {k: (v,) for k, v in _regular(lemma).items()}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One written form of a claim phrase.
+
+    Attributes
+    ----------
+    type : str
+        The claim type of ``predicates.yaml`` (capture, loss, hold, ...).
+    frame : str
+        Where its site and sides stand (transitive, expel, leave, fall,
+        adjective, locative).
+    words : tuple of str
+        Lookup forms; ``"*"`` is a gap for a side.
+    lemma : str
+        The phrase as the data file gives it.
+    form : str
+        ``noun`` or one of :data:`FORMS` (the form of its verb).
+    be : bool
+        Whether the phrase opens with a form of "to be" in the data
+        ("be held by"), so that it may also stand without it.
+    """
+
+    type: str
+    frame: str
+    words: tuple[str, ...]
+    lemma: str
+    form: str
+    be: bool = False
+
+    @property
+    def passive_form(self) -> bool:
+        """Whether the phrase's verb is a past participle (could head a passive)."""
+        return self.form in ("participle", "past")
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """A phrase found in a sentence: token indexes ``[i, j)``, character offsets, the gap."""
+
+    phrase: Phrase
+    i: int
+    j: int
+    start: int
+    end: int
+    text: str
+    gap: tuple[int, int] | None
+
+
+class WordSet:
+    """A list of cue words and phrases, matched as whole words, case-insensitive.
+
+    >>> WordSet(["no longer", "n't"]).search("they haven't") is not None
+    True
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        words = [str(w) for w in words]
+        self.words = tuple(words)
+        glued = "n't" in words
+        alts = sorted((re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]")
+                       for w in words if w != "n't"), key=len, reverse=True)
+        body = r"(?<![\w'’-])(?:" + "|".join(alts) + r")(?![\w'’])" if alts else r"(?!x)x"
+        self.regex = re.compile(body + (r"|n['’]t\b" if glued else ""), re.IGNORECASE)
+        self._set = frozenset(norm(w) for w in words)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """Return the first cue in ``text[pos:endpos]``, or None."""
+        return self.regex.search(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(self, text: str):
+        """Iterate over the cues of ``text``."""
+        return self.regex.finditer(text)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and norm(word) in self._set
+
+
+def _phrase_forms(lemma: str, kind: str, frame: str, irregular: dict[str, Sequence[str]]
+                  ) -> list[tuple[tuple[str, ...], str, bool]]:
+    """Every written form of one data phrase: (words, form, opens with be)."""
+    if lemma.startswith("-"):
+        # "-held": a participle glued to the side before it.
+        return [(tuple(norm(w) for w in lemma.replace("-", "- ").split()), "participle", False)]
+    words = tuple(norm(w) for w in lemma.split())
+    if kind == "noun":
+        return [(words, "noun", False)]
+    k = 1 if words[0] in _ADVERB_OPENERS and len(words) > 1 else 0
+    out = []
+    for form, spellings in inflections(words[k], irregular).items():
+        for sp in spellings:
+            out.append((words[:k] + (sp,) + words[k + 1:], form, False))
+    if words[0] == "be" and len(words) > 1:
+        out = [(w, f, True) for w, f, _ in out]
+        if frame == "fall" and len(words) > 2:
+            # "X, in the hands of IS since 2014": a state phrase without its verb.
+            out.append((words[1:], "participle" if words[1].endswith(("ed", "en")) else "base", True))
+    return out
+
+
+class Language:
+    """The claim phrases and cue words of one language.
+
+    Parameters
+    ----------
+    predicates, verbs, cues : dict
+        The parsed ``predicates.yaml``, ``verbs.yaml`` and ``cues.yaml``.
+    """
+
+    def __init__(self, predicates: dict[str, Any], verbs: dict[str, Any], cues: dict[str, Any]) -> None:
+        irregular = {str(k): tuple(v) for k, v in (verbs.get("irregular") or {}).items()}
+        self.phrases: list[Phrase] = []
+        for entry in predicates["predicates"]:
+            for kind in ("verbs", "nouns"):
+                for lemma in entry.get(kind) or ():
+                    for words, form, be in _phrase_forms(str(lemma), kind[:-1], entry["frame"],
+                                                         irregular):
+                        self.phrases.append(Phrase(entry["type"], entry["frame"], words, str(lemma),
+                                                   form, be))
+        self._first: dict[str, list[Phrase]] = {}
+        for p in sorted(set(self.phrases), key=lambda p: (-len(p.words), p.words, p.type, p.frame)):
+            self._first.setdefault(p.words[0], []).append(p)
+        places = predicates.get("places") or {}
+        self.inside = WordSet(places.get("inside", ()))
+        self.around = WordSet(places.get("around", ()))
+        self.particles = WordSet(predicates.get("particles", ()))
+        self.doubt = {status: WordSet(words) for status, words in cues["doubt"].items()}
+        self.doubt_after = {status: WordSet(words) for status, words in cues["doubt_after"].items()}
+        for name in ("ended", "past", "now", "brief", "early", "late", "reporting", "third_party",
+                     "spokesman", "whole", "complete", "asides", "adjunct_openers", "governing",
+                     "conjunctions", "including", "determiners"):
+            setattr(self, name, WordSet(cues[name]))
+        self.boundaries = tuple(cues["boundaries"])
+        self.sides = {role: WordSet(words) for role, words in cues["sides"].items()}
+        part = cues["partitive"]
+        self.partitive_of = WordSet(part["of"])
+        self.partitive_possessive = WordSet(part["after_possessive"])
+        self.partitive_amount = WordSet(part["amount"])
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None) -> Language:
+        """Read a language folder (the bundled English one by default)."""
+        if folder is None:
+            return _bundled()
+        root = Path(folder)
+        return cls(*(yaml.safe_load((root / f"{n}.yaml").read_text("utf-8"))
+                     for n in ("predicates", "verbs", "cues")))
+
+    def find(self, tokens: Sequence[Token], text: str) -> list[PhraseHit]:
+        """Return the claim phrases among ``tokens``, longest first where they overlap.
+
+        Parameters
+        ----------
+        tokens : sequence of Token
+            A sentence's tokens.
+        text : str
+            The sentence.
+
+        Returns
+        -------
+        list of PhraseHit
+            In text order, without overlaps.
+        """
+        found: list[PhraseHit] = []
+        for i, tok in enumerate(tokens):
+            for p in self._first.get(tok.low, ()):
+                hit = _match(p, tokens, i, text)
+                if hit:
+                    found.append(hit)
+        found.sort(key=lambda h: (-(h.j - h.i), h.i))
+        taken: list[tuple[int, int]] = []
+        out = []
+        for h in found:
+            if any(h.i < b and a < h.j for a, b in taken):
+                continue
+            taken.append((h.i, h.j))
+            out.append(h)
+        return sorted(out, key=lambda h: h.i)
+
+
+def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit | None:
+    k, n = i, len(tokens)
+    gap = None
+    words = p.words
+    if words[0] == "-" and not (tokens[i].glued and i > 0):
+        return None  # "-held" is glued to the side before it
+    w = 0
+    while w < len(words):
+        word = words[w]
+        if word == "*":
+            # One to four words where a side stands; the phrase goes on after it.
+            nxt = words[w + 1] if w + 1 < len(words) else None
+            # No gap at all: "were driven out of X" (the passive of "drove IS out of X").
+            if nxt is not None and k < n and tokens[k].low == nxt:
+                gap = (k, k)
+            for g in range(1, 5) if gap is None else ():
+                end = k + g
+                if end > n or not all(t.word or t.low in ("-", "'s", "'") for t in tokens[k:end]) \
+                        or tokens[k].low in ("to", "that", "and", "but", "which"):
+                    break
+                if nxt is None or (end < n and tokens[end].low == nxt):
+                    gap = (k, end)
+                    break
+            if gap is None:
+                return None
+            k = gap[1]
+            w += 1
+            continue
+        if k >= n or tokens[k].low != word:
+            return None
+        k += 1
+        w += 1
+    start, end = tokens[i].start, tokens[k - 1].end
+    return PhraseHit(p, i, k, start, end, text[start:end], gap)
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Language:
+    root = resources.files("geo").joinpath("data/en")
+    return Language(*(yaml.safe_load(root.joinpath(f"{n}.yaml").read_text("utf-8"))
+                      for n in ("predicates", "verbs", "cues")))

@@ -1,0 +1,439 @@
+"""Stage 3: the roles of a claim phrase, from the structure of its clause.
+
+For each phrase the reader finds the site it is about and the sides that
+play a part: the subject before it (skipping sides that belong to a
+preposition or a participle: "troops *pursuing rebel units* seized the
+bridge"), the agent after "by" in a passive, the loser after "from" or in
+the gap of "drove * out of", the side glued to "-held". A clause with no
+subject of its own borrows its host's; a relative clause is about its
+antecedent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..mentions import Mention
+from .clauses import Clause
+from .language import Language, PhraseHit
+from .spans import Side
+from .tokens import Token
+
+__all__ = ["Roles", "Context", "read_roles"]
+
+_BE = {"is", "are", "was", "were", "be", "been", "being", "am", "get", "gets", "got", "gotten",
+       "'s", "remain", "remains", "remained"}
+# Words that may stand between an auxiliary and its participle ("was reportedly fully taken").
+_ADVERB = re.compile(r"^(?:\w+ly|not|also|still|now|just|already|since|then|later|again|never|"
+                     r"reportedly|once|all|both|each|n't)$")
+_AUX = {"has", "have", "had", "will", "would", "could", "may", "might", "can", "did", "do", "does",
+        "shall", "should", "must", "to"}
+_OBJECT_WORDS = 9  # most words between a verb and its object site ("the strategic northern town of")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the role search needs of a sentence: its text, tokens, clauses, sites, sides."""
+
+    text: str
+    tokens: Sequence[Token]
+    clauses: Sequence[Clause]
+    sites: Sequence[Mention]
+    sides: Sequence[Side]
+    hits: Sequence[PhraseHit]
+
+    def clause_of(self, pos: int) -> int:
+        """Index of the clause holding offset ``pos``."""
+        for n, c in enumerate(self.clauses):
+            if c.start <= pos < c.end:
+                return n
+        return len(self.clauses) - 1
+
+    def token_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        for n, t in enumerate(self.tokens):
+            if t.start >= pos:
+                return n
+        return len(self.tokens)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who and what a phrase is about.
+
+    Attributes
+    ----------
+    site : Mention
+        The site (the first one, when several are coordinated).
+    more : tuple of Mention
+        Sites coordinated with it or listed after "including".
+    actor : Side or None
+        The subject or agent: the winner of a capture, the loser of a loss,
+        the holder of a hold, the attacker of an entry or siege.
+    other : Side or None
+        The other side, when named: the loser of a capture (after "from",
+        or in the gap of "drove * out of"), the taker of a loss (after "by").
+    passive : bool
+    inside : bool or None
+        For fighting and movement: inside the site (True) or around it (False).
+    how : str
+        How the roles were read (for ``claims.csv``'s ``reason``).
+    """
+
+    site: Mention
+    more: tuple[Mention, ...]
+    actor: Side | None
+    other: Side | None
+    passive: bool
+    inside: bool | None
+    how: str
+
+
+def _governed(lang: Language, ctx: Context, start: int) -> bool:
+    """Whether a span starting at ``start`` is the object of a preposition or participle."""
+    return _governor(lang, ctx, start) is not None
+
+
+def _governor(lang: Language, ctx: Context, start: int) -> str | None:
+    """The preposition or participle a span starting at ``start`` is the object of, if any."""
+    i = ctx.token_at(start) - 1
+    skipped = 0
+    while i >= 0 and skipped < 3:
+        t = ctx.tokens[i]
+        if t.low in lang.determiners and t.low not in ("of", "was", "is", "once", "what"):
+            i -= 1
+            skipped += 1
+            continue
+        if t.low in ("(", "'", '"'):
+            i -= 1
+            continue
+        break
+    if i < 0:
+        return None
+    t = ctx.tokens[i]
+    if t.low in lang.governing:
+        return t.low
+    # "drove IS militants out of X": the object of another claim phrase.
+    for h in ctx.hits:
+        if h.start <= t.start < h.end and not h.phrase.be and h.phrase.form != "noun":
+            return h.phrase.lemma
+    if t.low in ("and", "or"):
+        return _governor(lang, ctx, t.start)
+    # "battling IS", "backed by", "pursuing rebel units": a participle's object.
+    if t.word and t.low.endswith(("ing", "ed")) and t.low not in ("during", "including", "led"):
+        return t.low
+    return None
+
+
+def _sides_between(ctx: Context, lo: int, hi: int) -> list[Side]:
+    return [s for s in ctx.sides if lo <= s.start and s.end <= hi]
+
+
+def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[str] | None = None,
+             depth: int = 0) -> Side | None:
+    """The subject of the phrase: the nearest free side before it in its clause, or its host's."""
+    clause = ctx.clauses[n]
+    within = [s for s in _sides_between(ctx, clause.start, hit.start)
+              if not (exclude and s.actor in exclude)
+              # A side in parentheses restates the one before it: "Islamic State (IS)".
+              and not ctx.text[max(0, s.start - 1):s.start] == "("]
+    govs = [_governor(lang, ctx, s.start) for s in within]
+    cands = [s for s, g in zip(within, govs, strict=True) if g is None]
+    if cands:
+        return cands[-1]
+    # "carriers full of soldiers moved into X", "fighters of the Hashd entered X".
+    of = [s for s, g in zip(within, govs, strict=True) if g == "of"]
+    if of and not any(g not in (None, "of") for g in govs[govs.index("of"):]):
+        return of[0]
+    if clause.kind == "relative" and clause.antecedent is not None:
+        ante = [s for s in ctx.sides if s.end <= clause.antecedent and
+                not ctx.text[s.end:clause.antecedent].strip(" )")]
+        if ante:
+            return ante[-1]
+        return None
+    if clause.host is not None and depth < 3 and clause.kind in (
+            "adjunct", "participle", "coordinate", "resume", "subordinate"):
+        host = ctx.clauses[clause.host]
+        if clause.kind == "subordinate" and ctx.text[clause.start:clause.start + 12].lower().startswith(
+                (", after", ", before", ", while", ", as ", ", when", ", since", ", once", ", until")):
+            # ", after they took X": the subordinate clause has its own subject, if any.
+            pass
+        frees = [s for s in _sides_between(ctx, host.start, host.end)
+                 if not _governed(lang, ctx, s.start) and not (exclude and s.actor in exclude)]
+        if frees:
+            return frees[0]
+    return None
+
+
+def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
+    """Whether the phrase's verb is passive: "was taken", "X, retaken by troops", "the liberated X"."""
+    p = hit.phrase
+    if p.form not in ("participle", "past") or p.frame in ("fall", "adjective") or p.be:
+        return False
+    i = hit.i - 1
+    while i >= 0 and _ADVERB.match(ctx.tokens[i].low):
+        i -= 1
+    if i >= 0 and ctx.tokens[i].low in _BE:
+        return True
+    # A reduced relative: "X, retaken by troops on Monday," / "X captured by IS".
+    after = ctx.text[hit.end:hit.end + 40]
+    if re.match(r"\s+(?:\w+\s+){0,3}?by\b", after) and not _site_after(lang, ctx, hit, strict=True):
+        return True
+    return False
+
+
+def _attributive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
+    """Whether the phrase is an adjective before a noun: "the surrounding streets", "the besieged town"."""
+    i = hit.i - 1
+    while i >= 0 and _ADVERB.match(ctx.tokens[i].low):
+        i -= 1
+    if i < 0:
+        return False
+    t = ctx.tokens[i]
+    return hit.phrase.form in ("ing", "participle", "past") and len(hit.phrase.words) == 1 and (
+        t.low in ("the", "a", "an", "its", "their", "his", "her", "this", "that", "our", "whose")
+        or t.low.endswith("'s") or t.low == "'s")
+
+
+def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: bool) -> bool:
+    """Whether only modifiers stand between a phrase (ending at ``lo``) and its site (at ``hi``)."""
+    gap = ctx.text[lo:hi]
+    if re.search(r"[;:.!?\"“”]", gap):
+        return False
+    words = re.findall(r"[\w'’-]+|,", gap)
+    if len(words) > (_OBJECT_WORDS + 5 if locative else _OBJECT_WORDS):
+        return False
+    if locative:
+        return "," not in words
+    for w in words:
+        low = w.lower()
+        if w == ",":
+            return False
+        if low in lang.governing and low not in ("of", "including"):
+            return False
+        if low in _BE or low in _AUX:
+            return False
+    return True
+
+
+def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, strict: bool = False,
+                locative: bool = False) -> Mention | None:
+    n = ctx.clause_of(hit.start)
+    hi = ctx.clauses[n].end
+    # A site's clause may run on past a relative pronoun ("took X, which ...").
+    for m in ctx.sites:
+        if m.start < hit.end or m.start >= hi:
+            continue
+        if _between_ok(lang, ctx, hit.end, m.start, locative=locative):
+            return m
+        if strict:
+            return None
+        if not locative:
+            return None
+    return None
+
+
+def _site_before(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> Mention | None:
+    clause = ctx.clauses[n]
+    cands = [m for m in ctx.sites if clause.start <= m.start and m.end <= hit.start]
+    free = [m for m in cands if not _governed(lang, ctx, m.start)]
+    if free:
+        return free[-1]
+    if clause.kind in ("relative",) and clause.antecedent is not None:
+        ante = [m for m in ctx.sites if m.end <= clause.antecedent and
+                not ctx.text[m.end:clause.antecedent].strip(" )")]
+        if ante:
+            return ante[-1]
+    if clause.kind in ("resume", "coordinate", "participle") and clause.host is not None:
+        host = ctx.clauses[clause.host]
+        free = [m for m in ctx.sites if host.start <= m.start and m.end <= host.end
+                and not _governed(lang, ctx, m.start)]
+        if free and clause.kind == "resume":
+            return free[0]
+    return cands[-1] if cands and clause.kind != "main" else None
+
+
+def _place_of(lang: Language, ctx: Context, hit: PhraseHit, site: Mention) -> bool | None:
+    """Inside (True) or around (False) the site, from the words between phrase and site.
+
+    The preposition nearest the site decides ("clashes for the fourth day in
+    the vicinity of X": around); a longer one ending at the same place wins.
+    """
+    gap = ctx.text[hit.end:site.start]
+    best: tuple[int, int, bool] | None = None
+    for words, inside in ((lang.around, False), (lang.inside, True)):
+        for m in words.finditer(gap):
+            key = (m.end(), m.end() - m.start(), inside)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return None if best is None else best[2]
+
+
+def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
+    """Sites joined to ``site`` by "and", commas or "including" ("X, Y and Z", "X, including Y")."""
+    ordered = sorted(ctx.sites, key=lambda m: m.start)
+    i = next(k for k, m in enumerate(ordered) if m is site)
+    out = []
+    j = i
+    joiner = re.compile(
+        r"^\s*(?:,\s*(?:and|or|as well as|including|in addition to|along with)?|and|or|&|as well as|"
+        r"plus|along with|together with|in addition to|,?\s*including|,?\s*as well as)\s+"
+        r"(?:the\s+|both\s+|also\s+)?(?:[\w'’-]+\s+){0,3}?$", re.IGNORECASE)
+    while j + 1 < len(ordered):
+        gap = ctx.text[ordered[j].end:ordered[j + 1].start]
+        if not joiner.match(gap) or any(ordered[j].end <= s.start < ordered[j + 1].start
+                                        for s in ctx.sides):
+            break
+        j += 1
+        out.append(ordered[j])
+    j = i
+    while j > 0:
+        gap = ctx.text[ordered[j - 1].end:ordered[j].start]
+        if not re.match(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)\s+(?:the\s+)?$", gap, re.IGNORECASE):
+            break
+        j -= 1
+        out.append(ordered[j])
+    return [m for m in out if m.place != site.place]
+
+
+def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str, lo: int | None = None
+           ) -> Side | None:
+    """The first side after the phrase governed by one of ``preps`` ("by", "from", "to")."""
+    n = ctx.clause_of(hit.start)
+    hi = ctx.clauses[n].end
+    start = hit.end if lo is None else lo
+    rx = re.compile(rf"\b(?:{preps})\s+(?:[\w'’.-]+\s+){{0,3}}$", re.IGNORECASE)
+    for s in ctx.sides:
+        if s.start >= start and s.end <= hi and rx.search(ctx.text[start:s.start]):
+            return s
+    return None
+
+
+def _gap_side(ctx: Context, hit: PhraseHit) -> Side | None:
+    if not hit.gap:
+        return None
+    lo, hi = ctx.tokens[hit.gap[0]].start, ctx.tokens[hit.gap[1] - 1].end
+    inside = [s for s in ctx.sides if lo <= s.start and s.end <= hi]
+    return inside[0] if inside else None
+
+
+def _glued_side(ctx: Context, hit: PhraseHit) -> Side | None:
+    """The side written right before the phrase ("IS-held", "IS capture of", "Russia's capture of")."""
+    before = ctx.text[:hit.start]
+    for s in reversed(ctx.sides):
+        if s.end <= hit.start:
+            gap = before[s.end:]
+            if re.fullmatch(r"(?:['’]s?)?\s*(?:(?:[a-z-]+\s+){0,2})?", gap) and len(gap) <= 22:
+                return s
+            return None
+    return None
+
+
+def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
+    """Find the site and sides of one phrase.
+
+    Parameters
+    ----------
+    lang : Language
+    ctx : Context
+        The sentence.
+    hit : PhraseHit
+
+    Returns
+    -------
+    Roles or None
+        None when the phrase names no site of the gazetteer (or its site is
+        outside the theatre's map), or is an adjective ("the surrounding
+        countryside").
+    """
+    p = hit.phrase
+    n = ctx.clause_of(hit.start)
+    if p.form == "ing" and _attributive(lang, ctx, hit):
+        return None  # "the surrounding streets", "the advancing troops"
+    nxt = re.match(r"\s+([\w'’-]+)", ctx.text[hit.end:])
+    if len(p.words) == 1 and p.form != "noun" and nxt and nxt.group(1) in lang.particles:
+        return None  # "took part", "taken hostage"
+    passive = _passive(lang, ctx, hit)
+    attributive = p.form in ("participle", "past") and _attributive(lang, ctx, hit)
+    actor = other = None
+    site = None
+    inside = None
+    how = ""
+    if p.frame == "adjective":
+        actor = _glued_side(ctx, hit)
+        site = _site_after(lang, ctx, hit)
+        how = "side glued to the phrase"
+    elif p.frame == "fall":
+        site = _site_before(lang, ctx, hit, n)
+        actor = _gap_side(ctx, hit) or _first_after(lang, ctx, hit)
+        how = "site before the phrase, side after it"
+    elif p.frame == "locative":
+        site = _site_after(lang, ctx, hit, locative=True)
+        if site is not None:
+            inside = _place_of(lang, ctx, hit, site)
+            if inside is None:
+                if p.form == "noun" or not _between_ok(lang, ctx, hit.end, site.start, locative=False):
+                    return None
+                inside = True  # "stormed X", "entered X": the site is the object
+        actor = _glued_side(ctx, hit) if p.form == "noun" else None
+        actor = actor or _subject(lang, ctx, hit, n)
+        how = "site after the phrase"
+    elif p.form == "noun":
+        site = _site_after(lang, ctx, hit)
+        actor = _agent(lang, ctx, hit, "by") or _glued_side(ctx, hit)
+        if actor is None and p.type in ("capture", "full_control") and _announced(lang, ctx, hit, n):
+            actor = _subject(lang, ctx, hit, n)  # "the army announced the recapture of X"
+        other = _agent(lang, ctx, hit, "from")
+        how = "site after the noun"
+    elif passive or attributive:
+        site = _site_after(lang, ctx, hit) if attributive else _site_before(lang, ctx, hit, n)
+        if site is None and not attributive:
+            site = _site_after(lang, ctx, hit, strict=True)
+        if p.frame == "expel":
+            actor = _subject(lang, ctx, hit, n)  # the side driven out
+            other = _agent(lang, ctx, hit, "by")
+            site = _site_after(lang, ctx, hit, locative=True) or site
+        else:
+            actor = _agent(lang, ctx, hit, "by")
+            other = _agent(lang, ctx, hit, "from")
+        how = "passive: site before the phrase, agent after 'by'"
+    else:
+        if p.frame == "expel":
+            other = _gap_side(ctx, hit)
+            if other is None:
+                return None  # "forces pushed out of the centre": movement, not an expulsion
+            site = _site_after(lang, ctx, hit, locative=True)
+            actor = _subject(lang, ctx, hit, n, exclude={other.actor})
+        else:
+            site = _site_after(lang, ctx, hit)
+            actor = _subject(lang, ctx, hit, n)
+            other = _agent(lang, ctx, hit, "from")
+            if site is None and p.type in ("hold", "presence") and p.frame == "transitive":
+                # "The Citadel, which government troops have held": the antecedent.
+                clause = ctx.clauses[n]
+                if clause.kind == "relative":
+                    site = _site_before(lang, ctx, hit, n)
+        how = "subject before the phrase, site after it"
+    if site is None:
+        return None
+    return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
+                 inside, how)
+
+
+def _announced(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> bool:
+    """Whether a capture noun is what its clause's subject announces or completes."""
+    lo = ctx.clauses[n].start
+    return bool(re.search(r"\b(?:announced|announces|declared|declares|confirmed|completed|"
+                          r"completes|claimed|claims|celebrated|celebrates|reported|marked)\s+"
+                          r"(?:\w+\s+){0,3}$", ctx.text[lo:hit.start], re.IGNORECASE))
+
+
+def _first_after(lang: Language, ctx: Context, hit: PhraseHit) -> Side | None:
+    n = ctx.clause_of(hit.start)
+    hi = ctx.clauses[n].end
+    for s in ctx.sides:
+        if s.start >= hit.end and s.end <= hi and s.start - hit.end <= 40:
+            return s
+    return None

@@ -1,0 +1,168 @@
+"""Stage 2: the site and side spans of a sentence.
+
+Sites are the article's place mentions that fall in the sentence (a name
+that only qualifies the next one, "Mosul's Old City", is left out). Sides
+are the actors named in it ("IS", "Kurdish fighters") and the sides it
+names by description: first person inside a quote ("our forces": the
+speaker's side), what one side calls the other ("the terrorists", "the
+occupiers": the speaker's enemy), and the side holding out or attacking
+("the remnants", "the attackers"), resolved against the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..actors import ActorMention, Actors
+from ..articles import Sentence
+from ..mentions import Mention
+from .language import Language
+
+__all__ = ["Side", "local_sites", "named_sides", "described_sides", "quotes"]
+
+
+@dataclass(frozen=True)
+class Side:
+    """A side named in a sentence (offsets within the sentence).
+
+    ``how`` is ``name`` (an actor's name or alias), or how a description was
+    resolved: ``first person``, ``pejorative``, ``defender``, ``attacker``.
+    """
+
+    start: int
+    end: int
+    text: str
+    actor: str
+    how: str = "name"
+
+
+def local_sites(mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
+    """Return the mentions inside ``sent``, with offsets made relative to it.
+
+    A name that only qualifies the next one ("Mosul's Old City", "Raqqa's
+    al-Badu") is left out: the claim is about the second.
+    """
+    inside = [replace(m, start=m.start - sent.start, end=m.end - sent.start)
+              for m in mentions if sent.start <= m.start and m.end <= sent.end]
+    out = []
+    text = sent.text
+    for i, m in enumerate(inside):
+        nxt = inside[i + 1] if i + 1 < len(inside) else None
+        if nxt is not None and nxt.start - m.end <= 40 and not re.search(r"[,;.]", text[m.end:nxt.start]) \
+                and (text[m.end:m.end + 2] in ("'s", "’s") or _QUALIFIER.match(text[m.end:nxt.start])):
+            continue
+        out.append(m)
+    return out
+
+
+# "Ramadi district of al-Taamim", "the Raqqa neighbourhood of X": the first name only qualifies.
+_QUALIFIER = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:district|neighbou?rhood|quarter|suburb|area|"
+                        r"village|town|region|sector|province|governorate|city)\s+of\s+(?:the\s+)?$",
+                        re.IGNORECASE)
+
+
+def named_sides(actors: Actors, found: Sequence[ActorMention], sent: Sentence,
+                sites: Sequence[Mention]) -> list[Side]:
+    """Return the actors named in ``sent`` (from the article's actor mentions).
+
+    A side's name inside a site's name ("Kurdish security headquarters",
+    "the Free Syrian Army base") is part of the site, not a side.
+    """
+    out = []
+    for a in found:
+        if not (sent.start <= a.start and a.end <= sent.end):
+            continue
+        s, e = a.start - sent.start, a.end - sent.start
+        if any(m.start <= s and e <= m.end for m in sites):
+            continue
+        out.append(Side(s, e, a.text, a.actor))
+    return out
+
+
+def quotes(text: str) -> list[tuple[int, int]]:
+    """Return the spans of quoted speech in a sentence (an unclosed quote runs to its end)."""
+    spans = []
+    for m in re.finditer(r"[“\"]([^”\"]*)(?:[”\"]|$)", text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[Side],
+                    speaker: str | None, main_attacker: str | None) -> list[Side]:
+    """Return the sides a sentence names by description, resolved.
+
+    Parameters
+    ----------
+    lang : Language
+    actors : Actors
+    text : str
+        The sentence.
+    named : sequence of Side
+        Its sides named outright (a description inside one is part of it).
+    speaker : str or None
+        The side whose spokesman speaks in the sentence, if known.
+    main_attacker : str or None
+        The side the article shows on the offensive (see
+        :func:`geo.claims.article_attacker`).
+
+    Returns
+    -------
+    list of Side
+        First person inside a quote is the speaker's side (or, with no known
+        speaker, the enemy of the one other side the quote names); a
+        pejorative is the speaker's enemy, else the enemy of the sides the
+        quote calls ours, else the side whose own actors file lists such
+        words; "the remnants" is the enemy of the main attacker, "the
+        attackers" the main attacker.
+    """
+    taken = [(s.start, s.end) for s in named]
+    spans = quotes(text)
+    out: list[Side] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(a < m.end() and m.start() < b for a, b in taken)
+
+    for m in lang.sides["first_person"].finditer(text):
+        if not free(m) or not any(a <= m.start() < b for a, b in spans):
+            continue
+        side = speaker
+        if side is None:
+            others = {s.actor for s in named if any(a <= s.start < b for a, b in spans)}
+            if len(others) == 1:
+                side = actors.opponent(next(iter(others)))
+        if side:
+            out.append(Side(m.start(), m.end(), m.group(), side, "first person"))
+            taken.append(m.span())
+    ours = {s.actor for s in out}
+    for m in lang.sides["pejorative"].finditer(text):
+        if not free(m):
+            continue
+        side = None
+        if speaker:
+            side = actors.opponent(speaker)
+        elif len(ours) == 1:
+            side = actors.opponent(next(iter(ours)))
+        else:
+            side = _listed_pejorative(lang, actors)
+        if side and side not in ours:
+            out.append(Side(m.start(), m.end(), m.group(), side, "pejorative"))
+            taken.append(m.span())
+    if main_attacker:
+        defender = actors.opponent(main_attacker)
+        for role, side in (("defender", defender), ("attacker", main_attacker)):
+            if not side:
+                continue
+            for m in lang.sides[role].finditer(text):
+                if free(m):
+                    out.append(Side(m.start(), m.end(), m.group(), side, role))
+                    taken.append(m.span())
+    return sorted(out, key=lambda s: s.start)
+
+
+def _listed_pejorative(lang: Language, actors: Actors) -> str | None:
+    """The one side whose actors file lists pejoratives among its names ("terrorists")."""
+    words = lang.sides["pejorative"]
+    sides = {a.id for a in actors for alias in a.aliases if alias in words}
+    return next(iter(sides)) if len(sides) == 1 else None

@@ -1,0 +1,221 @@
+"""Page furniture: the parts of a stored news page that are not the report.
+
+A page saved from the web carries its headline (often twice), photo captions,
+bylines, datelines, navigation and sharing links, related headlines, cookie
+notices in the site's language, and a last sentence cut off mid-word. This
+module sorts the lines of a page into those roles so that the claim reader
+reads the report once, and reads a headline or a caption as what it is.
+
+The patterns are language data (``geo/data/en/furniture.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = ["Line", "ROLES", "page_lines", "dateline_end"]
+
+#: Roles of a line: ``body`` is the report; the others are furniture.
+ROLES = ("body", "headline", "subhead", "caption", "byline", "navigation", "foreign", "duplicate")
+_TERMINAL = tuple('.!?"”’\')')
+# Words after which a trailing agency name is a source, not a photo credit ("told AFP").
+_SOURCE_VERBS = re.compile(r"\b(?:told|to|by|said|the|an?|according|with|via|from|tells)\s+\S+\.?\s*$",
+                           re.IGNORECASE)
+# A dateline opening a paragraph: "BAGHDAD (Reuters) -", "ERBIL, Kurdistan Region –",
+# "TAL AFAR:", "Beirut:", "Kobane, Syria –", "June 15 (UPI) --", "MURSITPINAR Oct 6".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z'’.-]+(?:\s[A-Z][A-Za-z'’.-]+){0,3}(?:,\s*[A-Z][\w'’. -]{1,40}?)?"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})"
+    r"\s*(?:\([^()\n]{1,80}\)\s*)?(?:[-–—:]{1,2}|//)\s+"
+    r"|^[A-Z]{3,}(?:\s[A-Z]{3,})?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\s+"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A paragraph of a page (hard-wrapped lines joined), with its role.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets in the article text.
+    role : str
+        One of :data:`ROLES`.
+    truncated : bool
+        The page stops inside it (no end mark): the last words may be missing.
+    """
+
+    start: int
+    end: int
+    role: str
+    truncated: bool = False
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    text = resources.files("geo").joinpath("data/en/furniture.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return {
+        "navigation": re.compile("(?:" + "|".join(data["navigation"]) + r")\Z", re.IGNORECASE),
+        "bylines": re.compile("(?:" + "|".join(data["bylines"]) + r")\Z", re.IGNORECASE),
+        "credits": [re.compile(p, re.IGNORECASE) for p in data["credits"]],
+        "page_end": re.compile("(?:" + "|".join(data["page_end"]) + r")\Z", re.IGNORECASE),
+        "links": re.compile("(?:" + "|".join(data["links"]) + r")\Z", re.IGNORECASE),
+        "english": frozenset(data["english"]),
+    }
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of paragraphs: hard-wrapped lines of one paragraph are joined."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        body = raw.strip()
+        if not body:
+            spans.append((-1, -1))  # a blank line ends a paragraph
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s, e = start + lead, start + lead + len(body)
+        if spans and spans[-1][0] >= 0:
+            prev = text[spans[-1][0]:spans[-1][1]]
+            # A wire story wrapped at ~60 characters: the line stops mid-sentence.
+            if len(prev) >= 40 and not prev.endswith(_TERMINAL) and (
+                    body[:1].islower() or len(prev) >= 50):
+                spans[-1] = (spans[-1][0], e)
+                continue
+        spans.append((s, e))
+    return [s for s in spans if s[0] >= 0]
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", line.lower())
+
+
+def _caption(line: str, credits: list[re.Pattern[str]]) -> bool:
+    tail = line[-160:]
+    for rx in credits:
+        m = rx.search(tail)
+        if m and (m.end() >= len(tail) - 1 or rx.pattern.startswith("(?:--")):
+            if _SOURCE_VERBS.search(tail[:m.end()]) and not tail[m.start():m.start() + 1] in "[(":
+                continue  # "..., a spokesman told AFP."
+            return True
+    return False
+
+
+def _heading(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 25 and not line.endswith(_TERMINAL)
+
+
+def _key(line: str) -> str:
+    return " ".join(_words(line))
+
+
+def page_lines(text: str) -> list[Line]:
+    """Sort the paragraphs of a page into report and furniture.
+
+    Parameters
+    ----------
+    text : str
+        The article text (without its date line).
+
+    Returns
+    -------
+    list of Line
+        In text order. Headlines are the unpunctuated short lines before the
+        first paragraph of the report (and any line repeating one); subheads
+        are short unpunctuated lines inside it; captions end with a photo
+        credit; a paragraph that repeats an earlier one (or is a cut-off
+        teaser of it) is a duplicate.
+
+    Examples
+    --------
+    >>> text = "Troops Take Hill\\n\\nTroops Take Hill\\n\\nTroops took the hill on Monday.\\n\\n3 min read"
+    >>> [l.role for l in page_lines(text)]
+    ['headline', 'duplicate', 'body', 'navigation']
+    """
+    data = _data()
+    spans = _paragraphs(text)
+    lines: list[Line] = []
+    seen: list[str] = []
+    seen_at: list[str] = []
+    body_seen = ended = links = False
+    for s, e in spans:
+        line = text[s:e]
+        words = _words(line)
+        key = _key(line)
+        bare = line.strip(" .:|")
+        if data["page_end"].match(bare):
+            ended = True
+        if data["links"].match(bare):
+            links = True
+        elif links and line.endswith(_TERMINAL):
+            links = False
+        if ended or links or data["navigation"].match(bare) or not words:
+            role = "navigation"
+        elif len(words) >= 6 and sum(w in data["english"] for w in words) < 0.08 * len(words):
+            role = "foreign"
+        elif len(line) <= 90 and data["bylines"].match(line.strip(" ."))and not _lede(line):
+            role = "byline"
+        elif key and any(key == k or (len(key) >= 60 and k.startswith(key)) for k in seen):
+            role = "duplicate"
+        elif _caption(line, data["credits"]):
+            role = "caption"
+        elif _heading(line) and not body_seen:
+            role = "headline"
+        elif _heading(line) and len(line.split()) <= 10:
+            role = "subhead"
+        else:
+            role = "body"
+            body_seen = True
+        if role == "body" and len(key) >= 60:
+            # A cut-off teaser ("... 18 months ag...") repeated in full: the full one counts.
+            for n, k in enumerate(seen_at):
+                if k and len(k) >= 60 and key.startswith(k) and lines[n].role == "body":
+                    lines[n] = Line(lines[n].start, lines[n].end, "duplicate")
+        if role in ("body", "headline", "caption", "subhead") and key:
+            seen.append(key)
+        seen_at.append(key if role == "body" else "")
+        lines.append(Line(s, e, role))
+    # A short unpunctuated last line is the page cut off, not a subhead.
+    for n in range(len(lines) - 1, -1, -1):
+        if lines[n].role in ("body", "subhead"):
+            lines[n] = Line(lines[n].start, lines[n].end, "body")
+            break
+    # The page stops inside its last paragraph of report.
+    for n in range(len(lines) - 1, -1, -1):
+        if lines[n].role == "body":
+            last = text[lines[n].start:lines[n].end]
+            if not last.endswith(_TERMINAL):
+                lines[n] = Line(lines[n].start, lines[n].end, "body", True)
+            break
+    return lines
+
+
+def _lede(line: str) -> bool:
+    # A byline pattern must not swallow a sentence of the report.
+    return len(line.split()) > 8 and line.endswith(".")
+
+
+def dateline_end(paragraph: str) -> int:
+    """Return where a wire dateline opening a paragraph ends (0 when it has none).
+
+    >>> dateline_end("BAGHDAD (Reuters) - Troops took the bridge.")
+    20
+    >>> dateline_end("Troops took the bridge.")
+    0
+    """
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return 0
+    rest = paragraph[m.end():]
+    # Only when a sentence follows: "Kobane, Syria – Clashes continued ..."
+    return m.end() if rest[:1].isupper() or rest[:1] in "\"“" else 0
