@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from . import cache as disk
-from . import validate
+from . import spelling, validate
 from .errors import GazetteerError
 from .io import ORIGIN_FIELDS, PLACE_FIELDS, Problem, read_places
 from .matcher import NameIndex, index_names
@@ -410,6 +410,49 @@ class Gazetteer:
         """
         return [pid for pid in self.ids(layer) if self.is_site(pid)]
 
+    @cached_property
+    def head_nouns(self) -> dict[str, tuple[str, ...]]:
+        """Common nouns that name the theatre's sites, each with the sites it may stand for.
+
+        A site's name ends in a noun a report may use alone ("Avdiivka Coke
+        and Chemical Plant": "the plant", "Manbij grain silos": "the silos"),
+        or holds a word of another language that means one ("Souq al-Hal":
+        "the market"; see ``head_words`` in ``data/kinds.yaml``). Keys are lower
+        case; a noun of an unknown case is only used as a description when a
+        report writes it in lower case.
+
+        Returns
+        -------
+        dict of str to tuple of str
+        """
+        translations = {fold(w): noun for noun, words in _kind_config().get("head_words", {}).items()
+                        for w in words}
+        out: dict[str, set[str]] = {}
+        settled = {n for k in SETTLEMENTS for n in self.kind_nouns.get(k, [k])}
+        for pid in self.sites():
+            place = self._place(pid)
+            if place.kind in SETTLEMENTS:
+                continue  # "the city", "the town": see kind_nouns
+            for name in (place.name, *place.aliases):
+                words = re.findall(r"[^\W\d_]+", name)
+                if len(words) >= 2 and len(words[-1]) >= 3 and words[-1].lower() not in settled:
+                    out.setdefault(words[-1].lower(), set()).add(pid)
+                for w in words:
+                    noun = translations.get(fold(w))
+                    if noun:
+                        out.setdefault(noun, set()).add(pid)
+        return {k: tuple(sorted(v)) for k, v in out.items()}
+
+    @property
+    def generic_heads(self) -> frozenset[str]:
+        """Head nouns too general to stand for a site alone ("the area"), from ``data/kinds.yaml``."""
+        return frozenset(_kind_config().get("generic_heads", ()))
+
+    def name_words(self, pid: str) -> frozenset[str]:
+        """Return the folded words of a place's name and aliases ("coke", "plant", ...)."""
+        place = self._place(pid)
+        return frozenset(w for name in (place.name, *place.aliases) for w in fold(name).split())
+
     def in_kind(self, city: str, kind: str) -> list[Place]:
         """Return the places of ``kind`` inside ``city``, most prominent first."""
         places = [self._place(pid) for pid in self._by_city_kind.get((city, kind), ())]
@@ -478,6 +521,78 @@ class Gazetteer:
                     continue
             out.append(Match(start, end, written, tuple(sorted(keys))))
         return out
+
+    @cached_property
+    def _skeletons(self) -> dict[spelling.Skeleton, tuple[set[str], int]]:
+        pairs = [(name, pid) for pid in self.ids("theatre") if self._kind[self._pos[pid]]
+                 not in self.background_kinds
+                 for p in (self._place(pid),) for name in (p.name, *p.aliases)]
+        words = {pid: self.kind_nouns.get(self._kind[self._pos[pid]], []) for _, pid in pairs}
+        return spelling.index(pairs, words)
+
+    @cached_property
+    def _all_kind_words(self) -> frozenset[str]:
+        return frozenset(fold(w) for nouns in self.kind_nouns.values() for w in nouns)
+
+    def match_spellings(self, text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Match]:
+        """Find names of the theatre's places spelt as no file lists them ("El-Neîmî" for al-Naimi).
+
+        Parameters
+        ----------
+        text : str
+        taken : sequence of (int, int)
+            Spans already read as names (by :meth:`match`), left alone.
+
+        Returns
+        -------
+        list of Match
+            In text order. A run of capitalised words matches a place whose
+            name has the same consonant skeleton (:mod:`gazetteer.spelling`)
+            when the skeleton is long, or an Arabic article or a kind word
+            marks it as a name; words the text also writes in lower case are
+            not names.
+        """
+        index = self._skeletons
+        if not index:
+            return []
+        kinds = self._all_kind_words
+        lower = _LowerWords(text)
+        out: list[Match] = []
+        for s, e in spelling.name_spans(text):
+            if any(a < e and s < b for a, b in taken):
+                continue
+            words = [(m.start() + s, m.end() + s) for m in re.finditer(r"[^\s\-‐‑]+", text[s:e])]
+            i = 0
+            while i < len(words):
+                hit = None
+                for j in range(len(words), i, -1):
+                    ws, we = words[i][0], words[j - 1][1]
+                    written = text[ws:we]
+                    found = spelling.skeleton(fold(written), kinds)
+                    if found is None or found[0] not in index:
+                        continue
+                    ids, _ = index[found[0]]
+                    first = fold(text[ws:words[i][1]])
+                    marked = first in spelling._ARTICLES or fold(text[words[j - 1][0]:we]) in kinds \
+                        or re.match(r"\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, self._kind_nouns_text))
+                                    + r")\b", text[we:we + 30], re.IGNORECASE) is not None
+                    plain = [text[a:b] for a, b in words[i:j] if fold(text[a:b]) not in spelling._ARTICLES]
+                    if not marked and (found[1] < spelling.STRONG or any(
+                            w.lower() in lower for w in plain)):
+                        continue
+                    hit = Match(ws, we, written, tuple(sorted(ids)))
+                    i = j
+                    break
+                if hit is None:
+                    i += 1
+                else:
+                    out.append(hit)
+        return out
+
+    @cached_property
+    def _kind_nouns_text(self) -> tuple[str, ...]:
+        return tuple(sorted({w for nouns in self.kind_nouns.values() for w in nouns}, key=len,
+                            reverse=True))
 
     def rank(self, ids: Sequence[str], focus: str | None = None) -> list[Candidate]:
         """Rank the places a name may stand for.

@@ -27,8 +27,9 @@ _DROP = set("'’‘`´ʿʾʻʼ")
 # Arabic-script letters with several written forms folded to one.
 _ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": ""})
 _VOWELS = set("aeiou")
-# Transliteration choices that news desks make differently.
-_LETTER = {"q": "k"}
+# Transliteration choices that news desks make differently: q/k (Raqqa, Rakka), x/kh
+# (Kurdish-Latin Xalid, Khalid), y/i (Lysychansk, Lisichansk; Sufiya, Sufia).
+_LETTER = {"q": "k", "x": "k", "y": "i"}
 
 #: Arabic article forms put before a name (al-Barid, el-Barid, ar-Raqqah ...).
 ARTICLES = ("al", "el", "ul")
@@ -81,6 +82,10 @@ def _absorb(text: str, ostart: int, oend: int, stop: int) -> tuple[int, int]:
 _DROPPED, _SEP, _SPACE = 1, 2, 32
 _DROPPED_CHAR = chr(_DROPPED)
 _E, _H, _I, _S = ord("e"), ord("h"), ord("i"), ord("s")
+_O, _U, _D_, _J, _T, _C = ord("o"), ord("u"), ord("d"), ord("j"), ord("t"), ord("c")
+# Letters an h after them only marks as another sound of one letter: sh, kh, ch, th, dh,
+# gh, ph, zh (Kurdish ş, French ch, Arabic th/dh transliterated with one letter or two).
+_DIGRAPH = np.array(sorted(ord(c) for c in "sczkdtgp"), dtype=np.uint32)
 _VOWEL_CODES = np.array(sorted(ord(v) for v in _VOWELS), dtype=np.uint32)
 
 
@@ -171,6 +176,8 @@ def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
             keep = ~drop
             a, starts = a[keep], starts[keep]
             n = len(a)
+    a, starts = _spellings(a, starts)
+    n = len(a)
     # "ee" -> "i" (Naeem -> naim), pairs taken left to right in each run of
     # e's as a regex would; then doubled letters collapse (Raqqa -> raka),
     # digits do not.  The second e of a pair is written as an i too, so the
@@ -210,6 +217,33 @@ def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
     return a, starts
 
 
+def _spellings(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spelling choices of transliteration: oo/ou -> u, dj -> j, the h of sh, kh, th ... goes."""
+    n = len(a)
+    if n < 2:
+        return a, starts
+    o = a == _O
+    oo = np.flatnonzero(o[:-1] & o[1:])
+    if len(oo):  # "Mishtanoor" -> "mishtanur" (the doubled u collapses later)
+        a[oo] = _U
+        a[oo + 1] = _U
+    drop = np.zeros(n, dtype=bool)
+    drop[:-1] |= (a[:-1] == _O) & (a[1:] == _U)  # "Nour" -> "nur", "Souq" -> "suk"
+    drop[:-1] |= (a[:-1] == _D_) & (a[1:] == _J)  # "Djarablous" -> "jarablus"
+    if n >= 3:  # "tch" (French, English) and "tsch" (German) are "ch": Lastotchkyne, Lastochkyne
+        t, c, h = a == _T, a == _C, a == _H
+        drop[:-2] |= t[:-2] & c[1:-1] & h[2:]
+        if n >= 4:
+            st = (a[1:-2] == _S) & c[2:-1] & h[3:]
+            drop[:-3] |= t[:-3] & st
+            drop[1:-2] |= t[:-3] & st
+    drop[1:] |= (a[1:] == _H) & np.isin(a[:-1], _DIGRAPH)  # "Sheikh" -> "seik", "Dhubbat" -> "dubat"
+    if drop.any():
+        keep = ~drop
+        return a[keep], starts[keep]
+    return a, starts
+
+
 def fold_with_offsets(text: str) -> Folded:
     """Fold ``text`` to its key form, keeping offsets.
 
@@ -228,9 +262,13 @@ def fold_with_offsets(text: str) -> Folded:
     The rules, applied in order: Unicode compatibility decomposition with
     diacritics dropped; case folding; apostrophes and ʿayn dropped, except a
     possessive ``'s`` which becomes a word break; any other non-alphanumeric
-    character becomes a space and runs of spaces collapse; ``q`` becomes
-    ``k``; ``ee`` becomes ``i``; doubled letters collapse; a word-final ``h``
-    after a vowel is dropped (Raqqah -> raka, Raqa -> raka).  Every step is
+    character becomes a space and runs of spaces collapse; ``q`` and ``x``
+    become ``k``, ``y`` becomes ``i``; ``oo`` and ``ou`` become ``u``, ``dj``
+    becomes ``j``, and the ``h`` of ``sh``, ``kh``, ``ch``, ``th``, ``dh``,
+    ``gh``, ``ph``, ``zh`` goes, ``tch`` and ``tsch`` are ``ch`` (so Kurdish-Latin ``Şêx`` and ``Sheikh``,
+    French ``Djarablous`` and ``Jarablus`` come closer); ``ee`` becomes ``i``;
+    doubled letters collapse; a word-final ``h`` after a vowel is dropped
+    (Raqqah -> raka, Raqa -> raka).  Every step is
     an array operation over the whole text, so an article of megabytes folds
     in a fraction of a second.
     """
@@ -252,6 +290,9 @@ _SHORT_RULES = (
     (re.compile(f"{_D}(?=s(?: |$))"), " "),
     (re.compile(_D), ""),
     (re.compile(" +"), " "),
+    (re.compile("oo"), "uu"),
+    (re.compile("ts(?=ch)|t(?=ch)|o(?=u)|d(?=j)"), ""),
+    (re.compile("(?<=[sczkdtgp])h"), ""),
     (re.compile("ee"), "i"),
     (re.compile(r"([^\W\d_])\1+"), r"\1"),
     (re.compile("(?<=[^ ][aeiou])h(?= |$)"), ""),

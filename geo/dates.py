@@ -87,6 +87,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("lastweek", r"\blast\s+week\b"),
     ("daysago", r"\b(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b"),
     ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some|\d+)\s+months\s+ago\b|\b(?:earlier|later)?\s*this\s+month\b|\bin\s+recent\s+months\b"),
+    ("season", r"\b(?:in|since|by|during|until|last|this|over)\s+(?:the\s+)?(?:(?:early|late)\s+)?(?:spring|summer|autumn|winter|fall(?!\s+of\b))\b"),
     ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\b(?:\d+\s+)?(?:years|decades)\s+ago\b|\b(?:earlier\s+)?this\s+year\b"),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
@@ -131,7 +132,7 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date) -> tuple[dt.date, str, d
         n = m.group("n")
         back = int(n) if n.isdigit() else _NUMBERS[n.lower()]
         return pub - back * day, "day", pub - back * day
-    if kind == "month":
+    if kind in ("month", "season"):
         return pub, "month", pub.replace(day=1)
     if kind == "year":
         return pub, "year", pub.replace(month=1, day=1)

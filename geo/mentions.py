@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from gazetteer import Gazetteer, Match
+from gazetteer import Gazetteer, Match, fold
 
 from .articles import Article
 
@@ -33,8 +33,10 @@ class Mention:
     place : str
         The chosen place id.
     how : str
-        ``name`` (a gazetteer name or alias) or ``reference`` (a definite
-        description such as "the hospital", resolved in the focus city).
+        ``name`` (a gazetteer name or alias), ``spelling`` (a spelling no file
+        lists, matched on its consonants: "El-Neîmî" for al-Naimi) or
+        ``reference`` (a definite description such as "the hospital",
+        resolved in the focus city).
     candidates : tuple of str
         Every place the words may stand for (ranked, chosen first).
     site : bool
@@ -82,13 +84,18 @@ def focus_city(gaz: Gazetteer, article: Article, matches: list[Match] | None = N
 
 
 def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> list[Mention]:
-    """Definite descriptions ("the hospital", "the city's stadium") resolved in ``focus``.
+    """Definite descriptions ("the hospital", "the city's stadium", "the coke plant") resolved in ``focus``.
 
-    A description resolves to the site of its kind named last before it in
-    the article ("... the Bato mosque, as militants dug in at the mosque"),
-    else to the most prominent site of that kind in the focus city. One that
-    stands in apposition to a name ("Al-Maydan, the last district held by
-    ...") is that name again.
+    A description's noun is a kind's ("the hospital": a site of kind
+    hospital) or the head of a site's name ("the plant": the Coke and
+    Chemical Plant; "the market": Souq al-Hal). It resolves to the site named
+    last before it that fits, else to the one whose name shares its
+    modifiers ("the coke plant"), else to the only (or most prominent) one in
+    the focus city. One that stands in apposition to a name ("Al-Maydan, the
+    last district held by ...") is that name again, when its noun fits the
+    name's kind. "The city" is the city the article is about; "the town" a
+    town named just before, when the article is about a city. A description
+    that is new ("the first district", "another neighbourhood") is none.
     """
     named = [(m.start, m.end) for m in names]
     kind_of = {m.place: gaz[m.place].kind for m in names if m.site}
@@ -96,71 +103,105 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     for kind, nouns in gaz.kind_nouns.items():
         for noun in nouns:
             noun_kinds.setdefault(noun.lower(), []).append(kind)
-    if not noun_kinds:
+    heads = gaz.head_nouns
+    nouns = set(noun_kinds) | set(heads)
+    if not nouns:
         return []
-    rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, noun_kinds), key=len, reverse=True)) + r")\b",
+    rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, nouns), key=len, reverse=True)) + r")\b",
                     re.IGNORECASE)
+    # Names introduced with their noun: "the town of X", "X town", "the village of X".
+    introduced: dict[str, set[int]] = {}
+    for n in names:
+        intro = re.search(r"\b(\w+)\s+of\s+(?:the\s+)?$", text[max(0, n.start - 20):n.start]) or \
+            re.match(r"\s+(\w+)\b", text[n.end:n.end + 12])
+        if intro:
+            introduced.setdefault(intro.group(1).lower(), set()).add(n.start)
     out = []
     for m in rx.finditer(text):
         if any(s <= m.start() < e for s, e in named):
             continue
+        noun = m.group(1).lower()
         after = text[m.end():m.end() + 30]
         nxt = re.match(r"\s+([\w'’-]+)", after)
-        if nxt and (nxt.group(1).lower() in noun_kinds or nxt.group(1)[0].isupper()):
+        if nxt and (nxt.group(1).lower() in nouns or nxt.group(1)[0].isupper()):
             continue  # "city stadium": the head noun comes later; "Hospital Road": a name
-        if after[:1] in ("'", "’") and after[1:2] == "s" and m.group(1).lower() not in ("city", "town"):
+        if after[:1] in ("'", "’") and after[1:2] == "s" and noun not in ("city", "town"):
             continue
-        # Walk back over at most three modifiers to a determiner or "city's".
-        before = text[max(0, m.start() - 60):m.start()]
-        words = re.findall(r"[\w'’-]+|[^\w\s]", before)[::-1]
-        start = None
-        pos = m.start()
-        modifiers = []
-        for i, w in enumerate(words[:5]):
-            pos = text.rfind(w, 0, pos)
-            if _STOP.fullmatch(w) or any(s <= pos < e for s, e in named) or w.lower() == "of":
-                break
-            low = w.lower()
-            if low in _DETERMINERS or low in ("city's", "city’s", "town's", "town’s"):
-                start = pos
-                break
-            modifiers.append(low)
-            if i >= 3:
-                break
-        if start is None or any(w in _NEW for w in modifiers):
-            continue  # "the first neighbourhood", "another district": not one named before
-        noun = m.group(1).lower()
-        kinds = noun_kinds[noun]
+        found = _determiner(text, m.start(), named)
+        if found is None:
+            continue
+        start, modifiers = found
         later = [n for n in names if n.start >= m.end()]
         if later and re.fullmatch(r"\s+of\s+", text[m.end():later[0].start]):
             continue  # "the town of Tabqa": the name that follows says which
+        kinds = noun_kinds.get(noun, [])
         earlier = [n for n in names if n.end <= start]
-        if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]) and \
-                gaz[earlier[-1].place].kind in kinds:
+        if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]) and (
+                gaz[earlier[-1].place].kind in kinds or earlier[-1].place in heads.get(noun, ())):
             prev = earlier[-1]  # apposition: the description is the name again
             out.append(Mention(start, m.end(), text[start:m.end()], prev.place, "reference",
                                (prev.place,), prev.site))
             continue
-        recent = [n for n in earlier if n.site and kind_of[n.place] in kinds]
-        if "city" in kinds or "town" in kinds:
-            # "the city" is the one the article is about; "the town" may be a town named just
-            # before ("the small town of X ... retreated to the town") when the focus is a city.
-            exact = [n for n in recent if kind_of[n.place] == noun and start - n.end <= 400]
-            place = exact[-1].place if exact and gaz[focus].kind != noun else focus
-            cands = (place,)
-        elif recent:
-            place = recent[-1].place
-            cands = (place,)
-        else:
-            found = [p for kind in kinds for p in gaz.in_kind(focus, kind)]
-            found = sorted({p.id: p for p in found}.values(), key=lambda p: (-p.prominence, p.id))
-            if not found or (len(found) > 1 and found[0].prominence == found[1].prominence):
-                continue  # no such site, or no way to tell which one
-            place = found[0].id
-            cands = tuple(p.id for p in found)
+        resolved = _resolve_description(gaz, noun, kinds, modifiers, focus, earlier, kind_of, start,
+                                        heads.get(noun, ()) if m.group(1).islower() else (),
+                                        introduced)
+        if resolved is None:
+            continue
+        place, cands = resolved
         out.append(Mention(start, m.end(), text[start:m.end()], place, "reference", cands,
                            gaz.is_site(place)))
     return out
+
+
+def _determiner(text: str, pos: int, named: list[tuple[int, int]]) -> tuple[int, list[str]] | None:
+    """Walk back from a noun over at most three modifiers to a determiner or "city's".
+
+    Returns the description's start and its modifiers, or None when no
+    determiner opens it or a modifier makes it new ("the first district").
+    """
+    before = text[max(0, pos - 60):pos]
+    words = re.findall(r"[\w'’-]+|[^\w\s]", before)[::-1]
+    modifiers = []
+    for i, w in enumerate(words[:5]):
+        pos = text.rfind(w, 0, pos)
+        if _STOP.fullmatch(w) or any(s <= pos < e for s, e in named) or w.lower() == "of":
+            return None
+        low = w.lower()
+        if low in _DETERMINERS or low in ("city's", "city’s", "town's", "town’s"):
+            return None if any(m in _NEW for m in modifiers) else (pos, modifiers)
+        modifiers.append(low)
+        if i >= 3:
+            return None
+    return None
+
+
+def _resolve_description(gaz: Gazetteer, noun: str, kinds: list[str], modifiers: list[str], focus: str,
+                         earlier: list[Mention], kind_of: dict[str, str], start: int,
+                         heads: tuple[str, ...], introduced_as: dict[str, set[int]]
+                         ) -> tuple[str, tuple[str, ...]] | None:
+    """The site a description stands for, and the candidates it had (see :func:`_references`)."""
+    if "city" in kinds or "town" in kinds:
+        # "the small town of X ... retreated to the town": a settlement just introduced by the
+        # same noun, when the article is about a place of another kind; else the focus.
+        introduced = [n for n in earlier if n.site and kind_of[n.place] == noun
+                      and start - n.end <= 400 and n.start in introduced_as.get(noun, ())]
+        place = introduced[-1].place if introduced and gaz[focus].kind != noun else focus
+        return place, (place,)
+    fitting = set(heads) | {p.id for kind in kinds for p in gaz.in_kind(focus, kind)}
+    recent = [n for n in earlier if n.site and (n.place in heads or kind_of[n.place] in kinds)]
+    local = [pid for pid in fitting if pid == focus or focus in gaz.ancestors(pid)] or sorted(fitting)
+    folded = {fold(w) for w in modifiers}
+    sharing = [pid for pid in local if folded & gaz.name_words(pid)]
+    if len(sharing) == 1:
+        return sharing[0], (sharing[0],)
+    if noun in gaz.generic_heads and not kinds:
+        return None  # "the area": only "the industrial area" says which
+    if recent:
+        return recent[-1].place, (recent[-1].place,)
+    ranked = sorted((gaz[pid] for pid in (sharing or local)), key=lambda p: (-p.prominence, p.id))
+    if not ranked or (len(ranked) > 1 and ranked[0].prominence == ranked[1].prominence):
+        return None  # no such site, or no way to tell which one
+    return ranked[0].id, tuple(p.id for p in ranked)
 
 
 #: Words that name part of a place ("a strip of", "the bulk of", "three quarters of"):
@@ -229,12 +270,13 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None,
         matches = gaz.match(text)
     focus = focus or focus_city(gaz, article, matches)
     out = []
-    for m in matches:
+    spelt = gaz.match_spellings(text, [(m.start, m.end) for m in matches])
+    for m, how in [*((m, "name") for m in matches), *((m, "spelling") for m in spelt)]:
         ranked = gaz.rank(m.ids, focus)
         best = ranked[0].place.id
         if ranked[0].place.layer == "world" and _surname(text, m.start, m.end):
             continue
-        out.append(Mention(m.start, m.end, m.text, best, "name",
+        out.append(Mention(m.start, m.end, m.text, best, how,
                            tuple(c.place.id for c in ranked), gaz.is_site(best)))
     if focus:
         out.extend(_references(gaz, text, focus, out))

@@ -298,7 +298,7 @@ class Timeline:
                         e.claim.actor if e.claim.type == "loss" else self._enemy(e.side))
                 if e.kind in ("hold", "defend_in", "lose") and e.side:
                     return e.side
-                if e.kind in ("attack_in", "around", "part") and e.side:
+                if e.kind in ("attack_in", "around", "part", "fight") and e.side:
                     return self._enemy(e.side)
         return None
 
@@ -310,15 +310,20 @@ class Timeline:
         prev: _Day | None = None
         for day in sorted(by_day):
             state, used = self._decide(by_day[day], prev)
-            if state.controller is None and not used:
-                continue
+            if state.controller is None:
+                continue  # "the plant was shelled", by nobody named: no state yet
             carry = _Day(state.holder, set(state.inside), "none")
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
             prev = carry
         out: dict[dt.date, State] = {}
         first = min(decided) if decided else None
-        implied = self._implied_before(list(decided[first][1])) if first else None
-        implied_from: tuple[Claim, ...] = decided[first][1] if first else ()
+        # Before the first day decided: what history says it was (taken "in November"),
+        # else what that day implies (the side it was taken from), else what doubtful
+        # claims imply ("preparing to storm X").
+        implied, implied_from = self._hinted([c for c in hints if c.status == "asserted"], first)
+        if implied is None and first is not None:
+            implied = self._implied_before(list(decided[first][1]))
+            implied_from = decided[first][1]
         if implied is None:
             implied, implied_from = self._hinted(hints, first)
         current: tuple[_Day, tuple[Claim, ...]] | None = None

@@ -145,7 +145,7 @@ class _Sentence:
 
 def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
              mentions: Sequence[Mention], found: Sequence[ActorMention],
-             attacker: str | None) -> _Sentence | None:
+             attacker: str | None, context: str | None = None) -> _Sentence | None:
     sites = local_sites(mentions, sent)
     if not sites:
         return None
@@ -159,7 +159,7 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
         return None
     speaker = speaker_of(lang, sent.text, named)
     sides: list[Side] = sorted(
-        [*named, *described_sides(lang, actors, sent.text, named, speaker.side, attacker)],
+        [*named, *described_sides(lang, actors, sent.text, named, speaker.side, attacker, context)],
         key=lambda s: s.start)
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
     return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
@@ -257,8 +257,9 @@ def extract_claims(
     claims: list[Claim] = []
     # Two passes: the side the article shows attacking resolves "the remnants" in the second.
     preps = []
+    contexts = _contexts(article, found)
     for sent in article.sentences:
-        prep = _prepare(lang, actors, article, sent, mentions, found, None)
+        prep = _prepare(lang, actors, article, sent, mentions, found, None, contexts.get(sent.start))
         if prep is not None:
             preps.append(prep)
             for hit in prep.ctx.hits:
@@ -269,13 +270,35 @@ def extract_claims(
     out: list[Claim] = []
     for prep in preps:
         if _describes(lang, prep):
-            again = _prepare(lang, actors, article, prep.sent, mentions, found, attacker)
+            again = _prepare(lang, actors, article, prep.sent, mentions, found, attacker,
+                             contexts.get(prep.sent.start))
             if again is not None:
                 for hit in again.ctx.hits:
                     out.extend(_claims_of(lang, actors, article, again, hit, likely))
                 continue
         out.extend(c for c in claims if prep.sent.start <= c.start < prep.sent.end)
     return _agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker)
+
+
+def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]:
+    """For each sentence (by start), the side its unnamed fighters likely belong to.
+
+    The one side the sentence before names; when it names both or none, the
+    side the report names most (clearly more than the other).
+    """
+    counts = Counter(a.actor for a in found)
+    ranked = counts.most_common(2)
+    main = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1]) \
+        else None
+    out: dict[int, str] = {}
+    prev: set[str] = set()
+    for sent in article.sentences:
+        side = next(iter(prev)) if len(prev) == 1 else main
+        if side is not None:
+            out[sent.start] = side
+        if sent.role == "body":
+            prev = {a.actor for a in found if sent.start <= a.start < sent.end}
+    return out
 
 
 def _describes(lang: Language, prep: _Sentence) -> bool:
@@ -295,11 +318,14 @@ def article_attacker(claims: Sequence[Claim]) -> str | None:
     str or None
         None when no side takes, enters or besieges anything, or two tie.
     """
-    counts = Counter(c.actor for c in claims if c.actor and c.status == "asserted"
-                     and c.type in ("capture", "full_control", "entry", "siege"))
-    ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-        return None
+    weight: dict[str, float] = {}
+    for c in claims:
+        if c.actor and c.status == "asserted" and c.type in ("capture", "full_control", "entry", "siege"):
+            # The battle of the day counts fully, its history ("fell to IS in May") half.
+            weight[c.actor] = weight.get(c.actor, 0.0) + (0.5 if c.historical else 1.0)
+    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None  # no side clearly on the offensive
     return ranked[0][0]
 
 

@@ -65,6 +65,8 @@ class Clause:
         return isinstance(pos, int) and self.start <= pos < self.end
 
 
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|continues|continued|"
+                     r"remains|remained|raged|rages)\b", re.IGNORECASE)
 _SAID_THAT = re.compile(
     r"\b(?:said|says|say|told\s+\w+|announced|announces|reported|reports|stated|states|added|adds|"
     r"claimed|claims|confirmed|confirms|insisted|declared|declares|warned|believes|believe|noted|"
@@ -127,7 +129,11 @@ def _fronted(text: str, lang: Language) -> int | None:
     if not (opener or lead[0].lower().endswith("ing")):
         return None
     comma = text.find(",")
-    return comma if comma > 0 else None
+    if comma <= 0:
+        return None
+    if not opener and _FINITE.search(text[:comma]):
+        return None  # "Fighting is continuing in X, ...": a gerund subject, not an adjunct
+    return comma
 
 
 def segment(text: str, lang: Language) -> list[Clause]:

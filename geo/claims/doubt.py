@@ -21,6 +21,8 @@ __all__ = ["STATUSES", "doubt"]
 STATUSES = ("asserted", "denied", "negated", "conditional", "intent", "hedged", "truncated")
 _ORDER = ("denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
+_SUCCEEDED = re.compile(r"\b(?:managed|manages|succeeded|succeeds|able|went\s+on|proceeded|"
+                        r"moved|came|were\s+able|was\s+able)\s+to\s+$", re.IGNORECASE)
 
 
 def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Sequence[DateRef],
@@ -49,9 +51,11 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     for r in refs:
         text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
     window = text[max(lo, hit.start - _WINDOW):hit.start]
-    if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence"):
-        return "intent"  # "to capture", "preparing to storm"
-    if hit.phrase.form == "ing" and not text[:hit.start].strip(" \"“‘'"):
+    if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
+            and not _SUCCEEDED.search(window):
+        return "intent"  # "to capture", "preparing to storm"; but "managed to take" happened
+    if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
+            and not text[:hit.start].strip(" \"“‘'"):
         return "intent"  # "Recapturing the city would be a victory": a gerund, not an event
     for status in _ORDER:
         if ended and status == "negated":

@@ -171,8 +171,16 @@ def _phrase_forms(lemma: str, kind: str, frame: str, irregular: dict[str, Sequen
     if kind == "noun":
         return [(words, "noun", False)]
     k = 1 if words[0] in _ADVERB_OPENERS and len(words) > 1 else 0
+    # "edge[past,ing]": only these forms ("edges" is a noun far more often than a verb).
+    only = None
+    m = re.fullmatch(r"(.+)\[([a-z,]+)\]", words[k])
+    if m:
+        words = words[:k] + (m.group(1),) + words[k + 1:]
+        only = set(m.group(2).split(","))
     out = []
     for form, spellings in inflections(words[k], irregular).items():
+        if only is not None and form not in only:
+            continue
         for sp in spellings:
             out.append((words[:k] + (sp,) + words[k + 1:], form, False))
     if words[0] == "be" and len(words) > 1:
@@ -252,7 +260,8 @@ class Language:
                 hit = _match(p, tokens, i, text)
                 if hit:
                     found.append(hit)
-        found.sort(key=lambda h: (-(h.j - h.i), h.i))
+        # Longest first; of equal ones, a noun ("fighting in X") before a verb form.
+        found.sort(key=lambda h: (-(h.j - h.i), h.i, h.phrase.form != "noun"))
         taken: list[tuple[int, int]] = []
         out = []
         for h in found:

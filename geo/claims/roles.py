@@ -51,6 +51,13 @@ class Context:
                 return n
         return len(self.clauses) - 1
 
+    def clause_start(self, pos: int) -> int:
+        """Where the clause holding ``pos`` starts (a main clause resumed counts from its host)."""
+        c = self.clauses[self.clause_of(pos)]
+        while c.kind == "resume" and c.host is not None:
+            c = self.clauses[c.host]
+        return c.start
+
     def token_at(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos``."""
         for n, t in enumerate(self.tokens):
@@ -235,17 +242,44 @@ def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, strict: bool = 
     return None
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|of|within|across|beyond|toward|towards|"
+                       r"overlooking|close\s+to)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
+_WHERE_OF = re.compile(r"\b(?:north|south|east|west|centre|center|heart|middle|outskirts|edge|edges|"
+                       r"part|side)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
+    """The site a relative clause is about: the noun before its comma ("the complex, which ...").
+
+    A site that only says where the noun is ("the Sarb quarter in the north of
+    the city, which ...") gives way to the noun it locates.
+    """
+    if clause.antecedent is None:
+        return None
+    ante = [m for m in ctx.sites if m.end <= clause.antecedent and
+            not ctx.text[m.end:clause.antecedent].strip(" )\"”")]
+    if not ante:
+        return None
+    near = ante[-1]
+    before = ctx.text[max(0, near.start - 40):near.start]
+    if _WHERE_OF.search(before) or (_LOCATIVE.search(before) and not before.rstrip().endswith("of")):
+        head = [m for m in ctx.sites if m.end <= near.start and m.start >= ctx.clause_start(near.start)
+                and not re.search(r"[,;]", ctx.text[m.end:near.start])]
+        if head:
+            return head[-1]
+    return near
+
+
 def _site_before(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> Mention | None:
     clause = ctx.clauses[n]
     cands = [m for m in ctx.sites if clause.start <= m.start and m.end <= hit.start]
     free = [m for m in cands if not _governed(lang, ctx, m.start)]
     if free:
         return free[-1]
-    if clause.kind in ("relative",) and clause.antecedent is not None:
-        ante = [m for m in ctx.sites if m.end <= clause.antecedent and
-                not ctx.text[m.end:clause.antecedent].strip(" )")]
-        if ante:
-            return ante[-1]
+    if clause.kind == "relative":
+        ante = antecedent(lang, ctx, clause)
+        if ante is not None:
+            return ante
     if clause.kind in ("resume", "coordinate", "participle") and clause.host is not None:
         host = ctx.clauses[clause.host]
         free = [m for m in ctx.sites if host.start <= m.start and m.end <= host.end
@@ -307,6 +341,11 @@ def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str, lo: int | N
     rx = re.compile(rf"\b(?:{preps})\s+(?:[\w'’.-]+\s+){{0,3}}$", re.IGNORECASE)
     for s in ctx.sides:
         if s.start >= start and s.end <= hi and rx.search(ctx.text[start:s.start]):
+            # Not "... and cleared the mines left behind by the gangs": another verb's agent.
+            between = ctx.text[start:s.start]
+            if re.search(r"\b(?:and|but|then|which|who|that)\b", between) or any(
+                    start <= h.start < s.start for h in ctx.hits if h is not hit):
+                return None
             return s
     return None
 
@@ -369,6 +408,12 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         site = _site_before(lang, ctx, hit, n)
         actor = _gap_side(ctx, hit) or _first_after(lang, ctx, hit)
         how = "site before the phrase, side after it"
+    elif p.frame == "epithet":
+        found = _epithet(lang, ctx, hit, n)
+        if found is None:
+            return None
+        site, actor = found
+        how = "the place the epithet is said of"
     elif p.frame == "locative":
         site = _site_after(lang, ctx, hit, locative=True)
         if site is not None:
@@ -381,6 +426,10 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         actor = actor or _subject(lang, ctx, hit, n)
         how = "site after the phrase"
     elif p.form == "noun":
+        if p.type in ("hold", "full_control", "capture") and re.search(
+                r"\b(?:for|over)\s+(?:the\s+)?(?:\w+\s+)?$", ctx.text[max(0, hit.start - 25):hit.start],
+                re.IGNORECASE):
+            return None  # "fighting over the complete control of X": the fight is the claim
         site = _site_after(lang, ctx, hit)
         actor = _agent(lang, ctx, hit, "by") or _glued_side(ctx, hit)
         if actor is None and p.type in ("capture", "full_control") and _announced(lang, ctx, hit, n):
@@ -420,6 +469,37 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         return None
     return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
                  inside, how)
+
+
+def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Mention, Side | None] | None:
+    """The site and side of "X, the last IS stronghold" / "X is the militants' bastion"."""
+    text = ctx.text
+    # The noun phrase opens at its determiner: "the last remaining ISIL stronghold".
+    head = re.search(r"(?:\b(?:the|a|an|its|their|one\s+of\s+the)\s+)(?:[\w'’-]+\s+){0,4}$",
+                     text[max(0, hit.start - 60):hit.start], re.IGNORECASE)
+    np_start = hit.start - (len(text[max(0, hit.start - 60):hit.start]) - head.start()) if head \
+        else hit.start
+    holder = next((s for s in ctx.sides if np_start <= s.start and s.end <= hit.start), None)
+    of = re.match(r"\s+of\s+(?:the\s+)?", text[hit.end:])
+    if holder is None and of:
+        holder = next((s for s in ctx.sides if s.start == hit.end + of.end()), None)
+    if of:
+        after = next((m for m in ctx.sites if m.start == hit.end + of.end()), None)
+        if after is not None:
+            return after, holder
+    clause = ctx.clauses[n]
+    before = text[clause.start:np_start]
+    link = re.search(r"(?:,|\b(?:is|was|remains|remained|became|as|be|been|being))\s*$", before)
+    if link:
+        cands = [m for m in ctx.sites if clause.start <= m.start and m.end <= np_start - len(link.group())
+                 and not _governed(lang, ctx, m.start)]
+        if cands:
+            return cands[-1], holder
+    if clause.kind == "relative":
+        ante = antecedent(lang, ctx, clause)
+        if ante is not None:
+            return ante, holder
+    return None
 
 
 def _announced(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> bool:

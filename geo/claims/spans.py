@@ -90,7 +90,8 @@ def quotes(text: str) -> list[tuple[int, int]]:
 
 
 def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[Side],
-                    speaker: str | None, main_attacker: str | None) -> list[Side]:
+                    speaker: str | None, main_attacker: str | None,
+                    context: str | None = None) -> list[Side]:
     """Return the sides a sentence names by description, resolved.
 
     Parameters
@@ -106,6 +107,8 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
     main_attacker : str or None
         The side the article shows on the offensive (see
         :func:`geo.claims.article_attacker`).
+    context : str or None
+        The side the sentence before was about (its first side named).
 
     Returns
     -------
@@ -148,6 +151,15 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
             side = _listed_pejorative(lang, actors)
         if side and side not in ours:
             out.append(Side(m.start(), m.end(), m.group(), side, "pejorative"))
+            taken.append(m.span())
+    for m in lang.sides["generic"].finditer(text):
+        if not free(m):
+            continue
+        # "the fighters": the side the sentence names before them, else the one before it.
+        before = [s for s in (*named, *out) if s.end <= m.start()]
+        side = before[0].actor if before else context
+        if side:
+            out.append(Side(m.start(), m.end(), m.group(), side, "context"))
             taken.append(m.span())
     if main_attacker:
         defender = actors.opponent(main_attacker)
