@@ -86,7 +86,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("thisweek", r"\b(?:earlier|later)\s+this\s+week\b|\bthis\s+week\b|\bin\s+recent\s+days\b|\bin\s+the\s+(?:past|last)\s+(?:few|several|two|three)\s+days\b"),
     ("lastweek", r"\blast\s+week\b"),
     ("daysago", r"\b(?P<n>\d+|two|three|four|five|six)\s+days\s+ago\b"),
-    ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some|\d+)\s+months\s+ago\b|\b(?:earlier|later)?\s*this\s+month\b|\bin\s+recent\s+months\b"),
+    ("month", rf"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+|the\s+(?:end|start|beginning|middle|first\s+week|last\s+week)\s+of\s+)?(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?\b|\blast\s+(?:{'|'.join(_MONTHS)})\b|\blast\s+month\b|\b(?:few|several|two|three|some|\d+)\s+months\s+ago\b|\b(?:earlier|later)?\s*this\s+month\b|\bin\s+recent\s+months\b"),
     ("season", r"\b(?:in|since|by|during|until|last|this|over)\s+(?:the\s+)?(?:(?:early|late)\s+)?(?:spring|summer|autumn|winter|fall(?!\s+of\b))\b"),
     ("year", r"\b(?:in|since|by|during|until)\s+(?:(?:early|mid|late)[\s-]+)?(?:19|20)\d\d\b|\blast\s+year\b|\b(?:\d+\s+)?(?:years|decades)\s+ago\b|\b(?:earlier\s+)?this\s+year\b"),
 ]

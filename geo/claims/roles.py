@@ -30,6 +30,9 @@ _ADVERB = re.compile(r"^(?:\w+ly|not|also|still|now|just|already|since|then|late
                      r"reportedly|once|all|both|each|n't)$")
 _AUX = {"has", "have", "had", "will", "would", "could", "may", "might", "can", "did", "do", "does",
         "shall", "should", "must", "to"}
+_SPEAKS = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,2}?(?:said|says|say|told|tells|claimed|claims|"
+                     r"announced|announces|reported|reports|stated|states|insisted|declared)\b",
+                     re.IGNORECASE)
 _OBJECT_WORDS = 9  # most words between a verb and its object site ("the strategic northern town of")
 
 
@@ -109,7 +112,7 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     skipped = 0
     while i >= 0 and skipped < 3:
         t = ctx.tokens[i]
-        if t.low in lang.determiners and t.low not in ("of", "was", "is", "once", "what"):
+        if t.low in lang.determiners and t.low not in ("of", "was", "is", "once", "what", "that"):
             i -= 1
             skipped += 1
             continue
@@ -129,7 +132,8 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     if t.low in ("and", "or"):
         return _governor(lang, ctx, t.start)
     # "battling IS", "backed by", "pursuing rebel units": a participle's object.
-    if t.word and t.low.endswith(("ing", "ed")) and t.low not in ("during", "including", "led"):
+    if t.word and t.low.endswith(("ing", "ed")) and t.low not in ("during", "including", "led") \
+            and t.low not in lang.reporting:
         return t.low
     return None
 
@@ -146,6 +150,8 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
               if not (exclude and s.actor in exclude)
               # A side in parentheses restates the one before it: "Islamic State (IS)".
               and not ctx.text[max(0, s.start - 1):s.start] == "("]
+    # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
+    within = [s for s in within if not _SPEAKS.match(ctx.text[s.end:s.end + 60])]
     govs = [_governor(lang, ctx, s.start) for s in within]
     cands = [s for s, g in zip(within, govs, strict=True) if g is None]
     if cands:
@@ -392,7 +398,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
     if p.form == "ing" and _attributive(lang, ctx, hit):
         return None  # "the surrounding streets", "the advancing troops"
     nxt = re.match(r"\s+([\w'’-]+)", ctx.text[hit.end:])
-    if len(p.words) == 1 and p.form != "noun" and nxt and nxt.group(1) in lang.particles:
+    if len(p.words) == 1 and p.form != "noun" and nxt and nxt.group(1) in lang.particles \
+            and p.type not in ("move", "fight"):
         return None  # "took part", "taken hostage"
     passive = _passive(lang, ctx, hit)
     attributive = p.form in ("participle", "past") and _attributive(lang, ctx, hit)
@@ -422,8 +429,12 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                 if p.form == "noun" or not _between_ok(lang, ctx, hit.end, site.start, locative=False):
                     return None
                 inside = True  # "stormed X", "entered X": the site is the object
-        actor = _glued_side(ctx, hit) if p.form == "noun" else None
-        actor = actor or _subject(lang, ctx, hit, n)
+        if p.form == "noun" and p.type == "fight" and not re.search(r"attack|assault|offensive|raid",
+                                                                      p.lemma):
+            actor = None  # "clashes in X": fighting, whoever is named around it
+        else:
+            # "IS attacks on X", "troops initiated a new push into X": the side pressing in.
+            actor = (_glued_side(ctx, hit) if p.form == "noun" else None) or _subject(lang, ctx, hit, n)
         how = "site after the phrase"
     elif p.form == "noun":
         if p.type in ("hold", "full_control", "capture") and re.search(
