@@ -298,6 +298,8 @@ class Timeline:
                         e.claim.actor if e.claim.type == "loss" else self._enemy(e.side))
                 if e.kind in ("hold", "defend_in", "lose") and e.side:
                     return e.side
+                if e.kind == "part" and e.side and e.claim.type in ("hold", "presence"):
+                    return e.side  # held part of it: it held it before
                 if e.kind in ("attack_in", "around", "part", "fight") and e.side:
                     return self._enemy(e.side)
         return None
@@ -307,13 +309,18 @@ class Timeline:
         for c in claims:
             by_day[c.date].append(c)
         decided: dict[dt.date, tuple[_Day, tuple[Claim, ...]]] = {}
+        carried: dict[dt.date, _Day] = {}
         prev: _Day | None = None
         for day in sorted(by_day):
             state, used = self._decide(by_day[day], prev)
             if state.controller is None:
                 continue  # "the plant was shelled", by nobody named: no state yet
-            carry = _Day(state.holder, set(state.inside), "none")
+            # The next days start from the last holder; a day it changed hands back and
+            # forth is contested, but what carries on is who held it at the end.
+            carry = _Day(state.holder, set(state.inside), "inside" if len(state.inside) > 1
+                         else "none")
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
+            carried[day] = carry
             prev = carry
         out: dict[dt.date, State] = {}
         first = min(decided) if decided else None
@@ -336,9 +343,11 @@ class Timeline:
                 continue
             if current is not None:
                 st, ev = current
-                ctrl = st.controller or UNKNOWN
-                fighting = st.fighting if fresh else ("inside" if ctrl == CONTESTED and
-                                                      st.fighting == "inside" else "none")
+                if fresh:
+                    ctrl, fighting = st.controller or UNKNOWN, st.fighting
+                else:
+                    carry = carried[since]  # type: ignore[index]
+                    ctrl, fighting = carry.controller or UNKNOWN, carry.fighting
                 out[day] = State("", day, ctrl, False, ev, since, fighting)
             elif implied is not None:
                 out[day] = State("", day, implied, True, implied_from, None)

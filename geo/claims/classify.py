@@ -51,7 +51,7 @@ def _partitive_rx(lang: Language) -> tuple[re.Pattern[str], re.Pattern[str], re.
         rf"\b(?:(?:more|less|fewer)\s+than\s+|about\s+|around\s+|almost\s+|nearly\s+|some\s+|over\s+|"
         rf"at\s+least\s+|roughly\s+|up\s+to\s+)?(?:\d[\d.,]*\s*(?:{amount})|(?:{words}))\s+of\s+"
         rf"(?:(?:the|this|that|its|their|what\s+(?:was|is|were|had\s+been)(?:\s+once)?)\s+)?"
-        rf"(?:[\w'’-]+\s+){{0,4}}$", re.IGNORECASE)
+        rf"(?:(?!(?:the|a|an)\s)[\w'’-]+\s+){{0,3}}$", re.IGNORECASE)
     poss = "|".join(sorted((re.escape(w) for w in lang.partitive_possessive.words), key=len,
                            reverse=True))
     after = re.compile(rf"^['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:{poss})\b", re.IGNORECASE)

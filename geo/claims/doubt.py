@@ -18,9 +18,12 @@ from .language import Language, PhraseHit
 __all__ = ["STATUSES", "doubt"]
 
 #: Statuses a claim can have; only ``asserted`` moves the map.
-STATUSES = ("asserted", "denied", "negated", "conditional", "intent", "hedged", "truncated")
+STATUSES = ("asserted", "denied", "negated", "conditional", "intent", "hedged", "generic", "truncated")
 _ORDER = ("denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
+# Words that make a verb's base form part of a tense or a mood: "did not take", "to take".
+_AUXILIARY = re.compile(r"\b(?:did|do|does|will|would|could|can|may|might|must|shall|should|to|"
+                        r"n['’]t|not|cannot|let|help|make|made)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _SUCCEEDED = re.compile(r"\b(?:managed|manages|succeeded|succeeds|able|went\s+on|proceeded|"
                         r"moved|came|were\s+able|was\s+able)\s+to\s+$", re.IGNORECASE)
 
@@ -57,6 +60,9 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not text[:hit.start].strip(" \"“‘'"):
         return "intent"  # "Recapturing the city would be a victory": a gerund, not an event
+    if hit.phrase.form == "base" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
+            and not _AUXILIARY.search(text[max(lo, hit.start - 30):hit.start]):
+        return "generic"  # "every metre the invaders take": no event of a day
     for status in _ORDER:
         if ended and status == "negated":
             continue

@@ -30,6 +30,7 @@ _BE = {"base": ("be",), "s": ("is", "are", "am"), "past": ("was", "were"), "part
 _VOWELS = set("aeiou")
 # Words a phrase may open with that are not its verb ("fully liberate", "still hold").
 _ADVERB_OPENERS = {"fully", "completely", "entirely", "totally", "still", "now", "wholly"}
+_BE_FORMS = frozenset(w for forms in _BE.values() for w in forms)
 
 
 def _regular(lemma: str) -> dict[str, str]:
@@ -260,8 +261,14 @@ class Language:
                 hit = _match(p, tokens, i, text)
                 if hit:
                     found.append(hit)
-        # Longest first; of equal ones, a noun ("fighting in X") before a verb form.
-        found.sort(key=lambda h: (-(h.j - h.i), h.i, h.phrase.form != "noun"))
+        # Longest first; of equal ones, a noun ("fighting in X") before a verb form, but
+        # not after "to be" ("were fighting in X").
+        def noun_first(h: PhraseHit) -> bool:
+            after_be = h.i > 0 and tokens[h.i - 1].low in _BE_FORMS
+            return (h.phrase.form == "noun") == after_be
+
+        # A spelling that is several forms ("overrun", "hit") is read as the past one.
+        found.sort(key=lambda h: (-(h.j - h.i), h.i, noun_first(h), h.phrase.form == "base"))
         taken: list[tuple[int, int]] = []
         out = []
         for h in found:

@@ -475,6 +475,10 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                 clause = ctx.clauses[n]
                 if clause.kind == "relative":
                     site = _site_before(lang, ctx, hit, n)
+            if site is None and re.match(r"\s+it\b", ctx.text[hit.end:]) and p.type != "siege":
+                site = _pronoun(lang, ctx, hit)  # "... but Ukrainian troops still hold it"
+            if site is None and p.type == "loss" and p.frame == "leave" and actor is not None:
+                site = _left_behind(lang, ctx, hit, actor)  # "after briefly taking X, IS retreated"
         how = "subject before the phrase, site after it"
     if site is None:
         return None
@@ -510,6 +514,28 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
         ante = antecedent(lang, ctx, clause)
         if ante is not None:
             return ante, holder
+    return None
+
+
+def _pronoun(lang: Language, ctx: Context, hit: PhraseHit) -> Mention | None:
+    """The site "it" stands for after a claim verb: the last site before it that is not only
+    where something else is ("Lastochkyne, a village west of the coke plant, ... hold it")."""
+    before = [m for m in ctx.sites if m.end <= hit.start]
+    for m in reversed(before):
+        if not (_WHERE_OF.search(ctx.text[max(0, m.start - 40):m.start]) or re.search(
+                r"\b(?:of|in|at|near|from|to|toward|towards)\s+(?:the\s+)?$",
+                ctx.text[max(0, m.start - 20):m.start], re.IGNORECASE)):
+            return m
+    return None
+
+
+def _left_behind(lang: Language, ctx: Context, hit: PhraseHit, actor: Side) -> Mention | None:
+    """Where a side retreating from no named place was: the site it took or entered just before."""
+    for h in reversed([h for h in ctx.hits if h.end <= hit.start and h.phrase.type in
+                       ("capture", "full_control", "entry", "move", "presence")]):
+        roles = read_roles(lang, ctx, h)
+        if roles is not None and roles.actor is not None and roles.actor.actor == actor.actor:
+            return roles.site
     return None
 
 
