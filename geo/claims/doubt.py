@@ -18,8 +18,9 @@ from .language import Language, PhraseHit
 __all__ = ["STATUSES", "doubt"]
 
 #: Statuses a claim can have; only ``asserted`` moves the map.
-STATUSES = ("asserted", "denied", "negated", "conditional", "intent", "hedged", "generic", "truncated")
-_ORDER = ("denied", "negated", "conditional", "intent", "hedged")
+STATUSES = ("asserted", "superseded", "denied", "negated", "conditional", "intent", "hedged", "generic",
+            "truncated")
+_ORDER = ("superseded", "denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
 # Words that make a verb's base form part of a tense or a mood: "did not take", "to take".
 _AUXILIARY = re.compile(r"\b(?:did|do|does|will|would|could|can|may|might|must|shall|should|to|"
@@ -54,9 +55,13 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     for r in refs:
         text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
     window = text[max(lo, hit.start - _WINDOW):hit.start]
+    if lang.doubt["superseded"].search(text[:hit.start]):
+        return "superseded"  # "an earlier version of this story said ...": corrected since
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
             and not _SUCCEEDED.search(window):
         return "intent"  # "to capture", "preparing to storm"; but "managed to take" happened
+    if re.search(r"\bclose(?:r)?\s+to\s+(?:\w+ly\s+)?$", window):
+        return "intent"  # "close to recapturing"
     if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not text[:hit.start].strip(" \"“‘'"):
         return "intent"  # "Recapturing the city would be a victory": a gerund, not an event
@@ -64,7 +69,7 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
             and not _AUXILIARY.search(text[max(lo, hit.start - 30):hit.start]):
         return "generic"  # "every metre the invaders take": no event of a day
     for status in _ORDER:
-        if ended and status == "negated":
+        if ended and status == "negated" or status == "superseded":
             continue
         if lang.doubt[status].search(window):
             return status

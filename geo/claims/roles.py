@@ -151,7 +151,8 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
               # A side in parentheses restates the one before it: "Islamic State (IS)".
               and not ctx.text[max(0, s.start - 1):s.start] == "("]
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
-    within = [s for s in within if not _SPEAKS.match(ctx.text[s.end:s.end + 60])]
+    speakers = [s for s in within if _SPEAKS.match(ctx.text[s.end:s.end + 60])]
+    within = [s for s in within if s not in speakers]
     govs = [_governor(lang, ctx, s.start) for s in within]
     cands = [s for s, g in zip(within, govs, strict=True) if g is None]
     if cands:
@@ -160,6 +161,11 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
     of = [s for s, g in zip(within, govs, strict=True) if g == "of"]
     if of and not any(g not in (None, "of") for g in govs[govs.index("of"):]):
         return of[0]
+    # "the alliance said it controlled X": the speaker speaks of itself.
+    for s in reversed(speakers):
+        m = _SPEAKS.match(ctx.text[s.end:s.end + 60])
+        if m and re.match(r"\s+(?:that\s+)?(?:it|they|we)\b", ctx.text[s.end + m.end():]):
+            return s
     if clause.kind == "relative" and clause.antecedent is not None:
         ante = [s for s in ctx.sides if s.end <= clause.antecedent and
                 not ctx.text[s.end:clause.antecedent].strip(" )")]
@@ -318,7 +324,8 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
     out = []
     j = i
     joiner = re.compile(
-        r"^\s*(?:,\s*(?:and|or|as well as|including|in addition to|along with)?|and|or|&|as well as|"
+        r"^(?:\s+[a-z][\w'’-]*){0,2}?\s*(?:,\s*(?:and|or|as well as|including|in addition to|along with)?|"
+        r"and|or|&|as well as|"
         r"plus|along with|together with|in addition to|,?\s*including|,?\s*as well as)\s+"
         r"(?:the\s+|both\s+|also\s+)?(?:[\w'’-]+\s+){0,3}?$", re.IGNORECASE)
     while j + 1 < len(ordered):
@@ -398,6 +405,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
     if p.form == "ing" and _attributive(lang, ctx, hit):
         return None  # "the surrounding streets", "the advancing troops"
     nxt = re.match(r"\s+([\w'’-]+)", ctx.text[hit.end:])
+    if p.form == "noun" and nxt and nxt.group(1) in lang.compounds:
+        return None  # "assault groups", "attack helicopters": the noun modifies another
     if len(p.words) == 1 and p.form != "noun" and nxt and nxt.group(1) in lang.particles \
             and p.type not in ("move", "fight"):
         return None  # "took part", "taken hostage"

@@ -49,6 +49,8 @@ def local_sites(mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
     out = []
     text = sent.text
     for i, m in enumerate(inside):
+        if _ROAD.match(text[m.end:m.end + 20]) and m.how != "reference":
+            continue  # "the Jarabulus road": a road named after the place, not the place
         nxt = inside[i + 1] if i + 1 < len(inside) else None
         if nxt is not None and nxt.start - m.end <= 40 and not re.search(r"[,;.]", text[m.end:nxt.start]) \
                 and (text[m.end:m.end + 2] in ("'s", "’s") or _QUALIFIER.match(text[m.end:nxt.start])):
@@ -57,6 +59,9 @@ def local_sites(mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
     return out
 
 
+_ROAD = re.compile(r"\s+(?:road|highway|motorway|route|axis|corridor|direction|front|frontline|"
+                   r"front\s+line|supply\s+line|pocket|offensive|operation|operations|battle|campaign)\b",
+                   re.IGNORECASE)
 # "Ramadi district of al-Taamim", "the Raqqa neighbourhood of X": the first name only qualifies.
 _QUALIFIER = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:district|neighbou?rhood|quarter|suburb|area|"
                         r"village|town|region|sector|province|governorate|city)\s+of\s+(?:the\s+)?$",
