@@ -448,6 +448,11 @@ class Gazetteer:
         """Head nouns too general to stand for a site alone ("the area"), from ``data/kinds.yaml``."""
         return frozenset(_kind_config().get("generic_heads", ()))
 
+    @cached_property
+    def generic_modifiers(self) -> frozenset[str]:
+        """Folded adjectives a description may add to a site's head noun ("the sprawling plant")."""
+        return frozenset(fold(w) for w in _kind_config().get("generic_modifiers", ()))
+
     def name_words(self, pid: str) -> frozenset[str]:
         """Return the folded words of a place's name and aliases ("coke", "plant", ...)."""
         place = self._place(pid)

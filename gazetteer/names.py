@@ -62,6 +62,10 @@ class Folded:
         Raqqa, the final ``h`` of Raqqah) but not the punctuation after them.
         """
         ostart = int(self.starts[start])
+        if start == 0 or self.key[start - 1] == " ":
+            # Letters dropped at the start of a word (the o of "Our" -> "ur") belong to it.
+            while ostart > 0 and self.text[ostart - 1].isalnum():
+                ostart -= 1
         stop = int(self.starts[end]) if end < len(self.starts) else len(self.text)
         oend = int(self.starts[end - 1]) + 1
         return _absorb(self.text, ostart, oend, stop)

@@ -175,6 +175,21 @@ def _determiner(text: str, pos: int, named: list[tuple[int, int]]) -> tuple[int,
     return None
 
 
+def _named_modifiers(gaz: Gazetteer, pid: str, noun: str) -> bool:
+    """Whether a site's own name qualifies ``noun`` with words of its own ("Clock" Tower)."""
+    place = gaz[pid]
+    city = gaz.city_of(pid)
+    town = gaz.name_words(city) if city else frozenset()
+    for name in (place.name, *place.aliases):
+        words = fold(name).split()
+        if words and words[-1] == fold(noun):
+            own = [w for w in words[:-1] if w not in gaz.generic_modifiers and w not in town
+                   and w not in ("al", "el", "the", "of")]
+            if own:
+                return True
+    return False
+
+
 def _resolve_description(gaz: Gazetteer, noun: str, kinds: list[str], modifiers: list[str], focus: str,
                          earlier: list[Mention], kind_of: dict[str, str], start: int,
                          heads: tuple[str, ...], introduced_as: dict[str, set[int]]
@@ -194,6 +209,14 @@ def _resolve_description(gaz: Gazetteer, noun: str, kinds: list[str], modifiers:
     sharing = [pid for pid in local if folded & gaz.name_words(pid)]
     if len(sharing) == 1:
         return sharing[0], (sharing[0],)
+    if not sharing and modifiers:
+        # "the observation tower" is not the Clock Tower, nor "the complex's tower" anything named.
+        own = {fold(m) for m in modifiers if fold(m) not in gaz.generic_modifiers}
+        local = [pid for pid in local if not (
+            any(m.endswith(("'s", "’s")) and m[:-2] not in ("city", "town", "village") for m in modifiers)
+            or own and _named_modifiers(gaz, pid, noun))]
+        if not local:
+            return None
     if noun in gaz.generic_heads and not kinds:
         return None  # "the area": only "the industrial area" says which
     if recent:

@@ -102,16 +102,23 @@ class _Effect:
 
 @dataclass
 class _Day:
-    """A site's state while a day's claims are applied."""
+    """A site's state while a day's claims are applied.
+
+    ``holder`` holds it as far as is known; ``inside`` are the sides known to
+    be in it; ``melee`` is fighting inside it, whoever the reports name;
+    ``churn`` marks a site that changed hands back and forth that day.
+    """
 
     holder: str | None
     inside: set[str] = field(default_factory=set)
     fighting: str = "none"
-    churn: bool = False  # changed hands back and forth: contested, but the last holder carries on
+    melee: bool = False
+    churn: bool = False
+    fought_today: bool = False
 
     @property
     def controller(self) -> str | None:
-        if len(self.inside) > 1 or self.churn:
+        if self.melee or len(self.inside) > 1 or self.churn:
             return CONTESTED
         return self.holder
 
@@ -208,38 +215,45 @@ class Timeline:
         if e.kind == "around":
             # Pressure from outside: the holder stays (with none known, the other side holds it).
             if day.holder is None and enemy:
-                day.holder, day.inside = enemy, {enemy}
+                day.holder = enemy
+                day.inside.add(enemy)
             _fight(day, "around")
-        elif e.kind in ("fight", "attack_in", "part", "disagree"):
-            # Both sides inside: fighting in it, an entry, a claim on part of it.
+        elif e.kind == "fight":
+            _fight(day, "inside")
+            day.melee = day.fought_today = True  # fighting in it: both sides inside, named or not
+            if side and day.holder not in (None, side):
+                day.inside |= {day.holder, side}
+        elif e.kind in ("attack_in", "part", "disagree"):
+            # The side goes in (or holds part, or reports disagree): both sides are inside.
             _fight(day, "inside")
             if day.holder is None:
-                day.holder = enemy if e.kind != "fight" or not side else side
+                held = side if e.kind == "part" and e.claim.type in ("hold", "presence") else enemy
+                day.holder = held or side
             rival = side if side and side != day.holder else self._enemy(day.holder)
-            day.inside = {s for s in (day.holder, rival) if s}
-            if len(day.inside) < 2:
-                day.inside.add(UNKNOWN)
+            day.inside |= {s for s in (day.holder, rival) if s}
+            day.melee = day.melee or len(day.inside) < 2
+            day.fought_today = True
         elif e.kind == "take":
             if took_today and side not in took_today:
                 day.churn = True  # it changed hands back and forth that day
-            day.holder, day.inside = side, {side} if side else set()
+            day.holder, day.inside, day.melee = side, {side} if side else set(), False
             if side:
                 took_today.add(side)
         elif e.kind == "lose":
             day.inside.discard(side or "")
             if day.holder == side:
-                day.holder = None
+                day.holder = self._enemy(side)
         elif e.kind in ("hold", "defend_in") and side:
             if day.holder is None or day.holder == side:
                 day.holder = side
-                day.inside = {side} if len(day.inside) < 2 or e.kind == "hold" and not took_today \
-                    else day.inside | {side}
-            elif took_today:
-                day.inside = {day.holder, side}  # "still holds it" the day the other side took it
-            elif e.kind == "defend_in":
-                day.inside = {day.holder, side}  # its fighters are in a site the other side held
+                day.inside.add(side)
+            elif took_today or day.fought_today or e.kind == "defend_in":
+                # "still holds it" the day the other side took it, or its fighters are in a
+                # site the other side holds: both are inside.
+                day.inside |= {day.holder, side}
             else:
-                day.holder, day.inside = side, {side}  # the latest word on a carried state
+                # The latest word on a state carried from the days before.
+                day.holder, day.inside, day.melee = side, {side}, False
 
     def _moments(self, claims: list[Claim]) -> list[list[Claim]]:
         """The day's claims in order, grouped into moments of one report time and order."""
@@ -278,8 +292,8 @@ class Timeline:
         return sorted(effects, key=lambda e: _PRECEDENCE[e.kind])
 
     def _decide(self, claims: list[Claim], prev: _Day | None) -> tuple[_Day, list[Claim]]:
-        day = _Day(prev.holder if prev else None,
-                   set(prev.inside) if prev else set())
+        day = _Day(prev.holder if prev else None, set(prev.inside) if prev else set(),
+                   melee=prev.melee if prev else False)
         took: set[str] = set()
         used: list[Claim] = []
         for moment in self._moments(claims):
@@ -317,8 +331,9 @@ class Timeline:
                 continue  # "the plant was shelled", by nobody named: no state yet
             # The next days start from the last holder; a day it changed hands back and
             # forth is contested, but what carries on is who held it at the end.
-            carry = _Day(state.holder, set(state.inside), "inside" if len(state.inside) > 1
-                         else "none")
+            mixed = state.melee or len(state.inside) > 1
+            carry = _Day(state.holder, set(state.inside) if mixed else {state.holder} - {None},
+                         "inside" if mixed else "none", melee=state.melee)
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
             carried[day] = carry
             prev = carry
@@ -328,9 +343,13 @@ class Timeline:
         # else what that day implies (the side it was taken from), else what doubtful
         # claims imply ("preparing to storm X").
         implied, implied_from = self._hinted([c for c in hints if c.status == "asserted"], first)
-        if implied is None and first is not None:
-            implied = self._implied_before(list(decided[first][1]))
-            implied_from = decided[first][1]
+        for day in sorted(decided):
+            if implied is not None:
+                break
+            # The first day whose claims say something of the side before ("fighting in X"
+            # says nothing; "troops took X" says the other side held it).
+            implied = self._implied_before(list(decided[day][1]))
+            implied_from = decided[day][1]
         if implied is None:
             implied, implied_from = self._hinted(hints, first)
         current: tuple[_Day, tuple[Claim, ...]] | None = None

@@ -186,8 +186,8 @@ def _phrase_forms(lemma: str, kind: str, frame: str, irregular: dict[str, Sequen
             out.append((words[:k] + (sp,) + words[k + 1:], form, False))
     if words[0] == "be" and len(words) > 1:
         out = [(w, f, True) for w, f, _ in out]
-        if frame == "fall" and len(words) > 2:
-            # "X, in the hands of IS since 2014": a state phrase without its verb.
+        if frame in ("fall", "leave") and len(words) > 2:
+            # "X, in the hands of IS since 2014", "militants holed up in X": without the verb.
             out.append((words[1:], "participle" if words[1].endswith(("ed", "en")) else "base", True))
     return out
 

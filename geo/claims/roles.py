@@ -219,8 +219,8 @@ def _attributive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
 def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: bool) -> bool:
     """Whether only modifiers stand between a phrase (ending at ``lo``) and its site (at ``hi``)."""
     gap = ctx.text[lo:hi]
-    if re.search(r"[;:.!?\"“”]", gap):
-        return False
+    if re.search(r"[;:.!?”]|\"(?!\s*$)", gap):
+        return False  # an opening quote may stand before the site: captured "Paradise Square"
     words = re.findall(r"[\w'’-]+|,", gap)
     if len(words) > (_OBJECT_WORDS + 5 if locative else _OBJECT_WORDS):
         return False
@@ -499,7 +499,7 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
     """The site and side of "X, the last IS stronghold" / "X is the militants' bastion"."""
     text = ctx.text
     # The noun phrase opens at its determiner: "the last remaining ISIL stronghold".
-    head = re.search(r"(?:\b(?:the|a|an|its|their|one\s+of\s+the)\s+)(?:[\w'’-]+\s+){0,4}$",
+    head = re.search(r"(?:\b(?:the|a|an|its|their|one\s+of(?:\s+the)?)\s+)(?:[\w'’-]+\s+){0,4}$",
                      text[max(0, hit.start - 60):hit.start], re.IGNORECASE)
     np_start = hit.start - (len(text[max(0, hit.start - 60):hit.start]) - head.start()) if head \
         else hit.start
@@ -515,8 +515,13 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
     before = text[clause.start:np_start]
     link = re.search(r"(?:,|\b(?:is|was|remains|remained|became|as|be|been|being))\s*$", before)
     if link:
+        # "X, one of IS's last positions" (an apposition to any noun); "X is the last bastion"
+        # (the subject).
+        comma = link.group().strip() == ","
         cands = [m for m in ctx.sites if clause.start <= m.start and m.end <= np_start - len(link.group())
-                 and not _governed(lang, ctx, m.start)]
+                 and (comma or not _governed(lang, ctx, m.start))]
+        if comma:
+            cands = [m for m in cands if not ctx.text[m.end:np_start - len(link.group())].strip()]
         if cands:
             return cands[-1], holder
     if clause.kind == "relative":
