@@ -76,13 +76,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(d)
     e = sub.add_parser(
-        "eval", help="score the reading of articles against gold annotations",
+        "eval", help="score the reading of articles against gold annotations or a truth table",
         description="Read articles and print toponym and claim precision/recall/F1, "
                     "not-claim violations and per-day control-cell accuracy against a gold "
-                    "YAML file, with every miss and its sentence. Exit 0 whatever the score.",
+                    "YAML file or a truth table (site,date,accept CSV), with every miss and the "
+                    "evidence behind the wrong state. With --corpus DIR, score every battle "
+                    "folder of DIR (truth.csv, articles/, gazetteer.geojson, actors.yaml) and "
+                    "the whole corpus. Exit 0 whatever the score.",
     )
-    e.add_argument("gold", metavar="GOLD", help="gold annotations (YAML)")
-    e.add_argument("--articles", nargs="+", action="extend", required=True, metavar="PATH",
+    e.add_argument("gold", metavar="GOLD", nargs="?",
+                   help="gold annotations (YAML) or a truth table (CSV)")
+    e.add_argument("--corpus", metavar="DIR",
+                   help="a folder of battle folders, each with truth.csv, articles/, "
+                        "gazetteer.geojson and actors.yaml")
+    e.add_argument("--battle", action="append", default=[], metavar="NAME",
+                   help="with --corpus: only this battle folder (repeatable)")
+    e.add_argument("--articles", nargs="+", action="extend", default=[], metavar="PATH",
                    help="article text files, or folders of .txt files")
     e.add_argument("--gazetteer", nargs="+", action="extend", default=[], metavar="PATH",
                    help="gazetteer file (default: the bundled demo theatre's gazetteer)")
@@ -209,8 +218,19 @@ def _gazetteer(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import evaluate, format_report
+    from .errors import InputError
+    from .evaluate import evaluate, evaluate_corpus, format_corpus, format_report
 
+    if args.corpus:
+        reports = evaluate_corpus(args.corpus, args.battle or None)
+        if args.json:
+            print(json.dumps({name: r.as_dict() for name, r in reports.items()}, indent=2,
+                             ensure_ascii=False))
+        else:
+            print(format_corpus(reports), end="")
+        return 0
+    if not args.gold or not args.articles:
+        raise InputError("eval", "give GOLD and --articles, or --corpus DIR")
     report = evaluate(args.gold, args.articles, gazetteer=args.gazetteer, actors=args.actors,
                       dates=dict(args.date))
     if args.json:

@@ -15,7 +15,12 @@ A gold file is YAML with these sections (all optional, at least one of
     place name (resolved through the gazetteer, e.g. ``Mosul``).
 ``control``
     ``{site, date, controller}``: ``site`` a gazetteer id (or name),
-    ``controller`` an actor id, ``contested`` or ``unknown``.
+    ``controller`` an actor id, ``contested`` or ``unknown``; optionally
+    ``accept``, every defensible answer separated by ``|`` ("IS|contested").
+
+A truth table (``.csv``, the form of ``../shared/corpus/*/truth.csv``) is read
+as a gold file with ``control`` only: columns ``site``, ``date`` and
+``accept`` (``controller``, ``source`` and ``note`` are kept for the report).
 ``dates``
     article name -> publication date, used when an article has no date line.
 
@@ -61,7 +66,9 @@ only the controller counts, not whether it was inferred.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -79,17 +86,18 @@ from .pipeline import Reading, load_inputs, read_theatre
 
 __all__ = [
     "GOLD_TYPES", "Gold", "GoldClaim", "GoldToponym", "GoldCell", "NotClaim", "Miss", "Score",
-    "Report", "load_gold", "score", "evaluate", "format_report",
+    "Report", "load_gold", "load_truth", "score", "evaluate", "format_report", "evaluate_corpus",
+    "format_corpus", "corpus_battles",
 ]
 
 #: Claim types a gold file may use.
-GOLD_TYPES = ("capture", "loss", "hold", "contested", "full_control")
+GOLD_TYPES = ("capture", "loss", "hold", "contested", "full_control", "entry", "siege")
 _SECTIONS = ("claims", "not_claims", "toponyms", "control", "dates")
 _FIELDS = {
     "claims": ({"article", "site", "actor", "type", "date"}, set()),
     "not_claims": ({"article", "sentence_fragment"}, {"why"}),
     "toponyms": ({"article", "text", "place"}, set()),
-    "control": ({"site", "date", "controller"}, set()),
+    "control": ({"site", "date", "controller"}, {"accept"}),
 }
 # Straight quotes and spaces stand for their typographic variants (1:1, offsets kept).
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "\n": " ",
@@ -131,12 +139,19 @@ class GoldToponym:
 
 @dataclass(frozen=True)
 class GoldCell:
-    """Who held ``site`` at the end of ``date``."""
+    """Who held ``site`` at the end of ``date``; ``accept`` every answer scored right."""
 
     entry: int
     site: str
     date: dt.date
     controller: str
+    accept: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The answers scored right: ``accept``, or the controller alone."""
+        return self.accept or (self.controller,)
 
 
 @dataclass
@@ -194,6 +209,8 @@ def load_gold(path: str | Path) -> Gold:
         One line naming the file and the entry at fault.
     """
     spath = str(path)
+    if spath.lower().endswith(".csv"):
+        return load_truth(path)
     doc = read_yaml(path, "gold file")
     if not isinstance(doc, dict):
         raise InputError(spath, "expected a mapping with sections 'claims', 'not_claims', "
@@ -251,8 +268,12 @@ def load_gold(path: str | Path) -> Gold:
         seen: dict[tuple[str, dt.date], GoldCell] = {}
         for n, e in enumerate(entries["control"], start=1):
             where = f"control entry {n}"
+            controller = _text(spath, where, e, "controller")
+            accept = tuple(a.strip() for a in str(e.get("accept") or "").split("|") if a.strip())
+            if accept and controller not in accept:
+                raise InputError(spath, f"{where}: 'accept' must include the controller {controller!r}")
             cell = GoldCell(n, _text(spath, where, e, "site"), _date(spath, where, e["date"]),
-                            _text(spath, where, e, "controller"))
+                            controller, accept)
             prev = seen.get((cell.site, cell.date))
             if prev and prev.controller != cell.controller:
                 raise InputError(spath, f"{where}: {cell.site} on {cell.date} already has "
@@ -270,6 +291,51 @@ def load_gold(path: str | Path) -> Gold:
         raise InputError(spath, "no gold annotations: 'claims', 'toponyms' and 'control' are all "
                                 "missing or empty")
     return Gold(spath, claims, not_claims, toponyms, control, dates)
+
+
+def load_truth(path: str | Path) -> Gold:
+    """Read a truth table: one row per site and day, every defensible answer in ``accept``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV with a header: ``site``, ``date`` and ``accept`` (answers
+        separated by ``|``); ``controller`` (the first answer when missing),
+        ``source`` and ``note`` are optional.
+
+    Returns
+    -------
+    Gold
+        With ``control`` only.
+
+    Raises
+    ------
+    InputError
+        One line naming the file and the row at fault.
+    """
+    spath = str(path)
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(spath, f"cannot read truth table ({exc})") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or not {"site", "date", "accept"} <= set(rows[0]):
+        raise InputError(spath, "a truth table needs a header with 'site', 'date' and 'accept'")
+    cells: list[GoldCell] = []
+    seen: set[tuple[str, dt.date]] = set()
+    for n, row in enumerate(rows, start=2):
+        where = f"row {n}"
+        accept = tuple(a.strip() for a in (row.get("accept") or "").split("|") if a.strip())
+        site = (row.get("site") or "").strip()
+        if not site or not accept:
+            raise InputError(spath, f"{where}: 'site' and 'accept' must not be empty")
+        day = _date(spath, where, (row.get("date") or "").strip())
+        if (site, day) in seen:
+            raise InputError(spath, f"{where}: {site} on {day} appears twice")
+        seen.add((site, day))
+        controller = (row.get("controller") or "").strip() or accept[0]
+        cells.append(GoldCell(n, site, day, controller, accept, (row.get("note") or "").strip()))
+    return Gold(spath, None, [], None, cells, {})
 
 
 # -- results ----------------------------------------------------------------------
@@ -486,8 +552,8 @@ class _Unit:
                 f" from {self.loser}" if self.loser else "")
         elif self.type == "capture":
             what = f"loss by {self.loser}"
-        elif self.type == "contested":
-            what = "contested"
+        elif self.type in ("contested", "siege"):
+            what = self.type
         else:
             what = f"{self.type} by {self.winner or '(no side)'}"
         return f"{what} · {self.site} · {self.date.isoformat()}"
@@ -509,9 +575,10 @@ def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, A
             if ctype == "loss":
                 losses.append((actor, src))
                 continue
-            key: tuple = ("contested",) if ctype == "contested" else (ctype, actor)
-            unit = units.setdefault(key, _Unit(article, site, day, key[0],
-                                               None if ctype == "contested" else actor))
+            # Fighting inside and pressure from outside are states of the site, not of a side.
+            shared = ctype in ("contested", "siege")
+            key: tuple = (ctype,) if shared else (ctype, actor)
+            unit = units.setdefault(key, _Unit(article, site, day, key[0], None if shared else actor))
             if ctype == "capture" and loser and not unit.loser:
                 unit.loser = loser
             unit.sources.append(src)
@@ -533,7 +600,7 @@ def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, A
 def _compatible(p: _Unit, g: _Unit, actors: Actors) -> bool:
     if (p.article, p.site, p.date, p.type) != (g.article, g.site, g.date, g.type):
         return False
-    if p.type == "contested":
+    if p.type in ("contested", "siege"):
         return True
     if p.type != "capture":
         return p.winner == g.winner
@@ -714,24 +781,29 @@ def _score_control(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
             raise InputError(gold.path, f"{where}: site {cell.site!r} is not in the gazetteer")
         if site not in tl.sites:
             raise InputError(gold.path, f"{where}: {cell.site!r} ({site}) is not a site of the map")
-        if cell.controller not in actors and cell.controller not in (CONTESTED, UNKNOWN):
-            raise InputError(gold.path, f"{where}: controller {cell.controller!r} is not an actor, "
-                                        f"'{CONTESTED}' or '{UNKNOWN}'")
+        for answer in cell.answers:
+            if answer not in actors and answer not in (CONTESTED, UNKNOWN):
+                raise InputError(gold.path, f"{where}: controller {answer!r} is not an actor, "
+                                            f"'{CONTESTED}' or '{UNKNOWN}'")
         item = f"{site} · {cell.date.isoformat()}"
+        want = "|".join(cell.answers)
         if cell.date not in tl.days:
             misses.append(Miss("control", "wrong cell", "", item, "",
-                               f"gold {cell.controller}; the timeline runs {tl.days[0]} to "
-                               f"{tl.days[-1]}"))
+                               f"gold {want}; the timeline runs {tl.days[0]} to {tl.days[-1]}"))
             continue
         st = tl.on(cell.date)[site]
-        if st.controller == cell.controller:
+        if st.controller in cell.answers:
             correct += 1
             continue
         ev = st.evidence[0] if st.evidence else None
         how = "inferred" if st.inferred else (f"since {st.since}" if st.since else "no evidence")
+        because = "; ".join(f"{c.type} by {c.actor or '(no side)'} on {c.date} in {c.article}"
+                            for c in st.evidence[:3])
         misses.append(Miss("control", "wrong cell", ev.article if ev else "", item,
                            ev.sentence if ev else "",
-                           f"gold {cell.controller}, map {st.controller} ({how})"))
+                           f"gold {want}, map {st.controller} ({how})"
+                           + (f": {because}" if because else "")
+                           + (f"; truth note: {cell.note}" if cell.note else "")))
     return correct, len(cells)
 
 
@@ -813,6 +885,80 @@ def evaluate(
     days = [a.published for a in arts] + [c.date for c in gold.control or []]
     reading = read_theatre(arts, gaz, sides, start=min(days), end=max(days))
     return score(reading, gold, gaz, sides)
+
+
+def corpus_battles(root: str | Path, names: Sequence[str] | None = None) -> list[Path]:
+    """Return the battle folders of a corpus: those holding a ``truth.csv``, sorted.
+
+    Parameters
+    ----------
+    root : path
+        A folder of battle folders (``../shared/corpus``), each with
+        ``truth.csv``, ``articles/``, ``gazetteer.geojson`` and ``actors.yaml``.
+    names : sequence of str, optional
+        Only these battles.
+
+    Raises
+    ------
+    InputError
+        When the folder holds no battle, or a battle named is not there.
+    """
+    base = Path(root)
+    if not base.is_dir():
+        raise InputError(str(base), "corpus folder not found")
+    found = sorted(p.parent for p in base.glob("*/truth.csv"))
+    if names:
+        by_name = {p.name: p for p in found}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise InputError(str(base), f"no battle {missing[0]!r} (there are: "
+                                        f"{', '.join(by_name) or 'none'})")
+        found = [by_name[n] for n in names]
+    if not found:
+        raise InputError(str(base), "no battle folders with a truth.csv")
+    return found
+
+
+def evaluate_corpus(root: str | Path, names: Sequence[str] | None = None) -> dict[str, Report]:
+    """Read and score every battle of a corpus against its truth table.
+
+    Parameters
+    ----------
+    root : path
+        See :func:`corpus_battles`.
+    names : sequence of str, optional
+        Only these battles.
+
+    Returns
+    -------
+    dict of str to Report
+        By battle folder name, in order.
+    """
+    out = {}
+    for folder in corpus_battles(root, names):
+        out[folder.name] = evaluate(folder / "truth.csv", [folder / "articles"],
+                                    gazetteer=[folder / "gazetteer.geojson"],
+                                    actors=folder / "actors.yaml")
+    return out
+
+
+def format_corpus(reports: Mapping[str, Report]) -> str:
+    """Return every battle's misses, a line per battle and the corpus score, as text."""
+    lines = []
+    total = right = 0
+    for name, r in reports.items():
+        for m in r.misses:
+            if m.kind == "control":
+                lines.append(f"  miss {name} {m.item}: {m.note}")
+                if m.sentence:
+                    lines.append(f"      > {' '.join(m.sentence.split())[:300]}")
+    for name, r in reports.items():
+        total += r.cells_total
+        right += r.cells_correct
+        acc = r.cell_accuracy or 0.0
+        lines.append(f"{name}: {r.cells_correct}/{r.cells_total} cells right ({_pct(acc)})")
+    lines.append(f"corpus: {right}/{total} cells right ({_pct(right / total if total else 0.0)})")
+    return "\n".join(lines) + "\n"
 
 
 def _pct(x: float) -> str:
