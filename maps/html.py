@@ -22,6 +22,8 @@ from .schema import (
     INTERVAL_COLUMNS,
     SITE_COLUMNS,
     SITE_DAY_COLUMNS,
+    FIGHT_STYLE,
+    FIGHTING,
     STYLE,
     UNKNOWN,
     SchemaError,
@@ -88,8 +90,9 @@ class DaySlider(MacroElement):
     ----------
     payload : dict
         The days, actors, sites with their intervals of unchanged state
-        (``[first day, last day, 2 * controller + inferred, evidence refs...]``,
-        day indices inclusive, controller an index into ``controllers``) and
+        (``[first day, last day, 8 * controller + 2 * fighting + inferred, evidence
+        refs...]``, day indices inclusive, controller an index into
+        ``controllers``, fighting an index into :data:`maps.schema.FIGHTING`) and
         the evidence, each sentence once as ``[day offset from the first day,
         article index, sentence]`` (built by :func:`write_map`).
     """
@@ -141,8 +144,9 @@ def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     rows: list[dict[str, Any]] = []
     for row in site_days.sort_values(["site", "date"], kind="stable").itertuples(index=False):
         cur = rows[-1] if rows else None
+        fight = getattr(row, "fighting", "none")
         if (cur is not None and cur["site"] == row.site and cur["controller"] == row.controller
-                and cur["inferred"] == bool(row.inferred)):
+                and cur["inferred"] == bool(row.inferred) and cur["fighting"] == fight):
             cur["end"] = row.date
             for ev in row.evidence:
                 if ev not in cur["evidence"]:
@@ -150,12 +154,12 @@ def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             continue
         rows.append({"site": row.site, "name": row.name, "controller": row.controller,
                      "start": row.date, "end": row.date, "inferred": bool(row.inferred),
-                     "evidence": list(row.evidence), "geometry": row.geometry})
+                     "fighting": fight, "evidence": list(row.evidence), "geometry": row.geometry})
     for r in rows:
         if r["end"] == last:
             r["end"] = ""
-    return gpd.GeoDataFrame(rows, columns=list(INTERVAL_COLUMNS), geometry="geometry",
-                            crs=site_days.crs)
+    return gpd.GeoDataFrame(rows, columns=[*INTERVAL_COLUMNS[:-2], "fighting", *INTERVAL_COLUMNS[-2:]],
+                            geometry="geometry", crs=site_days.crs)
 
 
 #: Above this many sites with a known state, only cities get a permanent label.
@@ -189,7 +193,9 @@ def _payload(
     ordered = sorted_intervals(intervals)
     cols = [ordered[c].tolist() for c in ("site", "controller", "start", "end", "inferred",
                                           "evidence")]
-    for site, controller, first, end, inferred, evs in zip(*cols, strict=True):
+    fighting = (ordered["fighting"].tolist() if "fighting" in ordered.columns
+                else ["none"] * len(ordered))
+    for site, controller, first, end, inferred, evs, fight in zip(*cols, fighting, strict=True):
         refs = []
         for ev in evs if isinstance(evs, (list, tuple)) else ():
             key = (ev["date"], ev["article"], ev["sentence"])
@@ -208,13 +214,14 @@ def _payload(
             controllers.append(controller)
         s = day_index.get(str(first), 0)
         e = day_index.get(str(end), last) if end else last
-        per_site.setdefault(site, []).append([s, e, 2 * c + (1 if inferred else 0), *refs])
+        f = FIGHTING.index(fight) if fight in FIGHTING else 0
+        per_site.setdefault(site, []).append([s, e, 8 * c + 2 * f + (1 if inferred else 0), *refs])
     out_sites = []
     for row in sites.sort_values("site", kind="stable").itertuples(index=False):
         geom = row.geometry
         pt = geom.representative_point()
         ivs = per_site.get(row.site, [])
-        known = any(controllers[iv[2] >> 1] != UNKNOWN for iv in ivs)
+        known = any(controllers[iv[2] >> 3] != UNKNOWN for iv in ivs)
         site: dict[str, Any] = {
             "id": row.site, "name": row.name, "kind": row.kind,
             "lon": round(pt.x, PRECISION), "lat": round(pt.y, PRECISION),
@@ -237,7 +244,7 @@ def _payload(
         "title": title, "credit": credit, "days": days,
         "start": day_index.get(start, last) if start else last,
         "actors": {k: {"name": v["name"], "colour": v["colour"]} for k, v in actors.items()},
-        "style": STYLE, "controllers": controllers, "sites": out_sites,
+        "style": {**STYLE, "fighting": FIGHT_STYLE}, "controllers": controllers, "sites": out_sites,
         "articles": articles, "evidence": evidence,
     }
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 
-from .schema import CONTESTED, SITE_COLUMNS, SITE_DAY_COLUMNS, STYLE, UNKNOWN, check
+from .schema import CONTESTED, FIGHT_STYLE, SITE_COLUMNS, SITE_DAY_COLUMNS, STYLE, UNKNOWN, check
 
 if TYPE_CHECKING:  # matplotlib is imported when an image is drawn, not with the package
     from matplotlib.figure import Figure
@@ -54,6 +54,12 @@ def _legend(actors: Mapping[str, Mapping[str, str]]) -> list[Any]:
                markeredgecolor=_OUTLINE[UNKNOWN], label="unknown"),
         Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="#999999",
                markeredgecolor="#222222", alpha=0.4, label="inferred (no report that day)"),
+        Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="#FFFFFF",
+               markeredgecolor=FIGHT_STYLE["colour"], markeredgewidth=2.5,
+               label="fighting inside (orange ring)"),
+        Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="#FFFFFF",
+               markeredgecolor=FIGHT_STYLE["colour"], markeredgewidth=1.2,
+               label="fighting around (thin orange ring)"),
     ]
     return handles
 
@@ -155,8 +161,10 @@ class _Painter:
             artist.remove()
         self.drawn = []
         self.date.set_text(date)
+        fights = day["fighting"] if "fighting" in day.columns else ["none"] * len(day)
         state = {r.site: (r.controller, bool(r.inferred))
                  for r in day[["site", "controller", "inferred"]].itertuples(index=False)}
+        fought = dict(zip(day["site"], fights, strict=True))
         if self.points is not None:
             face, edge, width = [], [], []
             for site in self.point_sites:
@@ -164,8 +172,13 @@ class _Painter:
                 face.append(self.rgba(_colour(controller, self.actors), 0.4 if inferred else 0.95))
                 contested = controller == CONTESTED
                 line = _OUTLINE.get(controller, "#222222")
+                fight = fought.get(site, "none")
+                if fight in ("inside", "around"):
+                    # How it was fought: an orange ring, thick inside, thin around.
+                    line = FIGHT_STYLE["colour"]
                 edge.append(self.rgba(line, 0.5 if inferred else 1.0))
-                width.append(2.0 if contested else 0.8)
+                width.append(2.5 if fight == "inside" else 1.4 if fight == "around"
+                             else 2.0 if contested else 0.8)
             self.points.set_facecolor(face)
             self.points.set_edgecolor(edge)
             self.points.set_linewidth(width)

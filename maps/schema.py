@@ -23,6 +23,8 @@ site, name str      as above
 date       str      ISO day, ``YYYY-MM-DD``
 controller str      an actor id, ``contested`` or ``unknown``
 inferred   bool     no evidence speaks of that day; implied by later evidence
+fighting   str      optional: ``none``, ``around`` (besieged, shelled, fought
+                    around: the holder keeps it) or ``inside`` (fought in)
 evidence   list     of dicts ``{article, date, sentence}``
 geometry   geometry as above
 ========== ======== ==================================================
@@ -30,7 +32,8 @@ geometry   geometry as above
 Intervals (``INTERVAL_COLUMNS``), one row per site and run of unchanged state:
 ``site``, ``name``, ``controller``, ``start`` and ``end`` (ISO days, both
 inclusive; ``end`` is empty (``""`` or null) while the state lasts to the last day mapped),
-``inferred``, ``evidence``, ``geometry``.
+``inferred``, ``evidence``, ``geometry``, and optionally ``fighting`` (as for site-days;
+an interval is a run of unchanged controller, inferred and fighting).
 
 Claims (``CLAIM_COLUMNS``) are a plain DataFrame, one row per claim read:
 ``article``, ``published`` and ``date`` (ISO days), ``date_precision`` (day,
@@ -82,18 +85,26 @@ import pandas as pd
 
 __all__ = [
     "SITE_COLUMNS", "SITE_DAY_COLUMNS", "INTERVAL_COLUMNS", "CLAIM_COLUMNS", "MENTION_COLUMNS",
-    "EVENT_COLUMNS", "BACKGROUND_COLUMNS", "CONTESTED", "UNKNOWN", "STYLE", "SchemaError", "check",
+    "EVENT_COLUMNS", "BACKGROUND_COLUMNS", "CONTESTED", "UNKNOWN", "FIGHTING", "FIGHT_STYLE", "STYLE",
+    "SchemaError",
+    "check",
     "interval_days", "sorted_intervals",
 ]
 
 CONTESTED = "contested"
 UNKNOWN = "unknown"
+#: How a site was fought over on a day: not at all, around it (it keeps its holder), inside it.
+FIGHTING = ("none", "around", "inside")
 #: Colours of the states that are not an actor, on every map and image
 #: (colour-blind-safe: a reddish purple with a dark outline, and grey).
 STYLE = {
     CONTESTED: {"colour": "#CC79A7", "outline": "#7A2E5C"},
     UNKNOWN: {"colour": "#BBBBBB", "outline": "#555555"},
 }
+#: How fighting is drawn: the outline of a site (orange, Okabe-Ito), solid and thick where
+#: it was fought inside, dotted where it was fought around.
+FIGHT_STYLE = {"colour": "#E69F00", "inside": {"weight": 4.0, "dash": None},
+               "around": {"weight": 3.5, "dash": "1 5"}}
 SITE_COLUMNS = ("site", "name", "kind", "precision", "source", "geometry")
 SITE_DAY_COLUMNS = ("site", "name", "date", "controller", "inferred", "evidence", "geometry")
 INTERVAL_COLUMNS = (

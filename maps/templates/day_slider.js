@@ -23,8 +23,10 @@
     if (data.actors[controller]) { return data.actors[controller].name + " (" + controller + ")"; }
     return controller;
   }
-  function controllerOf(iv) { return iv[2] < 0 ? "unknown" : CTL[iv[2] >> 1]; }
+  function controllerOf(iv) { return iv[2] < 0 ? "unknown" : CTL[iv[2] >> 3]; }
   function isInferred(iv) { return iv[2] >= 0 && (iv[2] & 1) === 1; }
+  var FIGHTS = ["none", "around", "inside"];
+  function fightingOf(iv) { return iv[2] < 0 ? "none" : FIGHTS[(iv[2] >> 1) & 3]; }
   function refsOf(iv) { return iv.slice(3); }
   var DAY0 = Date.parse(data.days[0] + "T00:00:00Z");
   // An evidence date: days after the first day mapped, as an ISO day (in UTC,
@@ -34,14 +36,23 @@
     return ev[0] >= 0 && ev[0] < data.days.length ? data.days[ev[0]]
       : new Date(DAY0 + ev[0] * 86400000).toISOString().slice(0, 10);
   }
+  // Fill: who held it. Outline: how it was fought that day (a thick ring inside it, a
+  // dotted ring around it), else the contested or plain outline.
   function styleFor(iv) {
     var controller = controllerOf(iv);
     var contested = controller === "contested";
     var inferred = isInferred(iv);
+    var fight = fightingOf(iv);
+    var colour = contested ? STYLE.contested.outline : "#222222";
+    var weight = contested ? 3 : 1.5;
+    var dash = contested ? "4 3" : (inferred ? "2 3" : null);
+    if (fight === "inside") { colour = STYLE.fighting.colour; weight = 4; dash = null; }
+    if (fight === "around") { colour = STYLE.fighting.colour; weight = 3.5; dash = "1 5"; }
     return {
-      color: contested ? STYLE.contested.outline : "#222222",
-      weight: contested ? 3 : 1.5,
-      dashArray: contested ? "4 3" : (inferred ? "2 3" : null),
+      color: colour,
+      weight: weight,
+      dashArray: dash,
+      lineCap: "round",
       fillColor: colourOf(controller),
       fillOpacity: inferred ? 0.35 : 0.85,
       opacity: inferred ? 0.6 : 1
@@ -109,6 +120,12 @@
     var held = el("div", "Held by: " + labelOf(controller) + (inferred ? " (inferred)" : ""));
     held.setAttribute("data-controller", controller);
     box.appendChild(held);
+    var fight = fightingOf(iv);
+    if (fight !== "none") {
+      var f = el("div", fight === "inside" ? "Fighting inside it" : "Under pressure: fighting around it");
+      f.setAttribute("data-fighting", fight);
+      box.appendChild(f);
+    }
     if (iv[2] >= 0) {
       var since = data.days[iv[0]] + (iv[1] === data.days.length - 1 ? " onwards" : " to " + data.days[iv[1]]);
       box.appendChild(el("div", "Unchanged " + since, "cm-credit"));
@@ -197,7 +214,7 @@
   function stateOf(id, i) {
     var day = i === undefined ? current : i;
     var iv = intervalAt(byId[id], day);
-    return { controller: controllerOf(iv), inferred: isInferred(iv),
+    return { controller: controllerOf(iv), inferred: isInferred(iv), fighting: fightingOf(iv),
       evidence: evidenceAt(iv, day).map(function (k) { return data.evidence[k][2]; }) };
   }
 
@@ -205,11 +222,12 @@
   document.getElementById("cm-credit").textContent = data.credit;
   var legend = document.getElementById("cm-legend");
   var keys = Object.keys(data.actors).map(function (k) { return [k, labelOf(k), ""]; });
-  keys.push(["contested", "contested", " cm-contested"], ["unknown", "unknown", ""], ["inferred", "* inferred (no report that day)", " cm-inferred"]);
+  keys.push(["contested", "contested", " cm-contested"], ["unknown", "unknown", ""], ["inferred", "* inferred (no report that day)", " cm-inferred"],
+            ["inside", "fighting inside", " cm-fight-inside"], ["around", "fighting around (holder keeps it)", " cm-fight-around"]);
   keys.forEach(function (k) {
     var row = el("div");
     var sw = el("span", null, "cm-swatch" + k[2]);
-    sw.style.background = k[0] === "inferred" ? "#999999" : colourOf(k[0]);
+    sw.style.background = k[0] === "inferred" ? "#999999" : (k[0] === "inside" || k[0] === "around" ? "#FFFFFF" : colourOf(k[0]));
     row.appendChild(sw);
     row.appendChild(el("span", k[1]));
     legend.appendChild(row);
