@@ -35,7 +35,9 @@ class Sentence:
 
     ``role`` is that of its paragraph (see :data:`geo.furniture.ROLES`):
     ``body`` for the report, or headline, caption, duplicate ...;
-    ``truncated`` marks the sentence the stored page stops inside.
+    ``truncated`` marks the sentence the stored page stops inside; in a live
+    blog, ``clock`` is its entry's time (minutes after midnight) and ``day``
+    the day header it stands under.
     """
 
     start: int
@@ -43,6 +45,8 @@ class Sentence:
     text: str
     role: str = "body"
     truncated: bool = False
+    clock: int | None = None
+    day: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class Article:
         """
         out: list[Sentence] = []
         for line in page_lines(self.text):
-            if line.role in ("navigation", "byline", "foreign"):
+            if line.role in ("navigation", "byline", "foreign", "stamp", "dayline"):
                 continue
             # A hard-wrapped paragraph reads as one: its line breaks are spaces; links and
             # markup left in a stored page ("retake-Tamim.html\">") are blanked out.
@@ -92,7 +96,7 @@ class Article:
             for k, s in enumerate(found):
                 start = line.start + skip + s.start
                 out.append(Sentence(start, start + len(s.text), s.text, line.role,
-                                    line.truncated and k == len(found) - 1))
+                                    line.truncated and k == len(found) - 1, line.clock, line.day))
         return out
 
 

@@ -12,7 +12,7 @@ The patterns are language data (``geo/data/en/furniture.yaml``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -22,7 +22,8 @@ import yaml
 __all__ = ["Line", "ROLES", "page_lines", "dateline_end"]
 
 #: Roles of a line: ``body`` is the report; the others are furniture.
-ROLES = ("body", "headline", "subhead", "caption", "byline", "navigation", "foreign", "duplicate")
+ROLES = ("body", "headline", "subhead", "caption", "byline", "navigation", "foreign", "duplicate",
+         "stamp", "dayline")
 _TERMINAL = tuple('.!?"”’\')')
 # Words after which a trailing agency name is a source, not a photo credit ("told AFP").
 _SOURCE_VERBS = re.compile(r"\b(?:told|to|by|said|the|an?|according|with|via|from|tells)\s+\S+\.?\s*$",
@@ -49,12 +50,18 @@ class Line:
         One of :data:`ROLES`.
     truncated : bool
         The page stops inside it (no end mark): the last words may be missing.
+    clock : int or None
+        In a live blog, the time of the entry it belongs to (minutes after midnight).
+    day : str or None
+        In a live blog, the day header above it ("WEDNESDAY 3 AUGUST").
     """
 
     start: int
     end: int
     role: str
     truncated: bool = False
+    clock: int | None = None
+    day: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -185,6 +192,7 @@ def page_lines(text: str) -> list[Line]:
             seen.append(key)
         seen_at.append(key if role == "body" else "")
         lines.append(Line(s, e, role))
+    lines = _live_blog(text, lines)
     # A short unpunctuated last line is the page cut off, not a subhead.
     for n in range(len(lines) - 1, -1, -1):
         if lines[n].role in ("body", "subhead"):
@@ -198,6 +206,46 @@ def page_lines(text: str) -> list[Line]:
                 lines[n] = Line(lines[n].start, lines[n].end, "body", True)
             break
     return lines
+
+
+# A live blog's time stamp on a line of its own: "19:40", "19:40 - UPDATE", "10:41 PM", "09:30 GMT".
+_STAMP = re.compile(
+    r"^(?:(?:UPDATE|UPDATED|BREAKING|LATEST)\s*[-–—:|]?\s*)?(?P<h>\d{1,2})[:.](?P<m>\d{2})"
+    r"(?:\s*(?P<ap>[AaPp])\.?\s?[Mm]\.?)?(?:\s*\(?(?:GMT|UTC|local|[A-Z]{3,4})(?:[+-]\d{1,2})?\)?)?"
+    r"(?:\s*[-–—|:]\s*(?:UPDATE|UPDATED|BREAKING|LATEST)\w*)?\.?$")
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# A day header: "THURSDAY 4 AUGUST", "Wednesday, August 3", "15 February 2024".
+_DAYLINE = re.compile(
+    rf"^(?:{_WEEKDAY},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    rf"(?:,?\s+\d{{4}})?$|^{_WEEKDAY}$", re.IGNORECASE)
+
+
+def _live_blog(text: str, lines: list[Line]) -> list[Line]:
+    """Mark a live blog's time stamps and day headers, and give each entry its time and day."""
+    clock: int | None = None
+    day: str | None = None
+    out = []
+    for line in lines:
+        body = text[line.start:line.end].strip()
+        stamp = _STAMP.match(body)
+        if stamp:
+            h, m = int(stamp.group("h")), int(stamp.group("m"))
+            ap = (stamp.group("ap") or "").lower()
+            if ap == "p" and h < 12:
+                h += 12
+            elif ap == "a" and h == 12:
+                h = 0
+            if h < 24 and m < 60:
+                clock = 60 * h + m
+                out.append(replace(line, role="stamp", clock=clock, day=day))
+                continue
+        if len(body) <= 40 and _DAYLINE.match(body):
+            day, clock = body, None
+            out.append(replace(line, role="dayline", day=day))
+            continue
+        out.append(replace(line, clock=clock, day=day) if clock is not None or day else line)
+    return out
 
 
 def _lede(line: str) -> bool:

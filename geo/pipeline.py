@@ -33,6 +33,7 @@ from .claims import Claim, Language, extract_claims
 from .errors import InputError
 from .mentions import Mention, find_mentions, focus_city
 from .timeline import Timeline
+from .unresolved import Unresolved, find_unresolved
 
 __all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
            "bundled_theatre", "OUTPUTS", "FORMATS", "DEFAULT_FORMATS", "parse_formats"]
@@ -43,7 +44,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "html": ("index.html",),
     "geojson": ("control.geojson", "control.geojsonl", "days/*.geojson"),
     "gpkg": ("conflictmap.gpkg",),
-    "csv": ("claims.csv", "events.csv", "mentions.csv"),
+    "csv": ("claims.csv", "events.csv", "mentions.csv", "unresolved.csv"),
     "png": ("days/*.png",),
     "gif": ("days.gif",),
 }
@@ -123,6 +124,8 @@ class Reading:
         The city most articles are about.
     focuses : dict of str to str or None
         The city each article is about, by article name.
+    unresolved : list of Unresolved
+        Names the reports give parts of the city that the gazetteer lacks.
     """
 
     articles: list[Article]
@@ -131,6 +134,7 @@ class Reading:
     timeline: Timeline
     focus: str | None
     focuses: dict[str, str | None] = field(default_factory=dict)
+    unresolved: list[Unresolved] = field(default_factory=list)
 
 
 def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | None = None,
@@ -234,7 +238,8 @@ def read_theatre(
     sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
     timeline = Timeline(claims, sites, actors, start, end, parents=quarters(gaz, sites))
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
-    return Reading(list(articles), mentions, claims, timeline, focus, by_article)
+    return Reading(list(articles), mentions, claims, timeline, focus, by_article,
+                   find_unresolved(articles, mentions))
 
 
 def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
@@ -341,6 +346,13 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
             "mentions": mentions, "background": background}
 
 
+def _unresolved_frame(reading: Reading) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"name": u.name, "kind": u.kind, "count": u.count, "articles": "|".join(u.articles),
+          "sentence": u.sentence} for u in reading.unresolved],
+        columns=["name", "kind", "count", "articles", "sentence"])
+
+
 def _replace(tmp: Path, out: Path, formats: Sequence[str]) -> None:
     # Only the files of the formats written are replaced; the others stay.
     for fmt in formats:
@@ -411,6 +423,8 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
             write_events_csv(frames["claims"], tmp / "events.csv")
             frames["mentions"].to_csv(tmp / "mentions.csv", index=False, lineterminator="\n",
                                       float_format="%.6f")
+            _unresolved_frame(reading).to_csv(tmp / "unresolved.csv", index=False,
+                                              lineterminator="\n")
         if "png" in formats or "gif" in formats:
             write_day_images(tmp / "days", frames["sites"], frames["days"], colours, title=title,
                              background=frames["background"], png="png" in formats,

@@ -257,10 +257,10 @@ class Timeline:
 
     def _moments(self, claims: list[Claim]) -> list[list[Claim]]:
         """The day's claims in order, grouped into moments of one report time and order."""
-        ordered = sorted(claims, key=lambda c: (c.published, c.order, c.article, c.start, c.site))
+        ordered = sorted(claims, key=lambda c: (c.published, c.moment, c.article, c.start, c.site))
         groups: list[list[Claim]] = []
         for c in ordered:
-            if groups and (groups[-1][0].published, groups[-1][0].order) == (c.published, c.order):
+            if groups and (groups[-1][0].published, groups[-1][0].moment) == (c.published, c.moment):
                 groups[-1].append(c)
             else:
                 groups.append([c])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..actors import ActorMention, Actors
 from ..articles import Article, Sentence
@@ -45,6 +45,8 @@ CONTROL_TYPES = frozenset({"capture", "full_control"})
 STATE_TYPES = frozenset({"hold", "presence"})
 # Sentences of these page roles are read but never move the map.
 _FURNITURE = ("headline", "subhead", "caption", "duplicate")
+# Where in the day a claim stands when no clock says: brief, early, untold, late.
+_ORDER_CLOCK = {-2: 0, -1: 360, 0: 720, 1: 1080}
 # A claim this close to where a cut-off page stops may have lost its date or negation.
 _CUT_MARGIN = 30
 
@@ -97,6 +99,9 @@ class Claim:
         ``inside``, ``around`` or ``none``: the fighting the claim reports.
     order : int
         Its place among the day's claims: negative early (or brief), positive late.
+    clock : int or None
+        The time of day it was reported at (minutes after midnight), where a
+        live blog's entry gives one.
     """
 
     article: str
@@ -121,6 +126,12 @@ class Claim:
     part: bool = False
     fighting: str = "none"
     order: int = 0
+    clock: int | None = None
+
+    @property
+    def moment(self) -> int:
+        """When in its day it was reported, in minutes: its clock, else what ``order`` says."""
+        return self.clock if self.clock is not None else _ORDER_CLOCK.get(self.order, 720)
 
     @property
     def historical(self) -> bool:
@@ -192,7 +203,12 @@ def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence
     if prep.sent.role in _FURNITURE:
         status = prep.sent.role if status == "asserted" else status
     state = kind.type in STATE_TYPES
-    when = date_claim(lang, ctx.text, hit, lo, hi, prep.refs, article.published, present_state=state)
+    refs = prep.refs
+    if prep.sent.day and not any(lo <= r.start and r.end <= hi for r in refs):
+        # A live blog's entry under "WEDNESDAY 3 AUGUST" is about that day.
+        header = find_dates(prep.sent.day, article.published)
+        refs = [*refs, *(replace(r, start=lo, end=lo) for r in header[:1])]
+    when = date_claim(lang, ctx.text, hit, lo, hi, refs, article.published, present_state=state)
     tense = "past" if state and lang.past.search(ctx.text[max(lo, hit.start - 45):hit.start]) \
         else "present"
     weight = weigh(prep.speaker, kind.type, actor, prep.sent.role, prep.sent.truncated)
@@ -208,7 +224,7 @@ def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence
             asserted_by=prep.speaker.who, confidence=weight,
             reason=reason if m is roles.site else f"{reason}; '{m.text}' listed with '{roles.site.text}'",
             taker=taker, part=part, fighting=kind.fighting if part else FIGHTING.get(kind.type, "none"),
-            order=when.order,
+            order=when.order, clock=prep.sent.clock,
         ))
     return out
 
@@ -343,7 +359,6 @@ def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
 
 
 def _replace(c: Claim, **kw: object) -> Claim:
-    from dataclasses import replace
     return replace(c, **kw)  # type: ignore[arg-type]
 
 

@@ -298,7 +298,9 @@ def _site_before(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> Mentio
                 and not _governed(lang, ctx, m.start)]
         if free and clause.kind == "resume":
             return free[0]
-    return cands[-1] if cands and clause.kind != "main" else None
+    # "parts of the city remained under IS control": the part's whole, governed by "of".
+    of = [m for m in cands if _governor(lang, ctx, m.start) == "of"]
+    return of[-1] if of and clause.kind != "main" else None
 
 
 def _place_of(lang: Language, ctx: Context, hit: PhraseHit, site: Mention) -> bool | None:
