@@ -47,6 +47,12 @@ class Sentence:
     truncated: bool = False
     clock: int | None = None
     day: str | None = None
+    verbatim: str = ""
+
+    @property
+    def evidence(self) -> str:
+        """The sentence as the page gives it (``text`` has links and markup blanked out)."""
+        return self.verbatim or self.text
 
 
 @dataclass(frozen=True)
@@ -89,14 +95,16 @@ class Article:
                 continue
             # A hard-wrapped paragraph reads as one: its line breaks are spaces; links and
             # markup left in a stored page ("retake-Tamim.html\">") are blanked out.
-            para = _MARKUP.sub(lambda m: " " * len(m.group()),
-                               self.text[line.start:line.end].replace("\n", " "))
+            raw = self.text[line.start:line.end].replace("\n", " ")
+            para = _MARKUP.sub(lambda m: " " * len(m.group()), raw)
             skip = dateline_end(para)
             found = split_sentences(para[skip:])
             for k, s in enumerate(found):
                 start = line.start + skip + s.start
+                a = start - line.start
                 out.append(Sentence(start, start + len(s.text), s.text, line.role,
-                                    line.truncated and k == len(found) - 1, line.clock, line.day))
+                                    line.truncated and k == len(found) - 1, line.clock, line.day,
+                                    raw[a:a + len(s.text)]))
         return out
 
 

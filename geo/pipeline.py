@@ -264,9 +264,10 @@ def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
         place = gaz[pid]
         if place.kind in SETTLEMENTS or not place.parent:
             continue
-        city = gaz.city_of(pid)
-        if city and city != pid and city in site_set:
-            out[pid] = city
+        # The nearest site it lies in: its district, else its city ("the Citadel" in the Old City).
+        parent = next((a for a in gaz.ancestors(pid) if a in site_set), None)
+        if parent is not None:
+            out[pid] = parent
     return out
 
 

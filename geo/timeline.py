@@ -42,6 +42,9 @@ FIGHTING = ("none", "around", "inside")
 # Statuses of claims that, though they do not count, say who held the site:
 # "troops are preparing to storm X" means the other side holds X.
 _HINTS = frozenset({"intent", "negated", "hedged", "conditional"})
+# Losses that leave a whole site to the other side: a withdrawal, not a defeat in part of it.
+_WITHDRAWAL = re.compile(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pull(?:ed|ing|s)?\s+out|abandon|"
+                         r"evacuat|fled|flee|gave\s+up|given\s+up|cede|relinquish|surrender)", re.IGNORECASE)
 # Effects, in the order they apply within one moment of a day (see _apply).
 _PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "take": 4, "hold": 5,
                "defend_in": 6, "part": 7, "disagree": 8}
@@ -115,6 +118,7 @@ class _Day:
     melee: bool = False
     churn: bool = False
     fought_today: bool = False
+    before: str | None = None  # who held it before the day's last change of hands
 
     @property
     def controller(self) -> str | None:
@@ -178,7 +182,7 @@ class Timeline:
                 hints[c.site].append(c)
         self._states = {site: self._site_states(by_site.get(site, []), hints.get(site, []))
                         for site in self.sites}
-        self._quarters()
+        self._quarters(by_site, hints)
 
     # -- one claim ------------------------------------------------------------
     def _enemy(self, side: str | None) -> str | None:
@@ -223,6 +227,8 @@ class Timeline:
             day.melee = day.fought_today = True  # fighting in it: both sides inside, named or not
             if side and day.holder not in (None, side):
                 day.inside |= {day.holder, side}
+        elif e.kind == "attack_in" and side is not None and side == day.holder and not day.melee:
+            pass  # its own troops going into a site it holds
         elif e.kind in ("attack_in", "part", "disagree"):
             # The side goes in (or holds part, or reports disagree): both sides are inside.
             _fight(day, "inside")
@@ -236,13 +242,20 @@ class Timeline:
         elif e.kind == "take":
             if took_today and side not in took_today:
                 day.churn = True  # it changed hands back and forth that day
+            if side != day.holder:
+                day.before = day.holder or e.claim.loser
             day.holder, day.inside, day.melee = side, {side} if side else set(), False
             if side:
                 took_today.add(side)
         elif e.kind == "lose":
             day.inside.discard(side or "")
             if day.holder == side:
-                day.holder = self._enemy(side)
+                # Back to who held it before the side took it, else the side's one enemy.
+                back = day.before if day.before != side else None
+                day.holder = back or self._enemy(side)
+                if took_today and day.holder:
+                    day.churn = True
+                day.inside = {day.holder} if day.holder else set()
         elif e.kind in ("hold", "defend_in") and side:
             if day.holder is None or day.holder == side:
                 day.holder = side
@@ -305,7 +318,8 @@ class Timeline:
     # -- a site's days --------------------------------------------------------
     def _implied_before(self, first: list[Claim]) -> str | None:
         """Return the state a site's first evidence implies it had before."""
-        for moment in self._moments(first):
+        # What a city's fall says of its quarters says nothing of who held them before.
+        for moment in self._moments([c for c in first if not c.derived]):
             for e in self._resolve(moment):
                 if e.kind == "take" and e.side:
                     return e.claim.loser if e.claim.type != "loss" and e.claim.loser else (
@@ -411,30 +425,53 @@ class Timeline:
         return None
 
     # -- cities and their quarters ----------------------------------------------
-    def _quarters(self) -> None:
-        """Fill a city's days from its quarters, and carry a full capture of the city to them."""
+    def _quarters(self, by_site: dict[str, list[Claim]], hints: dict[str, list[Claim]]) -> None:
+        """Carry a city taken whole down to its quarters, then fill a city's days from them."""
         children: dict[str, list[str]] = defaultdict(list)
         for child, parent in self.parents.items():
             children[parent].append(child)
-        for parent, kids in sorted(children.items()):
-            self._carry_down(parent, kids)
-            self._fill_up(parent, sorted(kids))
 
-    def _carry_down(self, parent: str, kids: list[str]) -> None:
-        for day in self.days:
-            st = self._states[parent][day]
-            full = [c for c in st.evidence if c.type == "full_control" and c.date == day
-                    and c.actor == st.controller]
-            if st.inferred or st.since != day or not full:
+        def depth(site: str) -> int:
+            d, cur = 0, site
+            while cur in self.parents and d < 20:
+                cur, d = self.parents[cur], d + 1
+            return d
+
+        # Top down: the city first, then its districts, then what stands in them.
+        for parent in sorted(children, key=lambda p: (depth(p), p)):
+            whole = self._taken_whole(parent)
+            if not whole:
                 continue
-            for kid in kids:
-                mine = self._states[kid]
-                later = [d for d in self.days if d >= day and not mine[d].inferred
-                         and mine[d].since is not None and mine[d].since >= day]
-                for d in self.days:
-                    if d < day or (later and d >= later[0]):
-                        continue
-                    mine[d] = State("", d, st.controller, False, tuple(full), day, "none")
+            for kid in sorted(children[parent]):
+                own = by_site.get(kid, [])
+                by_site[kid] = [*own, *(replace(c, site=kid, type="capture", actor=side, part=False,
+                                                fighting="none", derived=parent,
+                                                reason=f"{c.reason}; the whole of {parent}, so {kid} too")
+                                        for c, side in whole)]
+                self._states[kid] = self._site_states(by_site[kid], hints.get(kid, []))
+        # Bottom up: a city's days from its quarters.
+        for parent in sorted(children, key=lambda p: (-depth(p), p)):
+            self._fill_up(parent, sorted(children[parent]))
+
+    def _taken_whole(self, site: str) -> list[tuple[Claim, str]]:
+        """The claims by which a site was taken whole ("fully liberated", "pulled out of X"),
+        each with the side that holds it after, on the days its state says so."""
+        out = []
+        for day in self.days:
+            st = self._states[site][day]
+            if st.inferred or st.since != day or st.controller in (CONTESTED, UNKNOWN):
+                continue
+            for c in st.evidence:
+                if c.date != day or c.part:
+                    continue
+                # Taken whole: said so ("fully liberated"), or left by the other side
+                # ("rebels pulled out of the Old City").
+                side = c.actor if c.type == "full_control" else (
+                    c.taker or self._enemy(c.actor)
+                    if c.type == "loss" and _WITHDRAWAL.search(c.phrase) else None)
+                if side == st.controller:
+                    out.append((c, side))
+        return out
 
     def _fill_up(self, parent: str, kids: list[str]) -> None:
         for day in self.days:
@@ -508,7 +545,7 @@ def _independent(claims: list[Claim]) -> list[Claim]:
     seen: set[tuple] = set()
     out = []
     for c in claims:
-        key = (c.site, c.type, c.actor, " ".join(re.findall(r"[a-z]+", c.sentence.lower()))[:120])
+        key = (c.site, c.type, c.actor, " ".join(re.findall(r"[a-z0-9]+", c.sentence.lower()))[:120])
         if key in seen:
             continue
         seen.add(key)

@@ -20,7 +20,7 @@ def test_outputs_and_feeds(seed_build):
     reading, out = seed_build
     assert {p.name for p in out.iterdir()} == {
         "index.html", "control.geojson", "control.geojsonl", "days", "conflictmap.gpkg",
-        "claims.csv", "events.csv", "mentions.csv"}
+        "claims.csv", "events.csv", "mentions.csv", "unresolved.csv"}
     days = sorted(p.name for p in (out / "days").iterdir())
     assert days == [f"2017-10-{d}.geojson" for d in (14, 15, 16, 17)]
     n_sites = len(reading.timeline.sites)
@@ -31,7 +31,12 @@ def test_outputs_and_feeds(seed_build):
         assert info["geometry_type"] == "Point"
     control = pyogrio.read_dataframe(out / "control.geojson")
     assert len(control) == len(reading.timeline.intervals())
-    assert {"site", "name", "controller", "start", "end", "inferred", "evidence"} <= set(control)
+    assert {"site", "name", "controller", "start", "end", "inferred", "fighting",
+            "evidence"} <= set(control)
+    assert set(control["fighting"]) <= {"none", "around", "inside"}
+    # The city is fought in on every day of the seeds.
+    city = control[control["site"] == "raqqa"]
+    assert set(city["fighting"]) & {"inside"}
 
 
 def test_geojson_is_rfc7946(seed_build):

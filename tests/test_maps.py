@@ -293,7 +293,8 @@ def test_format_replaces_only_its_own_files(demo, gaz, actors, tmp_path):
     reading = demo[0]
     out = tmp_path / "out"
     write_outputs(reading, gaz, actors, out, formats="csv")
-    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "events.csv", "mentions.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "events.csv", "mentions.csv",
+                                                      "unresolved.csv"]
     (out / "keep.txt").write_text("mine")
     (out / "days").mkdir()
     (out / "days" / "1999-01-01.geojson").write_text("stale")
@@ -341,8 +342,8 @@ def test_html_embeds_intervals_and_polygons(frames, tmp_path):
     assert sites["sq"]["geometry"]["type"] == "Polygon"
     assert LinearRing(sites["sq"]["geometry"]["coordinates"][0]).is_ccw
     assert "geometry" not in sites["p1"]
-    # [first day, last day, 2 * controller + inferred, evidence refs...]
-    got = {(s["id"], iv[0], iv[1], data["controllers"][iv[2] >> 1], bool(iv[2] & 1),
+    # [first day, last day, 8 * controller + 2 * fighting + inferred, evidence refs...]
+    got = {(s["id"], iv[0], iv[1], data["controllers"][iv[2] >> 3], bool(iv[2] & 1),
             tuple(data["evidence"][k][2] for k in iv[3:]))
            for s in data["sites"] for iv in s["iv"]}
     assert got == {("p1", 0, 0, "A", True, ("A took p1.",)), ("p1", 1, 1, "A", False, ("A took p1.",)),

@@ -1,4 +1,4 @@
-"""Timeline rules on small hand-made claims."""
+"""Timeline rules on small hand-made claims: the state model, one rule a test."""
 
 import datetime as dt
 
@@ -10,16 +10,25 @@ from geo.timeline import Timeline
 D1, D2, D3, D4 = (dt.date(2020, 1, d) for d in (1, 2, 3, 4))
 
 
-def claim(site, type_, actor, day, *, tense="present", status="asserted", loser=None, n=0):
-    return Claim(article=f"a{n}.txt", published=day, sentence=f"{type_} {actor} {n}", start=n,
-                 end=n + 1, site=site, site_text=site, type=type_, actor=actor, loser=loser,
-                 date=day, date_precision="day", date_text="", status=status, tense=tense,
-                 asserted_by="reporter", confidence=0.9, reason="test")
+def claim(site, type_, actor, day, *, tense="present", status="asserted", loser=None, n=0,
+          part=False, order=0, clock=None, published=None, confidence=0.8, precision="day",
+          asserted_by="reporter", sentence=None):
+    return Claim(article=f"a{n}.txt", published=published or day,
+                 sentence=sentence or f"{type_} {actor} {n}", start=n, end=n + 1, site=site,
+                 site_text=site, type=type_, actor=actor, loser=loser, date=day,
+                 date_precision=precision, date_text="", status=status, tense=tense,
+                 asserted_by=asserted_by, confidence=confidence, reason="test", part=part,
+                 order=order, clock=clock)
 
 
-def states(actors, claims, site="s"):
-    t = Timeline(claims, [site], actors, D1, D4)
+def states(actors, claims, site="s", parents=None, sites=None):
+    t = Timeline(claims, sites or [site], actors, D1, D4, parents=parents)
     return [t.on(d)[site].controller + ("*" if t.on(d)[site].inferred else "") for d in t.days]
+
+
+def fighting(actors, claims, site="s"):
+    t = Timeline(claims, [site], actors, D1, D4)
+    return [t.on(d)[site].fighting for d in t.days]
 
 
 def test_capture_carries_forward_and_infers_the_loser(actors):
@@ -36,23 +45,113 @@ def test_hold_then_capture(actors):
     assert got == ["IS*", "IS", "IS", "SDF"]
 
 
-def test_contradiction_on_a_day_is_contested(actors):
+def test_besieged_is_not_contested(actors):
+    # A siege keeps the holder; with none known, the enemy of the side pressing it holds it.
+    got = states(actors, [claim("s", "hold", "IS", D1), claim("s", "siege", "SDF", D2, n=1)])
+    assert got == ["IS", "IS", "IS", "IS"]
+    assert fighting(actors, [claim("s", "siege", "SDF", D2)]) == ["none", "around", "none", "none"]
+    assert states(actors, [claim("s", "siege", "SDF", D2)]) == ["IS*", "IS", "IS", "IS"]
+
+
+def test_entry_and_fighting_inside_are_contested(actors):
+    got = states(actors, [claim("s", "hold", "IS", D1), claim("s", "entry", "SDF", D2, n=1)])
+    assert got == ["IS", "contested", "contested", "contested"]
+    got = fighting(actors, [claim("s", "hold", "IS", D1), claim("s", "contested", None, D3, n=1)])
+    assert got == ["none", "none", "inside", "inside"]
+
+
+def test_part_of_a_site_is_contested_and_says_who_held_it(actors):
+    got = states(actors, [claim("s", "hold", "IS", D2, part=True)])
+    assert got == ["IS*", "contested", "contested", "contested"]
+    got = states(actors, [claim("s", "capture", "SDF", D2, part=True)])
+    assert got == ["IS*", "contested", "contested", "contested"]
+
+
+def test_capture_after_fighting_the_same_day_ends_it(actors):
+    got = states(actors, [claim("s", "contested", None, D2),
+                          claim("s", "capture", "SDF", D2, n=1, order=1)])
+    assert got[1:] == ["SDF", "SDF", "SDF"]
+
+
+def test_still_holding_the_day_it_was_taken_is_contested(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
                           claim("s", "presence", "IS", D2, n=1)])
     assert got[1] == "contested"
 
 
-def test_capture_supersedes_fighting_and_past_holds(actors):
+def test_capture_supersedes_past_holds(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
-                          claim("s", "contested", "IS", D2, n=1),
                           claim("s", "hold", "IS", D2, tense="past", n=2)])
     assert got[1] == "SDF"
 
 
-def test_doubtful_claims_change_nothing(actors):
+def test_brief_capture_then_retreat_leaves_the_last_holder(actors):
+    # "briefly took the square, then were forced to retreat": back and forth that day, the
+    # next days belong to who held it at the end.
+    got = states(actors, [claim("s", "capture", "IS", D2, order=-2, loser="SDF"),
+                          claim("s", "loss", "IS", D2, n=1)])
+    assert got == ["SDF*", "contested", "SDF", "SDF"]
+
+
+def test_later_reports_of_a_day_have_the_last_word(actors):
+    # A morning report of fighting, an evening one of the capture (a live blog's clock).
+    got = states(actors, [claim("s", "contested", None, D2, clock=9 * 60 + 30),
+                          claim("s", "capture", "SDF", D2, n=1, clock=19 * 60 + 40)])
+    assert got[1] == "SDF"
+    got = states(actors, [claim("s", "capture", "SDF", D2, n=1, clock=9 * 60),
+                          claim("s", "capture", "IS", D2, n=2, clock=20 * 60)])
+    assert got[1] == "contested" and got[2] == "IS"
+
+
+def test_disagreeing_reports_are_weighed(actors):
+    # Equal weight: contested. One wrong-side reading among right ones: the right side.
+    even = [claim("s", "capture", "SDF", D2), claim("s", "capture", "IS", D2, n=1)]
+    assert states(actors, even)[1:] == ["contested"] * 3
+    many = [claim("s", "capture", "SDF", D2, n=k, sentence=f"report {k}") for k in range(3)]
+    assert states(actors, [*many, claim("s", "capture", "IS", D2, n=9)])[1] == "SDF"
+
+
+def test_a_reprinted_story_counts_once(actors):
+    same = [claim("s", "capture", "SDF", D2, n=k, sentence="SDF fighters took the square.")
+            for k in range(3)]
+    got = states(actors, [*same, claim("s", "capture", "IS", D2, n=9, sentence="IS took it back.")])
+    assert got[1] == "contested"
+
+
+def test_doubtful_claims_only_hint_who_held_the_site(actors):
+    # "preparing to capture X" (intent) and a denied capture never give a state of their own;
+    # the intent says the other side held it, which only fills days nothing else speaks of.
     got = states(actors, [claim("s", "capture", "SDF", D2, status="intent"),
                           claim("s", "capture", "SDF", D3, status="denied", n=1)])
-    assert got == ["unknown"] * 4
+    assert got == ["IS*"] * 4
+    got = states(actors, [claim("s", "capture", "SDF", D2, status="intent"),
+                          claim("s", "capture", "SDF", D4, n=1)])
+    assert got == ["IS*", "IS*", "IS*", "SDF"]
+
+
+def test_history_sets_the_state_before_the_first_report(actors):
+    old = claim("s", "capture", "IS", dt.date(2019, 5, 1), precision="month")
+    assert states(actors, [old, claim("s", "entry", "SDF", D3, n=1)]) == [
+        "IS*", "IS*", "contested", "contested"]
+
+
+def test_a_city_takes_its_state_from_its_quarters(actors):
+    quarters = {"q1": "city", "q2": "city"}
+    claims = [claim("q1", "capture", "SDF", D2), claim("q2", "hold", "IS", D2, n=1)]
+    got = states(actors, claims, site="city", parents=quarters, sites=["city", "q1", "q2"])
+    assert got == ["IS*", "contested*", "contested*", "contested*"]
+
+
+def test_a_city_fully_taken_takes_its_quarters(actors):
+    claims = [claim("q1", "hold", "IS", D1), claim("city", "full_control", "SDF", D3, n=1)]
+    got = states(actors, claims, site="q1", parents={"q1": "city"}, sites=["city", "q1"])
+    assert got == ["IS", "IS", "SDF", "SDF"]
+
+
+def test_a_quarter_lost_after_the_city_s_last_word_makes_it_contested(actors):
+    claims = [claim("city", "hold", "IS", D1), claim("q1", "capture", "SDF", D3, n=1)]
+    got = states(actors, claims, site="city", parents={"q1": "city"}, sites=["city", "q1"])
+    assert got == ["IS", "IS", "contested", "contested"]
 
 
 def test_two_winners_same_day(actors):
@@ -64,8 +163,16 @@ def test_two_winners_same_day(actors):
 def test_intervals_cover_every_day_once(actors):
     t = Timeline([claim("s", "capture", "SDF", D3)], ["s", "t"], actors, D1, D4)
     ivs = t.intervals()
-    assert [(i.site, i.controller, i.start, i.end, i.inferred) for i in ivs] == [
-        ("s", "IS", D1, D2, True), ("s", "SDF", D3, D4, False), ("t", "unknown", D1, D4, False)]
+    assert [(i.site, i.controller, i.start, i.end, i.inferred, i.fighting) for i in ivs] == [
+        ("s", "IS", D1, D2, True, "none"), ("s", "SDF", D3, D4, False, "none"),
+        ("t", "unknown", D1, D4, False, "none")]
+
+
+def test_intervals_split_where_the_fighting_changes(actors):
+    t = Timeline([claim("s", "hold", "IS", D1), claim("s", "siege", "SDF", D3, n=1)], ["s"],
+                 actors, D1, D4)
+    assert [(i.controller, i.start, i.end, i.fighting) for i in t.intervals()] == [
+        ("IS", D1, D2, "none"), ("IS", D3, D3, "around"), ("IS", D4, D4, "none")]
 
 
 def test_on_outside_range(actors):

@@ -17,6 +17,7 @@ The phrases and cue words are language data (:mod:`~geo.claims.language`,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -45,6 +46,8 @@ CONTROL_TYPES = frozenset({"capture", "full_control"})
 STATE_TYPES = frozenset({"hold", "presence"})
 # Sentences of these page roles are read but never move the map.
 _FURNITURE = ("headline", "subhead", "caption", "duplicate")
+# Types that say nothing without a side: holding, being in, losing, going in.
+_SIDED = frozenset({"hold", "presence", "loss"})
 # Where in the day a claim stands when no clock says: brief, early, untold, late.
 _ORDER_CLOCK = {-2: 0, -1: 360, 0: 720, 1: 1080}
 # A claim this close to where a cut-off page stops may have lost its date or negation.
@@ -102,6 +105,12 @@ class Claim:
     clock : int or None
         The time of day it was reported at (minutes after midnight), where a
         live blog's entry gives one.
+    phrase : str
+        The claim's phrase as written ("pulled out of", "stormed").
+    derived : str
+        How a claim no phrase makes was derived: ``duration`` for fighting on
+        the days before that the sentence says it went on; for one about a
+        quarter from one about its city ("fully liberated"), the city's id.
     """
 
     article: str
@@ -127,6 +136,8 @@ class Claim:
     fighting: str = "none"
     order: int = 0
     clock: int | None = None
+    phrase: str = ""
+    derived: str = ""
 
     @property
     def moment(self) -> int:
@@ -196,12 +207,19 @@ def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence
             actor = likely(loser)
     elif kind.type == "loss":
         taker = other or (likely(actor) if actor else None)
-    status = doubt(lang, ctx.text, hit, lo, hi, prep.refs, ended=kind.ended)
+    # What was said is doubted where the saying is: "The SDF denied reports that it lost X".
+    said = ctx.clauses[n - 1].start if n > 0 and ctx.clauses[n - 1].kind == "attribution" \
+        and ctx.clauses[n].kind == "main" else lo
+    status = doubt(lang, ctx.text, hit, said, hi, prep.refs, ended=kind.ended)
     if status == "asserted" and prep.sent.truncated and \
             len(ctx.text) - max(hit.end, roles.site.end) < _CUT_MARGIN:
         status = "truncated"  # the page stops right after it: its last words may undo it
     if prep.sent.role in _FURNITURE:
         status = prep.sent.role if status == "asserted" else status
+    if status == "asserted" and actor is None and kind.type in _SIDED and not (
+            kind.type in CONTROL_TYPES and loser is None):
+        # "Civilians are still inside X", "families fled X": read, kept, not about a side.
+        status = "no side"
     state = kind.type in STATE_TYPES
     refs = prep.refs
     if prep.sent.day and not any(lo <= r.start and r.end <= hi for r in refs):
@@ -214,18 +232,70 @@ def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence
     weight = weigh(prep.speaker, kind.type, actor, prep.sent.role, prep.sent.truncated)
     reason = _reason(hit, roles, actor, loser, kind.note, status)
     out = []
-    for m in (roles.site, *roles.more):
-        part = kind.part and m is roles.site
+    for m in (roles.site, *roles.more, *_wholes_of(lang, ctx, roles.site, kind.type)):
+        part = (kind.part and m is roles.site) or m not in (roles.site, *roles.more)
         out.append(Claim(
-            article=article.name, published=article.published, sentence=ctx.text,
+            article=article.name, published=article.published, sentence=prep.sent.evidence,
             start=prep.sent.start + hit.start, end=prep.sent.start + hit.end, site=m.place,
             site_text=m.text, type=kind.type, actor=actor, loser=loser, date=when.date,
             date_precision=when.precision, date_text=when.text, status=status, tense=tense,
             asserted_by=prep.speaker.who, confidence=weight,
             reason=reason if m is roles.site else f"{reason}; '{m.text}' listed with '{roles.site.text}'",
             taker=taker, part=part, fighting=kind.fighting if part else FIGHTING.get(kind.type, "none"),
-            order=when.order, clock=prep.sent.clock,
+            order=when.order, clock=prep.sent.clock, phrase=hit.text,
         ))
+    return [*out, *_durations(lang, ctx.text, hit, out)]
+
+
+def _wholes_of(lang: Language, ctx: Context, site: Mention, ctype: str) -> list[Mention]:
+    """The site a taken quarter is said in apposition to be part of.
+
+    "... took Masaken Hanano, the first district of rebel-held eastern Aleppo
+    to fall": eastern Aleppo is taken in part.
+    """
+    if ctype not in ("capture", "full_control", "loss", "entry"):
+        return []
+    after = ctx.text[site.end:site.end + 90]
+    # The apposition may follow a date or a "state television said" put in between.
+    m = re.match(r"(?:\s+on\s+\w+)?(?:,\s+[^,.;]{0,40}?\b(?:said|says|reported)\b)?"
+                 r",\s+(?:the|a|an)\s+(?:[\w'’-]+\s+){0,2}?([\w'’-]+)\s+of\s+(?:the\s+)?", after)
+    if not m or m.group(1).lower() not in lang.part_nouns:
+        return []
+    at = site.end + m.end()
+    whole = [w for w in ctx.sites if at <= w.start <= at + 30 and w.place != site.place]
+    return whole[:1]
+
+
+def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -> list[Claim]:
+    """The days before a claim that its sentence says fighting went on.
+
+    "drove IS out of X on Sunday, after two days of fighting": fighting in X on
+    Friday and Saturday; "fighting in X raged for a fourth straight day": on
+    the three days before too.
+    """
+    if not claims or claims[0].status != "asserted":
+        return []
+    first = claims[0]
+    days = 0
+    if first.type in ("contested", "siege"):
+        m = re.search(r"\bfor\s+(?:a|the)\s+(\w+)\s+(?:straight|consecutive|successive|running)\s+day",
+                      text[hit.start:], re.IGNORECASE)
+        days = lang.ordinals.get(m.group(1).lower(), 0) - 1 if m else 0
+        kind = first.type
+    else:
+        m = re.search(r"\b(?:after|following)\s+(\w+(?:\s+\w+)?)\s+days?\s+of\s+(?:[\w-]+\s+){0,2}?(\w+)",
+                      text[hit.end:], re.IGNORECASE)
+        if m and m.group(2) in lang.fight_words:
+            word = m.group(1).lower()
+            days = lang.numbers.get(word, int(word) if word.isdigit() else 0)
+        kind = "contested"
+    out = []
+    for c in claims:
+        for k in range(1, min(days, 14) + 1):
+            out.append(replace(c, type=kind, date=c.date - dt.timedelta(days=k), actor=None,
+                               loser=None, taker=None, fighting="inside" if kind == "contested"
+                               else "around", part=False, order=0, derived="duration",
+                               reason=f"{c.reason}; fighting {k} day(s) before, as the sentence says"))
     return out
 
 
@@ -282,7 +352,7 @@ def extract_claims(
                 claims.extend(_claims_of(lang, actors, article, prep, hit, likely))
     attacker = article_attacker(claims)
     if attacker is None:
-        return _agentless(claims, None)
+        return _before_the_fall(_agentless(claims, None))
     out: list[Claim] = []
     for prep in preps:
         if _describes(lang, prep):
@@ -293,7 +363,7 @@ def extract_claims(
                     out.extend(_claims_of(lang, actors, article, again, hit, likely))
                 continue
         out.extend(c for c in claims if prep.sent.start <= c.start < prep.sent.end)
-    return _agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker)
+    return _before_the_fall(_agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker))
 
 
 def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]:
@@ -314,6 +384,26 @@ def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]
             out[sent.start] = side
         if sent.role == "body":
             prev = {a.actor for a in found if sent.start <= a.start < sent.end}
+    return out
+
+
+def _before_the_fall(claims: list[Claim]) -> list[Claim]:
+    """A hold said of a site in the sentence that says it fell describes it before the fall.
+
+    "Al-Maydan, the last district held by the militants, fell to the army":
+    the militants' hold comes before the army's capture, not beside it.
+    """
+    by_sentence: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        by_sentence.setdefault((c.sentence, c.site), []).append(c)
+    out = []
+    for c in claims:
+        rivals = [o for o in by_sentence[(c.sentence, c.site)]
+                  if o.type in CONTROL_TYPES and o.counts and o.actor and o.actor != c.actor]
+        if c.type in STATE_TYPES and c.counts and rivals:
+            c = replace(c, order=min(r.order for r in rivals) - 1,
+                        reason=c.reason + "; before the capture the sentence tells")
+        out.append(c)
     return out
 
 

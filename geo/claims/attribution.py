@@ -11,6 +11,7 @@ weighs most (an admission against its interest).
 from __future__ import annotations
 
 import re
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,46 +49,69 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
     Returns
     -------
     Speaker
-        The side named in the comma-separated piece nearest a reporting verb
-        ("Bali, a spokesman for the SDF, said"; "an IS statement said"),
-        else a third party if such words stand there, else ``source``; a
-        sentence opening with a quote and naming no speaker is ``quoted``.
+        The speaker stands before the reporting verb ("Bali, a spokesman for
+        the SDF, said"; "an IS statement said"), or after it when the verb
+        follows a quotation ("..., said an SDF commander") or is "according
+        to". It is a side's voice when a side is named in the comma-separated
+        piece nearest the verb, a third party when a monitor, a coalition or
+        a witness is, else ``source``. A sentence that opens with a quotation
+        and names no speaker is ``quoted``; one with no reporting verb is the
+        reporter's.
     """
-    rep = None
-    for m in lang.reporting.finditer(text):
-        rep = m  # the last reporting verb governs: "X said Y told them"
-        if text[m.start() - 2:m.start()].strip() in (",", '"', "”", "’") or m.start() > len(text) / 2:
-            break
-    if rep is None:
+    verbs = list(lang.reporting.finditer(text))
+    if not verbs:
         stripped = text.lstrip()
         return Speaker("quoted" if stripped[:1] in "\"“‘" else "reporter", None)
+    # The verb that governs: one right after a quotation or a comma, else the last.
+    rep = next((m for m in verbs if text[max(0, m.start() - 3):m.start()].strip()[-1:] in
+                (",", '"', "”", "’")), verbs[-1])
     claimed = rep.group().lower().startswith("claim")
-    # The speaker stands around the verb: "X said" or "said X" / "according to X".
-    after = text[rep.end():rep.end() + 80]
-    before = text[:rep.start()]
-    piece_before = before[before.rfind(",", 0, max(0, len(before) - 1)) + 1:] if "," in before else before
-    piece_before = piece_before[-90:]
-    for piece, lo in ((piece_before, rep.start() - len(piece_before)), (after.split(",")[0], rep.end())):
-        hi = lo + len(piece)
-        named = [s for s in sides if lo <= s.start and s.end <= hi]
+    word = rep.group().lower()
+    after = re.split(r"[,;.]", text[rep.end():rep.end() + 120])[0]
+    mark = text[max(0, rep.start() - 3):rep.start()].strip()[-1:]
+    # "..., said an SDF commander." / '"...," said X': the speaker follows a verb that
+    # ends its sentence; in "Bali, a spokesman, said IS holds X" what follows is the claim.
+    inverted = word.startswith("according") or (
+        mark in ('"', "”", "’", ",") and len(after.split()) <= 8 and not _FINITE.search(after))
+    if inverted:
+        lo = rep.end()
+        named = [s for s in sides if lo <= s.start and s.end <= lo + len(after)]
+        if named:
+            return Speaker(named[0].actor, named[0].actor, claimed)
+        if lang.third_party.search(after):
+            return Speaker("third party", None, claimed)
+        if word.startswith("according"):
+            return Speaker("source", None, claimed)
+    # Before the verb: the comma-separated pieces, nearest first.
+    cut = rep.start()
+    first = True
+    while cut > 0:
+        lo = text.rfind(",", 0, cut)
+        piece = text[max(lo, 0):cut]
+        if first and _PRONOUN.fullmatch(piece.strip(" ,")):
+            break  # "..., he said": a speaker the sentence does not name
+        first = False
+        named = [s for s in sides if max(lo, 0) <= s.start and s.end <= cut]
         if lang.third_party.search(piece) and not (named and lang.spokesman.search(piece)):
             return Speaker("third party", None, claimed)
         if named:
-            return Speaker(named[-1].actor if piece is piece_before else named[0].actor,
-                           named[-1].actor if piece is piece_before else named[0].actor, claimed)
-    # "Bali, a spokesman for the SDF, said": a side in the pieces before.
-    cut = rep.start()
-    while cut > 0:
-        lo = text.rfind(",", 0, cut)
-        named = [s for s in sides if lo < s.start and s.end <= cut]
-        if named and lang.spokesman.search(text[max(lo, 0):cut]):
-            return Speaker(named[0].actor, named[0].actor, claimed)
-        if lo < 0:
-            break
+            return Speaker(named[-1].actor, named[-1].actor, claimed)
+        if lo < 0 or re.search(r"[\w]{3,}", piece) and not _APPOSITION.match(text[lo + 1:cut]) and \
+                not text[lo + 1:cut].strip() == "":
+            # A piece that is a clause of its own ends the search: "troops took X, IS said".
+            if lo < 0 or not _NAME_LIKE.match(text[lo + 1:cut]):
+                break
         cut = lo
-    if lang.third_party.search(text[:rep.start()][-120:] + " " + after):
-        return Speaker("third party", None, claimed)
     return Speaker("source", None, claimed)
+
+
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|holds?|held|controls?|took|"
+                     r"captured|entered|remains?|still|that)\b", re.IGNORECASE)
+# "Bali, a spokesman for the SDF, said": an apposition between a name and its verb.
+_PRONOUN = re.compile(r"(?:he|she|they|it|we|i|you|officials|sources|residents|witnesses)\s*"
+                      r"(?:also\s+|later\s+|then\s+)?", re.IGNORECASE)
+_APPOSITION = re.compile(r"\s*(?:a|an|the|its|their)\s", re.IGNORECASE)
+_NAME_LIKE = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,4}$")
 
 
 def weigh(speaker: Speaker, claim_type: str, actor: str | None, role: str, truncated: bool) -> float:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..mentions import Mention
 from .language import Language, PhraseHit
@@ -39,27 +38,6 @@ class Kind:
         return FIGHTING.get(self.type, "inside" if self.part else "none")
 
 
-@lru_cache(maxsize=8)
-def _partitive_rx(lang: Language) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    words = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in lang.partitive_of.words),
-                            key=len, reverse=True))
-    amount = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
-                              for w in lang.partitive_amount.words), key=len, reverse=True))
-    # "most of", "the eastern part of", "several districts of", "more than a third of",
-    # "40 percent of", "parts of what was once", "a strip of the town of".
-    of = re.compile(
-        rf"\b(?:(?:more|less|fewer)\s+than\s+|about\s+|around\s+|almost\s+|nearly\s+|some\s+|over\s+|"
-        rf"at\s+least\s+|roughly\s+|up\s+to\s+)?(?:\d[\d.,]*\s*(?:{amount})|(?:{words}))\s+of\s+"
-        rf"(?:(?:the|this|that|its|their|what\s+(?:was|is|were|had\s+been)(?:\s+once)?)\s+)?"
-        rf"(?:(?!(?:the|a|an)\s)[\w'’-]+\s+){{0,3}}$", re.IGNORECASE)
-    poss = "|".join(sorted((re.escape(w) for w in lang.partitive_possessive.words), key=len,
-                           reverse=True))
-    after = re.compile(rf"^['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:{poss})\b", re.IGNORECASE)
-    whole = re.compile(r"\b(?:all|entire|entirety|whole|every|full|fully|completely|entirely)\b"
-                       r"(?:\s+of)?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
-    return of, after, whole
-
-
 def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     """Whether the words around ``site`` make a claim about part of it only.
 
@@ -76,7 +54,7 @@ def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     -------
     bool
     """
-    of, after, whole = _partitive_rx(lang)
+    of, after, whole = lang.partitive_regex()
     before = text[max(lo, site.start - 70):site.start]
     if whole.search(before):
         return False
@@ -85,6 +63,8 @@ def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     return bool(after.match(text[site.end:site.end + 40]))
 
 
+_SOME_OF = re.compile(r"\b(?:most|some|many|part|half|several|much|a\s+few|a\s+number|the\s+bulk|"
+                     r"the\s+majority|the\s+rest)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _EDGE = re.compile(r"\b(?:outskirts|edges?|fringes?|approaches|perimeter|outer|gates?|entrance|"
                    r"outlying|doorstep|limits)\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 
@@ -122,6 +102,8 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         kind, note = "loss", "the side driven out is the subject"
     site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
     part = kind != "siege" and partitive(lang, text, roles.site, site_lo)
+    if kind == "loss" and roles.actor is not None and _SOME_OF.search(text[:roles.actor.start]):
+        part = True  # "most of the jihadists were pushed out of the town": some are still in it
     if part and kind in ("entry", "contested") and _edge(text, roles.site, site_lo):
         kind, part, note = "siege", False, "at the edge of the site, not in it"
     ended = False

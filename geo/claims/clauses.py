@@ -26,7 +26,7 @@ __all__ = ["Clause", "segment", "KINDS"]
 #: ``attribution`` (", according to ...").
 KINDS = ("main", "adjunct", "relative", "subordinate", "participle", "coordinate", "resume",
          "attribution")
-_RELATIVE = (", which", ", where", ", who", ", whose", ", when")
+_RELATIVE = (", which", ", where", ", who", ", whose", ", when", " where ")
 _PARTICIPLE = re.compile(r"^,\s+\w+ing\b")
 _COORD = (", and ", ", or ", ", but", " but ", ", then", ";", ":", "—", " – ", " -- ", " and then ")
 _ATTRIBUTION = (", according to", " according to ")
@@ -35,7 +35,7 @@ _RESUMES = re.compile(
     r"^\s*(?:(?:also|still|now|then|later|had|has|have|was|were|is|are|be|been|will|would|could|may|"
     r"might|can|did|does|do|remain(?:s|ed)?|continue[sd]?|appear(?:s|ed)?|seem(?:s|ed)?|said|says|"
     r"told|added|fell|took|won|lost|held|fled|reached|entered|captured|seized|retook|stormed|"
-    r"controls?|holds?|[a-z]+ed)\b)", re.IGNORECASE)
+    r"controls?|holds?|overlooks|lies|stands|sits|remains|[a-z]+ed)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,9 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
     if present_state and lang.now.search(text[max(lo, hit.start - 25):min(hi, hit.end + 10)]):
         return When(published, "day", "", _order(lang, text, hit, lo, hi, None) or 1)
     asides = [m.span() for m in _ASIDE.finditer(text) if not m.start() <= hit.start < m.end()]
-    usable = [r for r in refs if not any(a <= r.start and r.end <= b for a, b in asides)]
+    usable = [r for r in refs if not any(a <= r.start and r.end <= b for a, b in asides)
+              # "for the first time since 2012" says how long, not when.
+              and not re.search(r"\bfirst\s+time\s*$", text[max(0, r.start - 20):r.start], re.IGNORECASE)]
     # With no date of its own, a claim takes the sentence's: "officials said earlier this
     # month that troops took X" happened by then.
     inside = [r for r in usable if lo <= r.start and r.end <= hi] or usable

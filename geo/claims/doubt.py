@@ -24,7 +24,8 @@ _ORDER = ("superseded", "denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
 # Words that make a verb's base form part of a tense or a mood: "did not take", "to take".
 _AUXILIARY = re.compile(r"\b(?:did|do|does|will|would|could|can|may|might|must|shall|should|to|"
-                        r"n['’]t|not|cannot|let|help|make|made)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+                        r"n['’]t|not|cannot|let|help|make|made|saw|see|sees|seen|watched|witnessed|"
+                        r"heard)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 _SUCCEEDED = re.compile(r"\b(?:managed|manages|succeeded|succeeds|able|went\s+on|proceeded|"
                         r"moved|came|were\s+able|was\s+able)\s+to\s+$", re.IGNORECASE)
 

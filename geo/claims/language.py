@@ -227,10 +227,37 @@ class Language:
             setattr(self, name, WordSet(cues[name]))
         self.boundaries = tuple(cues["boundaries"])
         self.sides = {role: WordSet(words) for role, words in cues["sides"].items()}
+        self.numbers = {str(k).lower(): int(v) for k, v in (cues.get("numbers") or {}).items()}
+        self.ordinals = {str(k).lower(): int(v) for k, v in (cues.get("ordinals") or {}).items()}
+        self.fight_words = WordSet(cues.get("fight_words", ()))
+        self.part_nouns = WordSet(cues.get("part_nouns", ()))
         part = cues["partitive"]
         self.partitive_of = WordSet(part["of"])
         self.partitive_possessive = WordSet(part["after_possessive"])
         self.partitive_amount = WordSet(part["amount"])
+        self._partitive: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+
+    def partitive_regex(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+        """The patterns of a part of a place: before it ("most of"), after a possessive
+        ("'s eastern districts"), and of the whole ("all of", "the entire")."""
+        if self._partitive is None:
+            words = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in self.partitive_of.words),
+                                    key=len, reverse=True))
+            amount = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
+                                      for w in self.partitive_amount.words), key=len, reverse=True))
+            of = re.compile(
+                rf"\b(?:(?:more|less|fewer)\s+than\s+|about\s+|around\s+|almost\s+|nearly\s+|some\s+|"
+                rf"over\s+|at\s+least\s+|roughly\s+|up\s+to\s+)?(?:(?:\d[\d.,]*|one|two|three|a)\s*"
+                rf"(?:{amount})|(?:{words}))\s+of\s+"
+                rf"(?:(?:the|this|that|its|their|what\s+(?:was|is|were|had\s+been)(?:\s+once)?)\s+)?"
+                rf"(?:(?!(?:the|a|an)\s)[\w'’-]+\s+){{0,3}}$", re.IGNORECASE)
+            poss = "|".join(sorted((re.escape(w) for w in self.partitive_possessive.words), key=len,
+                                   reverse=True))
+            after = re.compile(rf"^['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:{poss})\b", re.IGNORECASE)
+            whole = re.compile(r"\b(?:all|entire|entirety|whole|every|full|fully|completely|entirely)\b"
+                               r"(?:\s+of)?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+            self._partitive = (of, after, whole)
+        return self._partitive
 
     @classmethod
     def load(cls, folder: str | Path | None = None) -> Language:

@@ -23,8 +23,7 @@ from .tokens import Token
 
 __all__ = ["Roles", "Context", "read_roles"]
 
-_BE = {"is", "are", "was", "were", "be", "been", "being", "am", "get", "gets", "got", "gotten",
-       "'s", "remain", "remains", "remained"}
+_BE = {"is", "are", "was", "were", "be", "been", "being", "am", "get", "gets", "got", "gotten", "'s"}
 # Words that may stand between an auxiliary and its participle ("was reportedly fully taken").
 _ADVERB = re.compile(r"^(?:\w+ly|not|also|still|now|just|already|since|then|later|again|never|"
                      r"reportedly|once|all|both|each|n't)$")
@@ -33,7 +32,10 @@ _AUX = {"has", "have", "had", "will", "would", "could", "may", "might", "can", "
 _SPEAKS = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,2}?(?:said|says|say|told|tells|claimed|claims|"
                      r"announced|announces|reported|reports|stated|states|insisted|declared)\b",
                      re.IGNORECASE)
-_OBJECT_WORDS = 9  # most words between a verb and its object site ("the strategic northern town of")
+_OBJECT_WORDS = 9
+# Nouns that "of" names a place after: "the city of X" is X.
+_NAMING = {"city", "town", "village", "district", "neighbourhood", "neighborhood", "province",
+           "governorate", "suburb", "settlement", "hamlet", "quarter", "region", "area", "port"}  # most words between a verb and its object site ("the strategic northern town of")
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     if i < 0:
         return None
     t = ctx.tokens[i]
+    if t.low == "of" and i > 0 and ctx.tokens[i - 1].low in _NAMING:
+        return None  # "the city of Raqqa", "the town of X": the name, not a part of it
     if t.low in lang.governing:
         return t.low
     # "drove IS militants out of X": the object of another claim phrase.
@@ -226,6 +230,8 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
         return False
     if locative:
         return "," not in words
+    if lang.partitive_regex()[0].search(gap):
+        return True  # "confined to less than one square kilometre of the Old City"
     for w in words:
         low = w.lower()
         if w == ",":
@@ -271,6 +277,10 @@ def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
     ante = [m for m in ctx.sites if m.end <= clause.antecedent and
             not ctx.text[m.end:clause.antecedent].strip(" )\"”")]
     if not ante:
+        # "Raya Madaya, a lakeside village where ...": the name the apposition restates.
+        ante = [m for m in ctx.sites if m.end <= clause.antecedent and re.fullmatch(
+            r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}[\w'’-]+\s*", ctx.text[m.end:clause.antecedent])]
+    if not ante:
         return None
     near = ante[-1]
     before = ctx.text[max(0, near.start - 40):near.start]
@@ -284,6 +294,9 @@ def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
 
 def _site_before(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> Mention | None:
     clause = ctx.clauses[n]
+    rel = re.search(r"([\w'’-]+)\s+(?:that|which|who)\s+$", ctx.text[clause.start:hit.start])
+    if rel and not any(m.start <= clause.start + rel.start(1) < m.end for m in ctx.sites):
+        return None  # "streets that changed hands": the subject is the noun before "that"
     cands = [m for m in ctx.sites if clause.start <= m.start and m.end <= hit.start]
     free = [m for m in cands if not _governed(lang, ctx, m.start)]
     if free:
@@ -329,11 +342,17 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
         r"^(?:\s+[a-z][\w'’-]*){0,2}?\s*(?:,\s*(?:and|or|as well as|including|in addition to|along with)?|"
         r"and|or|&|as well as|"
         r"plus|along with|together with|in addition to|,?\s*including|,?\s*as well as)\s+"
-        r"(?:the\s+|both\s+|also\s+)?(?:[\w'’-]+\s+){0,3}?$", re.IGNORECASE)
+        r"(?:the\s+|both\s+|also\s+)?(?P<mods>(?:[\w'’-]+\s+){0,3}?)$", re.IGNORECASE)
+
+    def joined(gap: str) -> bool:
+        m = joiner.match(gap)
+        # "X, just south-east of the Y" is no list: a preposition says where X is.
+        return bool(m) and not any(w.lower() in lang.governing or w.lower() in ("just", "about")
+                                   for w in (m.group("mods") or "").split())
     while j + 1 < len(ordered):
         gap = ctx.text[ordered[j].end:ordered[j + 1].start]
-        if not joiner.match(gap) or any(ordered[j].end <= s.start < ordered[j + 1].start
-                                        for s in ctx.sides):
+        if not joined(gap) or any(ordered[j].end <= s.start < ordered[j + 1].start
+                                  for s in ctx.sides):
             break
         j += 1
         out.append(ordered[j])
@@ -434,6 +453,17 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         how = "the place the epithet is said of"
     elif p.frame == "locative":
         site = _site_after(lang, ctx, hit, locative=True)
+        if site is None and n > 0 and ctx.clauses[0].kind == "adjunct":
+            # "In the nearby Farouq district, troops were battling house to house": where the
+            # fronted phrase says.
+            fronted = ctx.text[:ctx.clauses[0].end]
+            where = re.match(r"\s*(in|inside|within|around|near|outside|on the outskirts of|at)\s", fronted,
+                             re.IGNORECASE)
+            found = [m for m in ctx.sites if m.end <= ctx.clauses[0].end]
+            if where and found:
+                inside = where.group(1).lower() in ("in", "inside", "within", "at")
+                actor = _subject(lang, ctx, hit, n)
+                return Roles(found[0], (), actor, None, False, inside, "site of the fronted phrase")
         if site is not None:
             inside = _place_of(lang, ctx, hit, site)
             if inside is None:
@@ -453,7 +483,7 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                 re.IGNORECASE):
             return None  # "fighting over the complete control of X": the fight is the claim
         site = _site_after(lang, ctx, hit)
-        actor = _agent(lang, ctx, hit, "by") or _glued_side(ctx, hit)
+        actor = _agent(lang, ctx, hit, "by|to" if p.lemma == "fall" else "by") or _glued_side(ctx, hit)
         if actor is None and p.type in ("capture", "full_control") and _announced(lang, ctx, hit, n):
             actor = _subject(lang, ctx, hit, n)  # "the army announced the recapture of X"
         other = _agent(lang, ctx, hit, "from")
@@ -491,6 +521,18 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             if site is None and p.type == "loss" and p.frame == "leave" and actor is not None:
                 site = _left_behind(lang, ctx, hit, actor)  # "after briefly taking X, IS retreated"
         how = "subject before the phrase, site after it"
+    clause = ctx.clauses[n]
+    if site is None and clause.kind == "relative" and p.type in ("hold", "presence", "fight", "move") \
+            and ctx.text[clause.start:clause.start + 8].lower().lstrip(", ").startswith("where"):
+        # "Raya Madaya, a village where the militants keep their hostages": where is the antecedent.
+        site = antecedent(lang, ctx, clause)
+        actor = actor or _subject(lang, ctx, hit, n)
+        inside = True if p.type in ("fight", "move") else inside
+    if site is None and p.type in ("hold", "presence") and not ctx.text[hit.end:].strip(" .,'\"”’"):
+        # "... saying IS fighters are still holed up inside.": inside the place named last.
+        before = [m for m in ctx.sites if m.end <= hit.start and hit.start - m.end <= 150]
+        site = before[-1] if before else None
+        actor = actor or _subject(lang, ctx, hit, n)
     if site is None:
         return None
     return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
