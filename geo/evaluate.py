@@ -43,8 +43,10 @@ negated, intended, hedged and historical claims never count. Claims are
 compared as units per article, site and day, where
 
 - ``presence`` (holed up, dug in) is a ``hold``;
-- ``contested`` is a state of the site, not of a side: all contested
-  records of one article, site and day are one unit, whoever they name;
+- ``contested``, ``entry`` and ``siege`` are fighting, a state of the site,
+  not of a side: all such records of one article, site and day are one
+  unit, whoever they name (where it was fought is for the control cells);
+- a claim on part of a site ("a strip of the Old City") is ``contested``;
 - ``capture`` and ``loss`` are two views of one change of hands: a gold
   capture by Y and loss by X for one article, site and day are one unit.
   A predicted capture matches a gold loss when its taker is an enemy of the
@@ -93,6 +95,8 @@ __all__ = [
 #: Claim types a gold file may use.
 GOLD_TYPES = ("capture", "loss", "hold", "contested", "full_control", "entry", "siege")
 _SECTIONS = ("claims", "not_claims", "toponyms", "control", "dates")
+# Claim types that are fighting at a site: one unit per article, site and day.
+_FIGHTING = ("contested", "entry", "siege")
 _FIELDS = {
     "claims": ({"article", "site", "actor", "type", "date"}, set()),
     "not_claims": ({"article", "sentence_fragment"}, {"why"}),
@@ -552,8 +556,8 @@ class _Unit:
                 f" from {self.loser}" if self.loser else "")
         elif self.type == "capture":
             what = f"loss by {self.loser}"
-        elif self.type in ("contested", "siege"):
-            what = self.type
+        elif self.type == "fighting":
+            what = "fighting (contested, entry or siege)"
         else:
             what = f"{self.type} by {self.winner or '(no side)'}"
         return f"{what} · {self.site} · {self.date.isoformat()}"
@@ -575,8 +579,11 @@ def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, A
             if ctype == "loss":
                 losses.append((actor, src))
                 continue
-            # Fighting inside and pressure from outside are states of the site, not of a side.
-            shared = ctype in ("contested", "siege")
+            # Fighting (inside, going in, or around) is a state of the site, not of a side; where
+            # it was fought is the control cells' business.
+            shared = ctype in _FIGHTING
+            if shared:
+                ctype = "fighting"
             key: tuple = (ctype,) if shared else (ctype, actor)
             unit = units.setdefault(key, _Unit(article, site, day, key[0], None if shared else actor))
             if ctype == "capture" and loser and not unit.loser:
@@ -600,7 +607,7 @@ def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, A
 def _compatible(p: _Unit, g: _Unit, actors: Actors) -> bool:
     if (p.article, p.site, p.date, p.type) != (g.article, g.site, g.date, g.type):
         return False
-    if p.type in ("contested", "siege"):
+    if p.type == "fighting":
         return True
     if p.type != "capture":
         return p.winner == g.winner

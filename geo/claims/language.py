@@ -219,6 +219,7 @@ class Language:
         self.around = WordSet(places.get("around", ()))
         self.particles = WordSet(predicates.get("particles", ()))
         self.compounds = WordSet(predicates.get("compounds", ()))
+        self.exceptions = {str(k): WordSet(v) for k, v in (predicates.get("exceptions") or {}).items()}
         self.doubt = {status: WordSet(words) for status, words in cues["doubt"].items()}
         self.doubt_after = {status: WordSet(words) for status, words in cues["doubt_after"].items()}
         for name in ("ended", "past", "now", "brief", "early", "late", "reporting", "third_party",

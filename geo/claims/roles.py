@@ -428,6 +428,12 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
     nxt = re.match(r"\s+([\w'’-]+)", ctx.text[hit.end:])
     if p.form == "noun" and nxt and nxt.group(1) in lang.compounds:
         return None  # "assault groups", "attack helicopters": the noun modifies another
+    stop = lang.exceptions.get(p.lemma.split()[0])
+    if stop is not None:
+        after = re.sub(r"^\s*(?:it|them|the\s+\w+|its\s+\w+)?\s*", "", ctx.text[hit.end:hit.end + 40])
+        m = stop.regex.match(after) or stop.regex.match(ctx.text[hit.end:hit.end + 40].lstrip())
+        if m:
+            return None  # "clearing it of booby traps", "secured the release of"
     if len(p.words) == 1 and p.form != "noun" and nxt and nxt.group(1) in lang.particles \
             and p.type not in ("move", "fight"):
         return None  # "took part", "taken hostage"
