@@ -717,8 +717,8 @@ def _score_claims(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
     # What the timeline derives (fighting on the days a duration covers) is not read; a claim
     # on part of a site says it is contested.
     counting = [c for c in reading.claims if c.counts and not c.derived]
-    pred_units = _units([(c.article, c.site, "contested" if c.part else c.type, c.actor, c.loser,
-                          c.date, c)
+    pred_units = _units([(c.article, c.site, "contested" if c.part else c.type, c.actor or c.guess,
+                          c.loser, c.date, c)
                          for c in sorted(counting, key=lambda c: (c.article, c.start, c.type))])
     pairs = _match(pred_units, gold_units, actors) if gold.claims is not None else []
     matched_p = {i for i, _ in pairs}

@@ -111,7 +111,7 @@ def _caption(line: str, credits: list[re.Pattern[str]]) -> bool:
     for rx in credits:
         m = rx.search(tail)
         if m and (m.end() >= len(tail) - 1 or rx.pattern.startswith("(?:--")):
-            if _SOURCE_VERBS.search(tail[:m.end()]) and not tail[m.start():m.start() + 1] in "[(":
+            if _SOURCE_VERBS.search(tail[:m.end()]) and tail[m.start():m.start() + 1] not in "[(":
                 continue  # "..., a spokesman told AFP."
             return True
     return False
@@ -127,7 +127,7 @@ def _key(line: str) -> str:
 
 
 def page_lines(text: str) -> list[Line]:
-    """Sort the paragraphs of a page into report and furniture.
+    r"""Sort the paragraphs of a page into report and furniture.
 
     Parameters
     ----------
@@ -145,7 +145,7 @@ def page_lines(text: str) -> list[Line]:
 
     Examples
     --------
-    >>> text = "Troops Take Hill\\n\\nTroops Take Hill\\n\\nTroops took the hill on Monday.\\n\\n3 min read"
+    >>> text = "Troops Take Hill\n\nTroops Take Hill\n\nTroops took the hill on Monday.\n\n3 min read"
     >>> [l.role for l in page_lines(text)]
     ['headline', 'duplicate', 'body', 'navigation']
     """
@@ -168,7 +168,7 @@ def page_lines(text: str) -> list[Line]:
             links = False
         if ended or links or data["navigation"].match(bare) or not words:
             role = "navigation"
-        elif len(words) >= 6 and sum(w in data["english"] for w in words) < 0.08 * len(words):
+        elif len(words) >= 12 and sum(w in data["english"] for w in words) < 0.08 * len(words):
             role = "foreign"
         elif len(line) <= 90 and data["bylines"].match(line.strip(" ."))and not _lede(line):
             role = "byline"

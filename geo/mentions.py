@@ -194,7 +194,7 @@ def _resolve_description(gaz: Gazetteer, noun: str, kinds: list[str], modifiers:
                          earlier: list[Mention], kind_of: dict[str, str], start: int,
                          heads: tuple[str, ...], introduced_as: dict[str, set[int]]
                          ) -> tuple[str, tuple[str, ...]] | None:
-    """The site a description stands for, and the candidates it had (see :func:`_references`)."""
+    """Return the site a description stands for, and the candidates it had (see :func:`_references`)."""
     if "city" in kinds or "town" in kinds:
         # "the small town of X ... retreated to the town": a settlement just introduced by the
         # same noun, when the article is about a place of another kind; else the focus.

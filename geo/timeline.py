@@ -46,7 +46,7 @@ _HINTS = frozenset({"intent", "negated", "hedged", "conditional"})
 _WITHDRAWAL = re.compile(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pull(?:ed|ing|s)?\s+out|abandon|"
                          r"evacuat|fled|flee|gave\s+up|given\s+up|cede|relinquish|surrender)", re.IGNORECASE)
 # Effects, in the order they apply within one moment of a day (see _apply).
-_PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "take": 4, "hold": 5,
+_PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "guess": 4, "take": 4, "hold": 5,
                "defend_in": 6, "part": 7, "disagree": 8}
 
 
@@ -190,12 +190,17 @@ class Timeline:
 
     def _effect(self, c: Claim) -> _Effect | None:
         t, a = c.type, c.actor
-        if c.part and a:
+        if c.part and (a or (t in CONTROL_TYPES and c.guess)):
             # Part of it: the side is in it, and so is the other (it holds the rest, or the
             # part a loser keeps).
-            return _Effect("part", a if t != "loss" else (c.taker or self._enemy(a)), c)
+            side = a or c.guess
+            return _Effect("part", side if t != "loss" else (c.taker or self._enemy(side)), c)
         if t in CONTROL_TYPES:
-            return _Effect("take", a, c) if a else None
+            if c.tense == "past":
+                return None  # "once entirely controlled by IS": a state of the past
+            if a:
+                return _Effect("take", a, c)
+            return _Effect("guess", c.guess, c) if c.guess else None
         if t == "loss":
             if not a:
                 return None
@@ -239,6 +244,11 @@ class Timeline:
             day.inside |= {s for s in (day.holder, rival) if s}
             day.melee = day.melee or len(day.inside) < 2
             day.fought_today = True
+        elif e.kind == "guess":
+            # "X was liberated", by no side named: news of a change only where no holder is
+            # known (or it was fought over); else it tells what is already known.
+            if day.holder is None or day.melee or len(day.inside) > 1:
+                self._apply(day, _Effect("take", side, e.claim), took_today)
         elif e.kind == "take":
             if took_today and side not in took_today:
                 day.churn = True  # it changed hands back and forth that day
@@ -269,7 +279,7 @@ class Timeline:
                 day.holder, day.inside, day.melee = side, {side}, False
 
     def _moments(self, claims: list[Claim]) -> list[list[Claim]]:
-        """The day's claims in order, grouped into moments of one report time and order."""
+        """Return the day's claims in order, grouped into moments of one report time and order."""
         ordered = sorted(claims, key=lambda c: (c.published, c.moment, c.article, c.start, c.site))
         groups: list[list[Claim]] = []
         for c in ordered:
@@ -280,7 +290,7 @@ class Timeline:
         return groups
 
     def _resolve(self, moment: list[Claim]) -> list[_Effect]:
-        """The effects of one moment; reports of it that disagree on the holder are weighed.
+        """Return the effects of one moment; reports of it that disagree on the holder are weighed.
 
         A side wins when the weight of the independent reports for it is at
         least half as much again as, and 0.2 more than, the other's ("one
@@ -321,7 +331,7 @@ class Timeline:
         # What a city's fall says of its quarters says nothing of who held them before.
         for moment in self._moments([c for c in first if not c.derived]):
             for e in self._resolve(moment):
-                if e.kind == "take" and e.side:
+                if e.kind in ("take", "guess") and e.side:
                     return e.claim.loser if e.claim.type != "loss" and e.claim.loser else (
                         e.claim.actor if e.claim.type == "loss" else self._enemy(e.side))
                 if e.kind in ("hold", "defend_in", "lose") and e.side:
@@ -389,7 +399,7 @@ class Timeline:
         return out
 
     def _hinted(self, hints: list[Claim], first: dt.date | None) -> tuple[str | None, tuple[Claim, ...]]:
-        """The holder that claims which do not count imply, for the days before any that do.
+        """Return the holder implied by claims that do not count, for days before any that do.
 
         History ("X fell to IS in May") gives the side that took or held the
         site then; an intention or a failure ("preparing to storm X", "failed
@@ -454,8 +464,10 @@ class Timeline:
             self._fill_up(parent, sorted(children[parent]))
 
     def _taken_whole(self, site: str) -> list[tuple[Claim, str]]:
-        """The claims by which a site was taken whole ("fully liberated", "pulled out of X"),
-        each with the side that holds it after, on the days its state says so."""
+        """Return the claims by which a site was taken whole, with the side holding it after.
+
+        "Fully liberated", "pulled out of X", on the days its state says so.
+        """
         out = []
         for day in self.days:
             st = self._states[site][day]

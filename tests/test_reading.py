@@ -100,7 +100,7 @@ def _asserted(claims):
      ("national-hospital", "capture", "SDF")),
     ("Militants are holed up in the National Hospital.",
      ("national-hospital", "presence", "IS")),
-    ("The SDF besieged the municipal stadium.", ("municipal-stadium", "contested", "SDF")),
+    ("The SDF besieged the municipal stadium.", ("municipal-stadium", "siege", "SDF")),
     ("With the fall of Al-Tayar to the SDF, the militants lost their last depot.",
      ("al-tayar", "capture", "SDF")),
     ("The city of Raqqa has been liberated from Islamic State, an SDF commander said.",

@@ -107,6 +107,10 @@ class Claim:
         live blog's entry gives one.
     phrase : str
         The claim's phrase as written ("pulled out of", "stormed").
+    guess : str or None
+        For a capture no side is named for ("the city has been liberated"),
+        the side the article shows on the offensive: the timeline takes it
+        only where it knows no holder before.
     derived : str
         How a claim no phrase makes was derived: ``duration`` for fighting on
         the days before that the sentence says it went on; for one about a
@@ -138,6 +142,7 @@ class Claim:
     clock: int | None = None
     phrase: str = ""
     derived: str = ""
+    guess: str | None = None
 
     @property
     def moment(self) -> int:
@@ -180,11 +185,23 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
     if not hits:
         return None
     speaker = speaker_of(lang, sent.text, named)
-    sides: list[Side] = sorted(
-        [*named, *described_sides(lang, actors, sent.text, named, speaker.side, attacker, context)],
-        key=lambda s: s.start)
+    sides = _merge_heads(sent.text, named,
+                         described_sides(lang, actors, sent.text, named, speaker.side, attacker, context))
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
     return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
+
+
+def _merge_heads(text: str, named: Sequence[Side], described: Sequence[Side]) -> list[Side]:
+    """Sides in text order; "rebel units", a name then a noun of fighters, is one side."""
+    out: list[Side] = []
+    for s in sorted([*named, *described], key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev is not None and s.how == "context" and prev.how == "name" and \
+                not text[prev.end:s.start].strip():
+            out[-1] = replace(prev, end=s.end, text=text[prev.start:s.end])
+            continue
+        out.append(s)
+    return out
 
 
 def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence, hit: PhraseHit,
@@ -220,7 +237,8 @@ def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence
             kind.type in CONTROL_TYPES and loser is None):
         # "Civilians are still inside X", "families fled X": read, kept, not about a side.
         status = "no side"
-    state = kind.type in STATE_TYPES
+    # A hold said to be complete is full control, and still a state: "once entirely controlled".
+    state = kind.type in STATE_TYPES or hit.phrase.type in STATE_TYPES
     refs = prep.refs
     if prep.sent.day and not any(lo <= r.start and r.end <= hi for r in refs):
         # A live blog's entry under "WEDNESDAY 3 AUGUST" is about that day.
@@ -248,7 +266,7 @@ def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence
 
 
 def _wholes_of(lang: Language, ctx: Context, site: Mention, ctype: str) -> list[Mention]:
-    """The site a taken quarter is said in apposition to be part of.
+    """Return the site a taken quarter is said in apposition to be part of.
 
     "... took Masaken Hanano, the first district of rebel-held eastern Aleppo
     to fall": eastern Aleppo is taken in part.
@@ -267,7 +285,7 @@ def _wholes_of(lang: Language, ctx: Context, site: Mention, ctype: str) -> list[
 
 
 def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -> list[Claim]:
-    """The days before a claim that its sentence says fighting went on.
+    """Return the days before a claim on which its sentence says fighting went on.
 
     "drove IS out of X on Sunday, after two days of fighting": fighting in X on
     Friday and Saturday; "fighting in X raged for a fourth straight day": on
@@ -388,7 +406,7 @@ def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]
 
 
 def _before_the_fall(claims: list[Claim]) -> list[Claim]:
-    """A hold said of a site in the sentence that says it fell describes it before the fall.
+    """Put a hold said of a site in the sentence of its fall before the fall.
 
     "Al-Maydan, the last district held by the militants, fell to the army":
     the militants' hold comes before the army's capture, not beside it.
@@ -424,26 +442,36 @@ def article_attacker(claims: Sequence[Claim]) -> str | None:
     str or None
         None when no side takes, enters or besieges anything, or two tie.
     """
-    weight: dict[str, float] = {}
-    for c in claims:
-        if c.actor and c.status == "asserted" and c.type in ("capture", "full_control", "entry", "siege"):
-            # The battle of the day counts fully, its history ("fell to IS in May") half.
-            weight[c.actor] = weight.get(c.actor, 0.0) + (0.5 if c.historical else 1.0)
-    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+    def ranked(types: tuple[str, ...], historical: bool) -> list[tuple[str, int]]:
+        counts = Counter(c.actor for c in claims if c.actor and c.historical == historical
+                         and c.status in ("asserted", "headline", "caption") and c.type in types)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    # Who advances, storms and besieges in the battle of the day decides; then who takes
+    # what; the battle's history ("fell to IS in May") only when the day says nothing.
+    for types, historical in ((("entry", "siege"), False), (("capture", "full_control"), False),
+                              (("capture", "full_control", "entry", "siege"), True)):
+        top = ranked(types, historical)
+        if not top:
+            continue
+        if len(top) == 1 or top[0][1] >= 2 * top[1][1]:
+            return top[0][0]
         return None  # no side clearly on the offensive
-    return ranked[0][0]
+    return None
 
 
 def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
-    """A capture nobody is named for ("the city has been liberated") goes to the article's attacker."""
+    """Guess the taker of a capture nobody is named for: the article's attacker.
+
+    "The city has been liberated": likely by the side the article shows on the offensive.
+    """
     if attacker is None:
         return claims
     out = []
     for c in claims:
         if c.type in CONTROL_TYPES and c.actor is None and c.loser != attacker:
-            c = _replace(c, actor=attacker, reason=c.reason + f"; taken by {attacker}, the side "
-                         "the article shows on the offensive")
+            c = _replace(c, guess=attacker, reason=c.reason + f"; likely taken by {attacker}, the "
+                         "side the article shows on the offensive")
         out.append(c)
     return out
 

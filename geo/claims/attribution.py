@@ -11,7 +11,6 @@ weighs most (an admission against its interest).
 from __future__ import annotations
 
 import re
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 

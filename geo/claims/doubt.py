@@ -19,9 +19,13 @@ __all__ = ["STATUSES", "doubt"]
 
 #: Statuses a claim can have; only ``asserted`` moves the map.
 STATUSES = ("asserted", "superseded", "denied", "negated", "conditional", "intent", "hedged", "generic",
-            "truncated")
+            "background", "truncated")
 _ORDER = ("superseded", "denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
+_NAME_OF_WAR = re.compile(r"\bthe\s+(?:final\s+|long\s+|months-long\s+|weeks-long\s+)?$", re.IGNORECASE)
+# Words that make "the battle for X" an event of the day rather than the war's name.
+_GOING_ON = re.compile(r"\b(?:continu\w*|rag\w*|intensif\w*|drag\w*|resum\w*|went\s+on|goes\s+on|"
+                       r"go\s+on|under\s*way|escalat\w*|entered|enters|flared|erupted)\b", re.IGNORECASE)
 # Words that make a verb's base form part of a tense or a mood: "did not take", "to take".
 _AUXILIARY = re.compile(r"\b(?:did|do|does|will|would|could|can|may|might|must|shall|should|to|"
                         r"n['’]t|not|cannot|let|help|make|made|saw|see|sees|seen|watched|witnessed|"
@@ -56,6 +60,10 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     for r in refs:
         text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
     window = text[max(lo, hit.start - _WINDOW):hit.start]
+    if hit.phrase.form == "noun" and hit.phrase.type == "fight" and _NAME_OF_WAR.search(
+            text[max(0, hit.start - 8):hit.start]) and re.match(r"\s+(?:for|over|of)\b", text[hit.end:]) \
+            and not _GOING_ON.search(text[hit.end:hit.end + 80]):
+        return "background"  # "the fight over the city has killed thousands": the war's name
     if lang.doubt["superseded"].search(text[:hit.start]):
         return "superseded"  # "an earlier version of this story said ...": corrected since
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \

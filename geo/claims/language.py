@@ -34,7 +34,7 @@ _BE_FORMS = frozenset(w for forms in _BE.values() for w in forms)
 
 
 def _regular(lemma: str) -> dict[str, str]:
-    """The regular forms of an English verb (``capture``: captures, captured, capturing)."""
+    """Return the regular forms of an English verb (``capture``: captures, captured, capturing)."""
     if lemma.endswith(("s", "x", "z", "ch", "sh")):
         s = lemma + "es"
     elif lemma.endswith("y") and lemma[-2:-1] not in _VOWELS:
@@ -212,7 +212,10 @@ class Language:
                         self.phrases.append(Phrase(entry["type"], entry["frame"], words, str(lemma),
                                                    form, be))
         self._first: dict[str, list[Phrase]] = {}
-        for p in sorted(set(self.phrases), key=lambda p: (-len(p.words), p.words, p.type, p.frame)):
+        # A total order: equal words from two entries ("be holed up in", "hole up in") must
+        # resolve the same way in every run; the phrase that carries its "be" wins.
+        for p in sorted(set(self.phrases), key=lambda p: (-len(p.words), p.words, p.type, p.frame,
+                                                            not p.be, p.lemma, p.form)):
             self._first.setdefault(p.words[0], []).append(p)
         places = predicates.get("places") or {}
         self.inside = WordSet(places.get("inside", ()))
@@ -239,8 +242,11 @@ class Language:
         self._partitive: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
 
     def partitive_regex(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-        """The patterns of a part of a place: before it ("most of"), after a possessive
-        ("'s eastern districts"), and of the whole ("all of", "the entire")."""
+        """Return the patterns of a part of a place and of the whole.
+
+        Before it ("most of"), after a possessive ("'s eastern districts"), and of the
+        whole ("all of", "the entire").
+        """
         if self._partitive is None:
             words = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in self.partitive_of.words),
                                     key=len, reverse=True))

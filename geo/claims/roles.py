@@ -32,10 +32,11 @@ _AUX = {"has", "have", "had", "will", "would", "could", "may", "might", "can", "
 _SPEAKS = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,2}?(?:said|says|say|told|tells|claimed|claims|"
                      r"announced|announces|reported|reports|stated|states|insisted|declared)\b",
                      re.IGNORECASE)
+# Most words between a verb and its object site ("the strategic northern town of").
 _OBJECT_WORDS = 9
 # Nouns that "of" names a place after: "the city of X" is X.
 _NAMING = {"city", "town", "village", "district", "neighbourhood", "neighborhood", "province",
-           "governorate", "suburb", "settlement", "hamlet", "quarter", "region", "area", "port"}  # most words between a verb and its object site ("the strategic northern town of")
+           "governorate", "suburb", "settlement", "hamlet", "quarter", "region", "area", "port"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _governed(lang: Language, ctx: Context, start: int) -> bool:
 
 
 def _governor(lang: Language, ctx: Context, start: int) -> str | None:
-    """The preposition or participle a span starting at ``start`` is the object of, if any."""
+    """Return the preposition or participle a span starting at ``start`` is the object of, if any."""
     i = ctx.token_at(start) - 1
     skipped = 0
     while i >= 0 and skipped < 3:
@@ -148,7 +149,7 @@ def _sides_between(ctx: Context, lo: int, hi: int) -> list[Side]:
 
 def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[str] | None = None,
              depth: int = 0) -> Side | None:
-    """The subject of the phrase: the nearest free side before it in its clause, or its host's."""
+    """Return the subject of the phrase: the nearest free side before it in its clause, or its host's."""
     clause = ctx.clauses[n]
     within = [s for s in _sides_between(ctx, clause.start, hit.start)
               if not (exclude and s.actor in exclude)
@@ -267,7 +268,7 @@ _WHERE_OF = re.compile(r"\b(?:north|south|east|west|centre|center|heart|middle|o
 
 
 def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
-    """The site a relative clause is about: the noun before its comma ("the complex, which ...").
+    """Return the site a relative clause is about: the noun before its comma ("the complex, which ...").
 
     A site that only says where the noun is ("the Sarb quarter in the north of
     the city, which ...") gives way to the noun it locates.
@@ -368,7 +369,7 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
 
 def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str, lo: int | None = None
            ) -> Side | None:
-    """The first side after the phrase governed by one of ``preps`` ("by", "from", "to")."""
+    """Return the first side after the phrase governed by one of ``preps`` ("by", "from", "to")."""
     n = ctx.clause_of(hit.start)
     hi = ctx.clauses[n].end
     start = hit.end if lo is None else lo
@@ -393,7 +394,7 @@ def _gap_side(ctx: Context, hit: PhraseHit) -> Side | None:
 
 
 def _glued_side(ctx: Context, hit: PhraseHit) -> Side | None:
-    """The side written right before the phrase ("IS-held", "IS capture of", "Russia's capture of")."""
+    """Return the side written right before the phrase ("IS-held", "IS capture of", "Russia's capture of")."""
     before = ctx.text[:hit.start]
     for s in reversed(ctx.sides):
         if s.end <= hit.start:
@@ -429,11 +430,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
     if p.form == "noun" and nxt and nxt.group(1) in lang.compounds:
         return None  # "assault groups", "attack helicopters": the noun modifies another
     stop = lang.exceptions.get(p.lemma.split()[0])
-    if stop is not None:
-        after = re.sub(r"^\s*(?:it|them|the\s+\w+|its\s+\w+)?\s*", "", ctx.text[hit.end:hit.end + 40])
-        m = stop.regex.match(after) or stop.regex.match(ctx.text[hit.end:hit.end + 40].lstrip())
-        if m:
-            return None  # "clearing it of booby traps", "secured the release of"
+    if stop is not None and stop.search(ctx.text[hit.end:min(ctx.clauses[n].end, hit.end + 60)]):
+        return None  # "clearing the mosque of booby traps", "secured the release of"
     if len(p.words) == 1 and p.form != "noun" and nxt and nxt.group(1) in lang.particles \
             and p.type not in ("move", "fight"):
         return None  # "took part", "taken hostage"
@@ -489,6 +487,9 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                 re.IGNORECASE):
             return None  # "fighting over the complete control of X": the fight is the claim
         site = _site_after(lang, ctx, hit)
+        if site is None and p.type in ("capture", "full_control") and not re.match(r"\s+of\b",
+                                                                                   ctx.text[hit.end:]):
+            site = _site_before(lang, ctx, hit, n)  # "Kastani is on the verge of capture"
         actor = _agent(lang, ctx, hit, "by|to" if p.lemma == "fall" else "by") or _glued_side(ctx, hit)
         if actor is None and p.type in ("capture", "full_control") and _announced(lang, ctx, hit, n):
             actor = _subject(lang, ctx, hit, n)  # "the army announced the recapture of X"
@@ -514,7 +515,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             site = _site_after(lang, ctx, hit, locative=True)
             actor = _subject(lang, ctx, hit, n, exclude={other.actor})
         else:
-            site = _site_after(lang, ctx, hit)
+            # Being in a place may say where with any preposition: "holding hostages inside X".
+            site = _site_after(lang, ctx, hit, locative=p.type == "presence")
             actor = _subject(lang, ctx, hit, n)
             other = _agent(lang, ctx, hit, "from")
             if site is None and p.type in ("hold", "presence") and p.frame == "transitive":
@@ -546,7 +548,7 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
 
 
 def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Mention, Side | None] | None:
-    """The site and side of "X, the last IS stronghold" / "X is the militants' bastion"."""
+    """Return the site and side of "X, the last IS stronghold" / "X is the militants' bastion"."""
     text = ctx.text
     # The noun phrase opens at its determiner: "the last remaining ISIL stronghold".
     head = re.search(r"(?:\b(?:the|a|an|its|their|one\s+of(?:\s+the)?)\s+)(?:[\w'’-]+\s+){0,4}$",
@@ -582,8 +584,11 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
 
 
 def _pronoun(lang: Language, ctx: Context, hit: PhraseHit) -> Mention | None:
-    """The site "it" stands for after a claim verb: the last site before it that is not only
-    where something else is ("Lastochkyne, a village west of the coke plant, ... hold it")."""
+    """Return the site "it" stands for after a claim verb.
+
+    The last site before it that is not only where something else is
+    ("Lastochkyne, a village west of the coke plant, ... hold it").
+    """
     before = [m for m in ctx.sites if m.end <= hit.start]
     for m in reversed(before):
         if not (_WHERE_OF.search(ctx.text[max(0, m.start - 40):m.start]) or re.search(

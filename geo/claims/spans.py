@@ -157,6 +157,13 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
         if side and side not in ours:
             out.append(Side(m.start(), m.end(), m.group(), side, "pejorative"))
             taken.append(m.span())
+    for m in lang.sides["by_alias_word"].finditer(text):
+        if not free(m):
+            continue
+        side = _listed_word(actors, m.group().lower().removeprefix("the ").strip())
+        if side:
+            out.append(Side(m.start(), m.end(), m.group(), side, "alias word"))
+            taken.append(m.span())
     for m in lang.sides["generic"].finditer(text):
         if not free(m):
             continue
@@ -178,8 +185,15 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
     return sorted(out, key=lambda s: s.start)
 
 
+def _listed_word(actors: Actors, word: str) -> str | None:
+    """Return the one side whose names use ``word`` ("government" in "government forces")."""
+    sides = {a.id for a in actors for alias in (a.name, *a.aliases)
+             if word in re.findall(r"[\w-]+", alias.lower())}
+    return next(iter(sides)) if len(sides) == 1 else None
+
+
 def _listed_pejorative(lang: Language, actors: Actors) -> str | None:
-    """The one side whose actors file lists pejoratives among its names ("terrorists")."""
+    """Return the one side whose actors file lists pejoratives among its names ("terrorists")."""
     words = lang.sides["pejorative"]
     sides = {a.id for a in actors for alias in a.aliases if alias in words}
     return next(iter(sides)) if len(sides) == 1 else None
