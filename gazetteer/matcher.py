@@ -185,7 +185,7 @@ class NameIndex:
             oend[i] = _absorb(text, int(ostart[i]), int(oend[i]), int(stop[i]))[1]
         # A name starts a word of the key; letters folding dropped at the word's start (the
         # o of "Our", folded as "ur") belong to it.
-        for i in np.flatnonzero((ostart > 0)).tolist():
+        for i in np.flatnonzero(ostart > 0).tolist():
             s0 = int(ostart[i])
             while s0 > 0 and text[s0 - 1].isalnum():
                 s0 -= 1

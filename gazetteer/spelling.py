@@ -25,7 +25,7 @@ __all__ = ["Skeleton", "skeleton", "name_spans", "STRONG"]
 Skeleton = tuple[object, ...]
 _VOWELS = set("aeiou")
 # Article forms of Arabic names, in folded spelling (al, el, and the assimilated ar, as ...).
-_ARTICLES = {*ARTICLES, "ar", "as", "at", "ad", "az", "an", "ash", "ad", "ath", "adh"}
+_ARTICLES = {*ARTICLES, "ar", "as", "at", "ad", "az", "an", "ash", "ath", "adh"}
 #: Consonants a skeleton needs to stand for a place on its own (more than "nm" of "Naimi").
 STRONG = 4
 

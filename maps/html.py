@@ -19,11 +19,11 @@ from xstatic.pkg import leaflet as xleaflet
 from .feeds import PRECISION, _rounded
 from .schema import (
     BACKGROUND_COLUMNS,
+    FIGHT_STYLE,
+    FIGHTING,
     INTERVAL_COLUMNS,
     SITE_COLUMNS,
     SITE_DAY_COLUMNS,
-    FIGHT_STYLE,
-    FIGHTING,
     STYLE,
     UNKNOWN,
     SchemaError,
