@@ -701,7 +701,7 @@ def _score_claims(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
                   misses: list[Miss]) -> tuple[Score | None, int]:
     arts = res.articles
     sites = set(reading.timeline.sites)
-    records = []
+    records: list[tuple[str, str, str, str | None, str | None, dt.date, Any]] = []
     for g in gold.claims or []:
         where = f"claims entry {g.entry}"
         _check_article(gold, where, g.article, set(arts))
@@ -747,15 +747,15 @@ def _score_claims(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
         return None, violations
     for u in wrong:
         c: Claim = u.sources[0]
-        near = [g.label() for j, g in enumerate(gold_units) if j not in matched_g
-                and g.article == u.article and g.site == u.site]
+        near = [gu.label() for j, gu in enumerate(gold_units) if j not in matched_g
+                and gu.article == u.article and gu.site == u.site]
         note = ("gold has " + "; ".join(near)) if near else ""
         note = "; ".join(x for x in (note, c.reason) if x)
         misses.append(Miss("claim", "false positive", u.article, u.label(), c.sentence, note))
-    for j, g in enumerate(gold_units):
+    for j, gu in enumerate(gold_units):
         if j in matched_g:
             continue
-        read = [c for c in reading.claims if c.article == g.article and c.site == g.site]
+        read = [c for c in reading.claims if c.article == gu.article and c.site == gu.site]
         counted = [c for c in read if c.counts]
         if counted:
             note = "read as " + "; ".join(sorted({
@@ -767,14 +767,14 @@ def _score_claims(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
         else:
             note = "no claim read about this site"
         kind = {"presence": "hold", "loss": "capture"}
-        best = sorted(read, key=lambda c: (c.date != g.date, kind.get(c.type, c.type) != g.type,
+        best = sorted(read, key=lambda c: (c.date != gu.date, kind.get(c.type, c.type) != gu.type,
                                            c.start))
         sentence = best[0].sentence if best else ""
         if not sentence:
-            spans = _occurrences(arts[g.article].text, g.sources[0].site)
-            sentence = _sentence_at(arts[g.article], spans[0][0]) if spans else ""
-        entries = ", ".join(str(s.entry) for s in g.sources)
-        misses.append(Miss("claim", "false negative", g.article, g.label(), sentence,
+            spans = _occurrences(arts[gu.article].text, gu.sources[0].site)
+            sentence = _sentence_at(arts[gu.article], spans[0][0]) if spans else ""
+        entries = ", ".join(str(s.entry) for s in gu.sources)
+        misses.append(Miss("claim", "false negative", gu.article, gu.label(), sentence,
                            f"gold entry {entries}; {note}"))
     return Score(len(pairs), len(pred_units) - len(pairs), len(gold_units) - len(pairs)), violations
 

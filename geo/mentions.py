@@ -104,10 +104,10 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
         for noun in nouns:
             noun_kinds.setdefault(noun.lower(), []).append(kind)
     heads = gaz.head_nouns
-    nouns = set(noun_kinds) | set(heads)
-    if not nouns:
+    words = set(noun_kinds) | set(heads)
+    if not words:
         return []
-    rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, nouns), key=len, reverse=True)) + r")\b",
+    rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
                     re.IGNORECASE)
     # Names introduced with their noun: "the town of X", "X town", "the village of X".
     introduced: dict[str, set[int]] = {}
@@ -161,7 +161,7 @@ def _determiner(text: str, pos: int, named: list[tuple[int, int]]) -> tuple[int,
     """
     before = text[max(0, pos - 60):pos]
     words = re.findall(r"[\w'’-]+|[^\w\s]", before)[::-1]
-    modifiers = []
+    modifiers: list[str] = []
     for i, w in enumerate(words[:5]):
         pos = text.rfind(w, 0, pos)
         if _STOP.fullmatch(w) or any(s <= pos < e for s, e in named) or w.lower() == "of":
@@ -266,7 +266,7 @@ def _surname(text: str, start: int, end: int) -> bool:
     if " " in text[start:end].strip():
         return False
     m = _NAME_BEFORE.search(text[max(0, start - 30):start])
-    return bool(m) and not _DEMONYM.search(m.group(1)) and m.group(1) not in ("The", "In", "At")
+    return m is not None and not _DEMONYM.search(m.group(1)) and m.group(1) not in ("The", "In", "At")
 
 
 def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 import geopandas as gpd
 import pandas as pd
@@ -88,7 +89,7 @@ def parse_formats(spec: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in names)
 
 
-def bundled_theatre(name: str = "raqqa") -> dict[str, object]:
+def bundled_theatre(name: str = "raqqa") -> Theatre:
     """Return the paths of a theatre shipped with conflictmap.
 
     Parameters
@@ -107,6 +108,14 @@ def bundled_theatre(name: str = "raqqa") -> dict[str, object]:
         "actors": root / "actors.yaml",
         "gazetteer": [gaz],
     }
+
+
+class Theatre(TypedDict):
+    """The input files of a theatre: its articles, actors file and gazetteer files."""
+
+    articles: list[Path]
+    actors: Path
+    gazetteer: list[Path]
 
 
 @dataclass

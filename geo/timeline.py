@@ -356,7 +356,8 @@ class Timeline:
             # The next days start from the last holder; a day it changed hands back and
             # forth is contested, but what carries on is who held it at the end.
             mixed = state.melee or len(state.inside) > 1
-            carry = _Day(state.holder, set(state.inside) if mixed else {state.holder} - {None},
+            carry = _Day(state.holder, set(state.inside) if mixed else
+                         ({state.holder} if state.holder else set()),
                          "inside" if mixed else "none", melee=state.melee)
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
             carried[day] = carry

@@ -171,7 +171,7 @@ def segment(text: str, lang: Language) -> list[Clause]:
     for n, (i, b) in enumerate(bounds):
         end = bounds[n + 1][0] if n + 1 < len(bounds) else len(text)
         kind = _kind_of(b)
-        host = main
+        host: int | None = main
         antecedent = i if kind == "relative" else None
         if kind in ("relative", "subordinate", "participle", "attribution"):
             # An aside closed by a comma, after which the host clause goes on:

@@ -201,8 +201,28 @@ class Language:
         The parsed ``predicates.yaml``, ``verbs.yaml`` and ``cues.yaml``.
     """
 
+    # Cue word lists of cues.yaml, one attribute each (read by the stages named in the file).
+    ended: WordSet
+    past: WordSet
+    now: WordSet
+    brief: WordSet
+    early: WordSet
+    late: WordSet
+    reporting: WordSet
+    third_party: WordSet
+    spokesman: WordSet
+    whole: WordSet
+    complete: WordSet
+    asides: WordSet
+    adjunct_openers: WordSet
+    governing: WordSet
+    conjunctions: WordSet
+    including: WordSet
+    determiners: WordSet
+
     def __init__(self, predicates: dict[str, Any], verbs: dict[str, Any], cues: dict[str, Any]) -> None:
-        irregular = {str(k): tuple(v) for k, v in (verbs.get("irregular") or {}).items()}
+        irregular: dict[str, Sequence[str]] = {str(k): tuple(str(w) for w in v)
+                                               for k, v in (verbs.get("irregular") or {}).items()}
         self.phrases: list[Phrase] = []
         for entry in predicates["predicates"]:
             for kind in ("verbs", "nouns"):

@@ -348,8 +348,8 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
     def joined(gap: str) -> bool:
         m = joiner.match(gap)
         # "X, just south-east of the Y" is no list: a preposition says where X is.
-        return bool(m) and not any(w.lower() in lang.governing or w.lower() in ("just", "about")
-                                   for w in (m.group("mods") or "").split())
+        return m is not None and not any(w.lower() in lang.governing or w.lower() in ("just", "about")
+                                         for w in (m.group("mods") or "").split())
     while j + 1 < len(ordered):
         gap = ctx.text[ordered[j].end:ordered[j + 1].start]
         if not joined(gap) or any(ordered[j].end <= s.start < ordered[j + 1].start
@@ -463,11 +463,11 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             fronted = ctx.text[:ctx.clauses[0].end]
             where = re.match(r"\s*(in|inside|within|around|near|outside|on the outskirts of|at)\s", fronted,
                              re.IGNORECASE)
-            found = [m for m in ctx.sites if m.end <= ctx.clauses[0].end]
-            if where and found:
+            fronted_sites = [m for m in ctx.sites if m.end <= ctx.clauses[0].end]
+            if where and fronted_sites:
                 inside = where.group(1).lower() in ("in", "inside", "within", "at")
                 actor = _subject(lang, ctx, hit, n)
-                return Roles(found[0], (), actor, None, False, inside, "site of the fronted phrase")
+                return Roles(fronted_sites[0], (), actor, None, False, inside, "site of the fronted phrase")
         if site is not None:
             inside = _place_of(lang, ctx, hit, site)
             if inside is None:
