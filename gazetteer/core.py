@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -187,8 +187,8 @@ def check_files(paths: Sequence[str | Path], *, world: bool = True, **options: A
     GazetteerError
         If a file cannot be read at all.
     """
-    paths = [Path(p) for p in paths]
-    frame, problems = _load(paths, world, options)
+    files = [Path(p) for p in paths]
+    frame, problems = _load(files, world, options)
     if len(frame):
         # ancestors() stops at a cycle, so the cities are known even then.
         problems.extend(validate.ambiguous_names(frame, Gazetteer(frame)._cities))
@@ -284,20 +284,20 @@ class Gazetteer:
             swapped coordinates); the message names the file and the line or
             feature.
         """
-        paths = [Path(p) for p in paths] or [bundled_path()]
+        files = [Path(p) for p in paths] or [bundled_path()]
         options = {"countries": tuple(countries) if countries else None,
                    "feature_classes": tuple(feature_classes) if feature_classes else None,
                    "min_population": min_population or None}
         key = None
         if cache and disk.cache_dir() is not None:
             try:
-                key = disk.cache_key(paths, {**options, "world": world})
+                key = disk.cache_key(files, {**options, "world": world})
             except OSError:
                 key = None  # unreadable: the reader below says which file and why
             state = disk.load(key, parts=2) if key else None
             if state is not None:
                 return cls._from_state(*state)
-        frame, problems = _load(paths, world, options)
+        frame, problems = _load(files, world, options)
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise errors[0].error()
@@ -313,7 +313,7 @@ class Gazetteer:
         # form of the (large) automaton before the places are read.
         frame = self._frame.copy()
         geoms = frame["geometry"].to_numpy()
-        frame["geometry"] = shapely.to_wkb(np.where(pd.isna(geoms), None, geoms))
+        frame["geometry"] = shapely.to_wkb(np.where(pd.isna(geoms), cast(Any, None), geoms))
         return self.__dict__.get("_index"), {"frame": frame, "warnings": self.warnings}
 
     @classmethod
@@ -366,7 +366,7 @@ class Gazetteer:
         frame = self._frame.sort_values("id", kind="stable").reset_index(drop=True)
         geoms = frame["geometry"].to_numpy()
         return gpd.GeoDataFrame(frame.drop(columns="geometry"),
-                                geometry=np.where(pd.isna(geoms), None, geoms), crs="EPSG:4326")
+                                geometry=np.where(pd.isna(geoms), cast(Any, None), geoms), crs="EPSG:4326")
 
     def ids(self, layer: str | None = None) -> list[str]:
         """Return the place ids, sorted, optionally of one layer only."""

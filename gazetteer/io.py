@@ -33,7 +33,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -322,9 +322,10 @@ def _table_places(path: str, table: pd.DataFrame, geoms: Sequence[BaseGeometry |
     records = table.to_dict("records")
     for rec, geom, row in zip(records, geoms, rows, strict=True):
         values = {fld: rec.get(col) for fld, col in cols.items()}
-        if "id" not in cols and isinstance(values.get("name"), str) and values["name"].strip():
+        name = values.get("name")
+        if "id" not in cols and isinstance(name, str) and name.strip():
             # No id column: a readable id from the name, numbered when repeated.
-            base = _slug(values["name"])
+            base = _slug(name)
             used[base] = used.get(base, 0) + 1
             values["id"] = base if used[base] == 1 else f"{base}-{used[base]}"
         where = f"{where_word} {row}" + (f" (id {values['id']!r})" if _text(values.get("id")) else "")
@@ -380,7 +381,7 @@ def read_csv(path: str | Path, layer: str = "theatre") -> Loaded:
     return loaded
 
 
-def _csv_geometry(path: str, line: int, rec: dict[str, Any], cols: dict[str, str],
+def _csv_geometry(path: str, line: int, rec: Mapping[Hashable, Any], cols: dict[str, str],
                   problems: list[Problem]) -> BaseGeometry | None:
     if "wkt" in cols and _text(rec.get(cols["wkt"])):
         try:

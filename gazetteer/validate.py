@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +22,7 @@ from .names import fold_many
 __all__ = ["duplicate_ids", "contain", "parents", "distances", "ambiguous_names", "where"]
 
 
-def where(row: Mapping) -> str:
+def where(row: pd.Series | Mapping[str, Any]) -> str:
     """Return how a problem names a place: its line or feature, and its id."""
     unit = "line" if str(row["file"]).lower().endswith((".csv", ".txt", ".tsv")) else "feature"
     return f"{unit} {row['row']} (id {row['id']!r})"
@@ -44,8 +45,8 @@ def duplicate_ids(frame: pd.DataFrame) -> list[Problem]:
     for (path, pid), rows in frame[dup].groupby(["file", "id"], sort=True):
         first = rows.iloc[0]
         for _, row in rows.iloc[1:].iterrows():
-            out.append(Problem(path, where(row), f"duplicate id {pid!r} (first at "
-                                                  f"{where(first).split(' (')[0]})"))
+            out.append(Problem(str(path), where(row), f"duplicate id {pid!r} (first at "
+                                                       f"{where(first).split(' (')[0]})"))
     return out
 
 
@@ -197,11 +198,11 @@ def distances(frame: pd.DataFrame, extent_km: Mapping[str, float]) -> list[Probl
                 parent, pkind = row["parent"], all_kinds[parent_at[k]]
                 ds = p_swapped[i].distance(ppts[k])
                 if ds <= reach[k]:
-                    out.append(Problem(path, where(row), (
+                    out.append(Problem(str(path), where(row), (
                         f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
                         f"its parent {parent!r}, swapped it would be {ds / 1000:,.0f} km")))
                 else:
-                    out.append(Problem(path, where(row), (
+                    out.append(Problem(str(path), where(row), (
                         f"{d / 1000:,.0f} km from its parent {parent!r} ({pkind}, which reaches "
                         f"about {reach[k] / 1000:,.0f} km)"), "warning"))
         if len(rows) < 4:
@@ -211,7 +212,7 @@ def distances(frame: pd.DataFrame, extent_km: Mapping[str, float]) -> list[Probl
             ds_mid = shapely.distance(p_swapped, p_middle)
         for i in np.flatnonzero((d_mid > 1_000_000) & (ds_mid < 200_000) & ~flagged).tolist():
             d, ds = float(d_mid[i]), float(ds_mid[i])
-            out.append(Problem(path, where(rows.iloc[i]), (
+            out.append(Problem(str(path), where(rows.iloc[i]), (
                 f"latitude and longitude look swapped: the point is {d / 1000:,.0f} km from "
                 f"the file's other places, swapped it would be {ds / 1000:,.0f} km")))
     return out

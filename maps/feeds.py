@@ -198,7 +198,8 @@ def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
     features = _Features(ordered)
     dates = ordered["date"].astype(str).to_numpy()
     out = []
-    bounds = np.flatnonzero(np.r_[True, dates[1:] != dates[:-1], True]) if len(dates) else []
+    bounds: np.ndarray | list[int] = (
+        np.flatnonzero(np.r_[True, dates[1:] != dates[:-1], True]) if len(dates) else [])
     for a, b in zip(bounds[:-1], bounds[1:], strict=False):
         day = dates[a]
         path = folder / f"{day}.geojson"

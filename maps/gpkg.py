@@ -24,12 +24,13 @@ import struct
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 
 from .feeds import _dumps
 from .schema import (
@@ -62,7 +63,8 @@ _DESCRIPTION = {
 
 def _text_values(series: pd.Series) -> list[Any]:
     """Values of a text column: nested values (evidence) as the JSON the GeoJSON feeds write."""
-    out = series.to_numpy(dtype=object, na_value=None).tolist()
+    # cast: pandas-stubs leave None out of na_value's type; pandas accepts it.
+    out = series.to_numpy(dtype=object, na_value=cast(Any, None)).tolist()
     for i, v in enumerate(out):
         if v is None or type(v) is str:
             continue
@@ -119,7 +121,7 @@ def _blobs(geoms: np.ndarray) -> list[bytes | None]:
     """GeoPackage geometry blobs: the ``GP`` header (little endian, SRS 4326) then ISO WKB."""
     missing = shapely.is_missing(geoms)
     missing[~missing] = shapely.is_empty(geoms[~missing])
-    present = np.where(missing, None, geoms)
+    present = np.where(missing, cast(Any, None), geoms)  # cast: numpy's ArrayLike leaves out None
     wkb = shapely.to_wkb(present, byte_order=1, flavor="iso").tolist()
     head_point = b"GP\x00\x01" + struct.pack("<i", 4326)
     kinds = shapely.get_type_id(present)
@@ -148,7 +150,7 @@ def _sql_type(series: pd.Series, is_date: bool) -> str:
 def _column_values(series: pd.Series, is_date: bool) -> list[Any]:
     if is_date:
         return [None if v is None or v == "" or (isinstance(v, float) and np.isnan(v)) else str(v)[:10]
-                for v in series.to_numpy(dtype=object, na_value=None).tolist()]
+                for v in series.to_numpy(dtype=object, na_value=cast(Any, None)).tolist()]
     kind = series.dtype.kind
     if kind == "b":
         return [int(v) for v in series.to_numpy(bool).tolist()]
@@ -160,7 +162,7 @@ def _column_values(series: pd.Series, is_date: bool) -> list[Any]:
 
 
 def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
-                 geoms: np.ndarray | None, dates: Iterable[str], stamp: str) -> None:
+                 geoms: ArrayLike | None, dates: Iterable[str], stamp: str) -> None:
     date_cols = set(dates)
     cols = [str(c) for c in frame.columns]
     decl = [f'"{c}" {_sql_type(frame[c], c in date_cols)}' for c in cols]
@@ -249,7 +251,7 @@ def write_gpkg(
     # GeoPackage datetimes carry milliseconds (Req 15).
     stamp = f"{str(current_date)[:10]}T00:00:00.000Z"
     ordered_sites = sites.sort_values("site", kind="stable")
-    layers: list[tuple[str, pd.DataFrame, np.ndarray | None]] = [
+    layers: list[tuple[str, pd.DataFrame, ArrayLike | None]] = [
         ("sites", ordered_sites.drop(columns=ordered_sites.geometry.name),
          ordered_sites.geometry.values),
         ("control_intervals", ordered.drop(columns=ordered.geometry.name), ordered.geometry.values),

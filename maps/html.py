@@ -11,7 +11,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import orjson
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 from xstatic.pkg import leaflet as xleaflet
@@ -51,6 +51,13 @@ def _json_for_html(obj: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _figure(element: Element) -> Figure:
+    """Return the page an element is drawn in (folium puts every map in a Figure)."""
+    root = element.get_root()
+    assert isinstance(root, Figure), "the element is in no Figure"
+    return root
+
+
 class OfflineMap(folium.Map):
     """A folium Map that fetches nothing: Leaflet is inlined and no tiles are loaded.
 
@@ -76,7 +83,7 @@ class OfflineMap(folium.Map):
         js = (base / "leaflet.js").read_text("utf-8").replace("</script", "<\\/script")
         # The source-map comment would make developer tools fetch a file we do not ship.
         js = "\n".join(ln for ln in js.splitlines() if not ln.startswith("//# sourceMappingURL"))
-        self.get_root().header.add_child(
+        _figure(self).header.add_child(
             Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet_inline"
         )
         if tiles:
@@ -113,8 +120,11 @@ class DaySlider(MacroElement):
         self.data_id = "cm-data"
         self.data = _json_for_html(payload)
 
-    def render(self, **kwargs: Any) -> None:
+    # branca's MacroElement.render returns None, overriding Element.render (-> str).
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Render into the parent map's figure."""
+        if self._parent is None:
+            raise RuntimeError("DaySlider is on no map: add it to one before rendering")
         self.js = Template(_template("day_slider.js")).render(
             data_id=self.data_id, map_name=self._parent.get_name()
         )
@@ -216,28 +226,28 @@ def _payload(
         e = day_index.get(str(end), last) if end else last
         f = FIGHTING.index(fight) if fight in FIGHTING else 0
         per_site.setdefault(site, []).append([s, e, 8 * c + 2 * f + (1 if inferred else 0), *refs])
-    out_sites = []
+    out_sites: list[dict[str, Any]] = []
     for row in sites.sort_values("site", kind="stable").itertuples(index=False):
         geom = row.geometry
         pt = geom.representative_point()
         ivs = per_site.get(row.site, [])
         known = any(controllers[iv[2] >> 3] != UNKNOWN for iv in ivs)
-        site: dict[str, Any] = {
+        entry: dict[str, Any] = {
             "id": row.site, "name": row.name, "kind": row.kind,
             "lon": round(pt.x, PRECISION), "lat": round(pt.y, PRECISION),
             "precision": row.precision, "source": row.source, "iv": ivs,
         }
         if geom.geom_type != "Point":
-            site["geometry"] = _round_geometry(geom)
+            entry["geometry"] = _round_geometry(geom)
         if known:
-            site["listed"] = 1
+            entry["listed"] = 1
         if known or row.kind == "city":
-            site["label"] = 1
-        out_sites.append(site)
+            entry["label"] = 1
+        out_sites.append(entry)
     if sum("label" in s for s in out_sites) > LABELS_AT_MOST:
-        for s in out_sites:
-            if s["kind"] != "city":
-                s.pop("label", None)
+        for entry in out_sites:
+            if entry["kind"] != "city":
+                entry.pop("label", None)
     # Known sites last, so they draw above the grey ones.
     out_sites.sort(key=lambda s: ("listed" in s, s["kind"] == "city", s["id"]))
     return {
@@ -323,7 +333,7 @@ def write_map(
     m = OfflineMap(tiles=tiles, zoom_control=True, prefer_canvas=False)
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(60, 60),
                  padding_bottom_right=(360, 60), max_zoom=16)
-    m.get_root().title = title
+    _figure(m).title = title
     if background is not None and len(background):
         for row in background.sort_values("name", kind="stable").itertuples(index=False):
             style = _BACKGROUND_STYLE.get(row.kind, _BACKGROUND_STYLE["default"])

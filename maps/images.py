@@ -19,6 +19,7 @@ from .schema import CONTESTED, FIGHT_STYLE, SITE_COLUMNS, SITE_DAY_COLUMNS, STYL
 
 if TYPE_CHECKING:  # matplotlib is imported when an image is drawn, not with the package
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["write_day_images", "write_gif", "COLOURS"]
 
@@ -30,7 +31,8 @@ _DPI = 100
 _SIZE = (8.0, 6.4)
 _AXES = (0.02, 0.02, 0.62, 0.86)
 _LABELS_AT_MOST = 60
-_RC = {"svg.hashsalt": "conflictmap", "path.simplify": True, "font.family": "DejaVu Sans"}
+_RC: dict[RcKeyType, Any] = {"svg.hashsalt": "conflictmap", "path.simplify": True,
+                             "font.family": "DejaVu Sans"}
 
 
 def _colour(controller: str, actors: Mapping[str, Mapping[str, str]]) -> str:

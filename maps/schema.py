@@ -80,6 +80,7 @@ Actors are given as a mapping ``id -> {"name": str, "colour": "#rrggbb"}``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypedDict, TypeVar
 
 import pandas as pd
 
@@ -101,10 +102,27 @@ STYLE = {
     CONTESTED: {"colour": "#CC79A7", "outline": "#7A2E5C"},
     UNKNOWN: {"colour": "#BBBBBB", "outline": "#555555"},
 }
+
+
+class FightLine(TypedDict):
+    """The outline of a fought site: its width and dash pattern (None: solid)."""
+
+    weight: float
+    dash: str | None
+
+
+class FightStyle(TypedDict):
+    """The type of :data:`FIGHT_STYLE`."""
+
+    colour: str
+    inside: FightLine
+    around: FightLine
+
+
 #: How fighting is drawn: the outline of a site (orange, Okabe-Ito), solid and thick where
 #: it was fought inside, dotted where it was fought around.
-FIGHT_STYLE = {"colour": "#E69F00", "inside": {"weight": 4.0, "dash": None},
-               "around": {"weight": 3.5, "dash": "1 5"}}
+FIGHT_STYLE: FightStyle = {"colour": "#E69F00", "inside": {"weight": 4.0, "dash": None},
+                           "around": {"weight": 3.5, "dash": "1 5"}}
 SITE_COLUMNS = ("site", "name", "kind", "precision", "source", "geometry")
 SITE_DAY_COLUMNS = ("site", "name", "date", "controller", "inferred", "evidence", "geometry")
 INTERVAL_COLUMNS = (
@@ -164,7 +182,11 @@ def interval_days(frame: pd.DataFrame) -> list[str]:
     return [str(d)[:10] for d in (*frame["start"], *frame["end"]) if isinstance(d, str) and d]
 
 
-def sorted_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+#: A frame type kept through sorting: a GeoDataFrame of intervals comes back one.
+_FrameT = TypeVar("_FrameT", bound=pd.DataFrame)
+
+
+def sorted_intervals(frame: _FrameT) -> _FrameT:
     """Check an interval frame and return it in writing order: by site, then start.
 
     Parameters
