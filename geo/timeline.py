@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .actors import CONTESTED, UNKNOWN, Actors
-from .claims import CONTROL_TYPES, Claim
+from .claims import CONTROL_TYPES, STATE_TYPES, Claim
 
 __all__ = ["State", "Interval", "Timeline", "FIGHTING"]
 
@@ -190,14 +190,14 @@ class Timeline:
 
     def _effect(self, c: Claim) -> _Effect | None:
         t, a = c.type, c.actor
+        if c.tense == "past" and t in (*CONTROL_TYPES, *STATE_TYPES):
+            return None  # "where soldiers had been holding out", "once entirely controlled by IS"
         if c.part and (a or (t in CONTROL_TYPES and c.guess)):
             # Part of it: the side is in it, and so is the other (it holds the rest, or the
             # part a loser keeps).
             side = a or c.guess
             return _Effect("part", side if t != "loss" else (c.taker or self._enemy(side)), c)
         if t in CONTROL_TYPES:
-            if c.tense == "past":
-                return None  # "once entirely controlled by IS": a state of the past
             if a:
                 return _Effect("take", a, c)
             return _Effect("guess", c.guess, c) if c.guess else None

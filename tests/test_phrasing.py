@@ -38,9 +38,9 @@ def theatre(tmp_path_factory):
     (d / "a.yaml").write_text(
         "actors:\n"
         "  - {id: GOV, name: Army, colour: '#0072B2', enemies: [INS],\n"
-        "     aliases: [army, troops, government forces, soldiers, the military]}\n"
+        "     aliases: [army, troops, government forces, soldiers, the military, Velmoran troops]}\n"
         "  - {id: INS, name: Insurgents, colour: '#D55E00', enemies: [GOV],\n"
-        "     aliases: [insurgents, rebels, rebel, militants, gunmen]}\n")
+        "     aliases: [insurgents, rebels, rebel, militants, gunmen, Dravish fighters]}\n")
     return Gazetteer.from_files([d / "g.geojson"], world=True), Actors.load(d / "a.yaml")
 
 
@@ -160,6 +160,18 @@ def facts(theatre, text):
     # The loser's only enemy took the site.
     ("Velmora has been fully liberated from the insurgents, officials said.",
      ("vel", "full_control", "GOV", "2021-03-10")),
+    # A people's word that opens one side's names is that side, glued or before a claim noun.
+    ("Dravish-held parts of Kastani were shelled overnight.", ("vel-north", "part", "INS", "2021-03-10")),
+    ("Velmoran attacks on Dorrel went on for a second day on Tuesday.",
+     ("vel-south", "siege", "GOV", "2021-03-09")),
+    # Areas "in" a site are a part of it, like areas "of" it.
+    ("Troops regained control over two more neighbourhoods in Velmora on Tuesday.",
+     ("vel", "part", "GOV", "2021-03-09")),
+    # The front line running through a site: both sides are in it.
+    ("The front line now runs through the middle of Kastani.", ("vel-north", "part", None, "2021-03-10")),
+    # A position taken beside a site is pressure on it, not a part of it.
+    ("Troops captured a fortified hilltop south of Dorrel on Tuesday.",
+     ("vel-south", "siege", "GOV", "2021-03-09")),
 ])
 def test_phrasing_gives_the_claim(theatre, text, fact):
     assert fact in facts(theatre, text)
@@ -180,6 +192,8 @@ def test_phrasing_gives_the_claim(theatre, text, fact):
     ("An earlier version of this story said troops had taken Dorrel.", "vel-south", "superseded"),
     ("Recapturing Kastani would be a major victory for the army.", "vel-north", "intent"),
     ("Troops who take Dorrel find the road north open.", "vel-south", "generic"),
+    ("Kastani is at risk of falling to the rebels, officials warned.", "vel-north", "intent"),
+    ("Dorrel is in danger of being overrun by the insurgents.", "vel-south", "intent"),
     # the war's name, not a claim of the day
     ("The fight over Velmora has killed thousands.", "vel", "background"),
     # not about control: no side holds what civilians are in or fled
@@ -217,9 +231,27 @@ def test_history_is_read_but_not_of_the_day(theatre, text, site):
     ("Engineers are clearing the Great Mosque of booby traps.", "vel-mosque"),
     ("A soldier monitors his surrounding in a street in Dorrel.", "vel-south"),
     ("Troops were besieging Dorrel, just south of the Iron Bridge.", "vel-bridge"),
+    ("Rebels hold the ridges overlooking Dorrel.", "vel-south"),
+    ("Rebels control most villages in the countryside of Velmora.", "vel"),
 ])
 def test_words_that_are_no_claim(theatre, text, site):
     assert not [c for c in claims(theatre, text) if c.site == site], text
+
+
+@pytest.mark.parametrize("text,site", [
+    # A state the sentence puts in the past is read, in the past tense, and the map ignores it.
+    ("Soldiers took the last corner of Dorrel, where the rebels had been holding out.", "vel-south"),
+    ("Velmora was once almost entirely controlled by the insurgents.", "vel"),
+])
+def test_states_of_the_past_are_past(theatre, text, site):
+    states = [c for c in read(theatre, text) if c.site == site and c.actor == "INS"]
+    assert states and all(c.tense == "past" for c in states), [(c.type, c.tense) for c in states]
+
+
+def test_a_peoples_word_is_no_subject(theatre):
+    # "Dravish" names the side of its own noun ("enclave"), not the shelling after it.
+    got = facts(theatre, "Artillery near the Dravish enclave of Kastani shelled Dorrel on Tuesday.")
+    assert not any(f[0] == "vel-south" and f[2] == "INS" for f in got), got
 
 
 def test_partial_control_is_contested_on_the_map(theatre):

@@ -94,7 +94,9 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     p = hit.phrase
     kind = p.type
     note = ""
-    if kind == "move":
+    if kind in ("capture", "full_control") and roles.beside:
+        kind, note = "siege", "taken beside the site, not in it"
+    elif kind == "move":
         kind = "entry" if roles.inside else "siege"
     elif kind == "fight":
         kind = "contested" if roles.inside else "siege"

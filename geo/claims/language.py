@@ -240,6 +240,7 @@ class Language:
         places = predicates.get("places") or {}
         self.inside = WordSet(places.get("inside", ()))
         self.around = WordSet(places.get("around", ()))
+        self.near = WordSet(places.get("near", ()))
         self.particles = WordSet(predicates.get("particles", ()))
         self.compounds = WordSet(predicates.get("compounds", ()))
         self.exceptions = {str(k): WordSet(v) for k, v in (predicates.get("exceptions") or {}).items()}
@@ -258,8 +259,15 @@ class Language:
         part = cues["partitive"]
         self.partitive_of = WordSet(part["of"])
         self.partitive_possessive = WordSet(part["after_possessive"])
+        self.partitive_in = WordSet(part.get("in", ()))
         self.partitive_amount = WordSet(part["amount"])
         self._partitive: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+        #: First words of the claim nouns ("attacks", "capture", "advance"): a people's word
+        #: before one names the side ("Russian attacks").
+        self.claim_nouns = frozenset(p.words[0] for p in self.phrases if p.form == "noun")
+        #: "held" of "-held", "controlled" of "-controlled".
+        self.glued_participles = frozenset(p.words[1] for p in self.phrases
+                                           if p.words[0] == "-" and len(p.words) > 1)
 
     def partitive_regex(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """Return the patterns of a part of a place and of the whole.
@@ -270,6 +278,8 @@ class Language:
         if self._partitive is None:
             words = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in self.partitive_of.words),
                                     key=len, reverse=True))
+            areas = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in self.partitive_in.words),
+                                    key=len, reverse=True))
             amount = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+")
                                       for w in self.partitive_amount.words), key=len, reverse=True))
             of = re.compile(
@@ -277,7 +287,10 @@ class Language:
                 rf"over\s+|at\s+least\s+|roughly\s+|up\s+to\s+)?(?:(?:\d[\d.,]*|one|two|three|a)\s*"
                 rf"(?:{amount})|(?:{words}))\s+of\s+"
                 rf"(?:(?:the|this|that|its|their|what\s+(?:was|is|were|had\s+been)(?:\s+once)?)\s+)?"
-                rf"(?:(?!(?:the|a|an)\s)[\w'’-]+\s+){{0,3}}$", re.IGNORECASE)
+                rf"(?:(?!(?:the|a|an)\s)[\w'’-]+\s+){{0,3}}$"
+                # "two more neighbourhoods in X", "positions inside X": a part of it, too.
+                rf"|\b(?:{areas})\s+(?:in|inside|within)\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}$",
+                re.IGNORECASE)
             poss = "|".join(sorted((re.escape(w) for w in self.partitive_possessive.words), key=len,
                                    reverse=True))
             after = re.compile(rf"^['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:{poss})\b", re.IGNORECASE)

@@ -93,6 +93,8 @@ class Roles:
         For fighting and movement: inside the site (True) or around it (False).
     how : str
         How the roles were read (for ``claims.csv``'s ``reason``).
+    beside : bool
+        The object taken stands beside the site ("a position south of X").
     """
 
     site: Mention
@@ -102,6 +104,7 @@ class Roles:
     passive: bool
     inside: bool | None
     how: str
+    beside: bool = False
 
 
 def _governed(lang: Language, ctx: Context, start: int) -> bool:
@@ -153,6 +156,8 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
     clause = ctx.clauses[n]
     within = [s for s in _sides_between(ctx, clause.start, hit.start)
               if not (exclude and s.actor in exclude)
+              # "the Kurdish enclave": a people's word names the side of its own noun only.
+              and s.how != "name head"
               # A side in parentheses restates the one before it: "Islamic State (IS)".
               and not ctx.text[max(0, s.start - 1):s.start] == "("]
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
@@ -543,8 +548,21 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         actor = actor or _subject(lang, ctx, hit, n)
     if site is None:
         return None
+    beside = p.type in ("capture", "full_control", "hold", "presence") and site.start >= hit.end \
+        and _beside(lang, ctx.text[hit.end:site.start])
+    if beside:
+        # "took a position south of X", "holds the hills overlooking X": X itself is not taken.
+        if p.type in ("hold", "presence"):
+            return None
+        how += "; the object is beside the site"
     return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
-                 inside, how)
+                 inside, how, beside)
+
+
+def _beside(lang: Language, gap: str) -> bool:
+    """Whether a place word ending the gap before a site puts the object beside it."""
+    tail = re.sub(r"(?:\s+the)?\s*$", "", gap)
+    return any(m.end() == len(tail) for m in lang.near.finditer(tail))
 
 
 def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Mention, Side | None] | None:

@@ -164,6 +164,16 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
         if side:
             out.append(Side(m.start(), m.end(), m.group(), side, "alias word"))
             taken.append(m.span())
+    # "Russian-held parts", "Kurdish attacks": a people's word that opens one side's names only.
+    for m in _DEMONYM_BEFORE.finditer(text):
+        glued = m.group(2) == "-" and m.group(3).lower() in lang.glued_participles
+        if not free(m) or not (glued or m.group(3).lower() in lang.claim_nouns) or \
+                m.group(1).lower() in lang.determiners or m.group(1).lower() in lang.governing:
+            continue
+        side = _name_head(actors, m.group(1))
+        if side:
+            out.append(Side(m.start(1), m.end(1), m.group(1), side, "name head"))
+            taken.append(m.span(1))
     for m in lang.sides["generic"].finditer(text):
         if not free(m):
             continue
@@ -183,6 +193,17 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
                     out.append(Side(m.start(), m.end(), m.group(), side, role))
                     taken.append(m.span())
     return sorted(out, key=lambda s: s.start)
+
+
+_DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+)(?:(-)|\s+)([a-z]+)")
+
+
+def _name_head(actors: Actors, word: str) -> str | None:
+    """Return the one side whose names of several words begin with ``word`` ("Russian troops")."""
+    low = word.lower()
+    sides = {a.id for a in actors for alias in (a.name, *a.aliases)
+             if len(alias.split()) > 1 and alias.split()[0].lower() == low}
+    return next(iter(sides)) if len(sides) == 1 else None
 
 
 def _listed_word(actors: Actors, word: str) -> str | None:
