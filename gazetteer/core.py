@@ -95,6 +95,10 @@ class Candidate:
     why: str
 
 
+# A bracketed aside inside a name: "(Tadmur)" of "the Palmyra (Tadmur) Triangle".
+_ASIDE = re.compile(r"\s\([^()\n]{2,40}\)(?=\s)")
+
+
 @dataclass(frozen=True)
 class Match:
     """A place name found in a text.
@@ -427,6 +431,7 @@ class Gazetteer:
         """
         translations = {fold(w): noun for noun, words in _kind_config().get("head_words", {}).items()
                         for w in words}
+        same = {w: group for group in _kind_config().get("same_heads", []) for w in group}
         out: dict[str, set[str]] = {}
         settled = {n for k in SETTLEMENTS for n in self.kind_nouns.get(k, [k])}
         for pid in self.sites():
@@ -436,7 +441,8 @@ class Gazetteer:
             for name in (place.name, *place.aliases):
                 words = re.findall(r"[^\W\d_]+", name)
                 if len(words) >= 2 and len(words[-1]) >= 3 and words[-1].lower() not in settled:
-                    out.setdefault(words[-1].lower(), set()).add(pid)
+                    for head in same.get(words[-1].lower(), [words[-1].lower()]):
+                        out.setdefault(head, set()).add(pid)
                 for w in words:
                     noun = translations.get(fold(w))
                     if noun:
@@ -525,7 +531,31 @@ class Gazetteer:
                 if written.lower() in lower_words:
                     continue
             out.append(Match(start, end, written, tuple(sorted(keys))))
-        return out
+        return self._around_asides(text, out)
+
+    def _around_asides(self, text: str, found: list[Match]) -> list[Match]:
+        """Add names written around a bracketed aside: "the Palmyra (Tadmur) Triangle".
+
+        The aside (another spelling, a translation) is blanked and the text matched
+        again; a name that spans it replaces the names inside it.
+        """
+        asides = [m.span() for m in _ASIDE.finditer(text)]
+        if not asides:
+            return found
+        blank = list(text)
+        for s, e in asides:
+            blank[s:e] = " " * (e - s)
+        layer, pos = self._layer, self._pos
+        spanning = []
+        for start, end, _written, keys in self._index.find_spans("".join(blank)):
+            if any(start < s and e < end for s, e in asides) and not all(
+                    layer[pos[k]] == "world" for k in keys):
+                spanning.append(Match(start, end, text[start:end], tuple(sorted(keys))))
+        if not spanning:
+            return found
+        kept = [m for m in found if not any(w.start <= m.start and m.end <= w.end or
+                                            (m.start < w.end and w.start < m.end) for w in spanning)]
+        return sorted([*kept, *spanning], key=lambda m: (m.start, m.end))
 
     @cached_property
     def _skeletons(self) -> dict[spelling.Skeleton, tuple[set[str], int]]:

@@ -40,7 +40,7 @@ class NameIndex:
 
     Names are folded (see :func:`gazetteer.names.fold`) so every spelling
     variant of a registered name is found.  Matches respect word boundaries;
-    where matches overlap the longest wins, then the earliest.
+    where matches overlap the longest wins, then the latest.
 
     Parameters
     ----------
@@ -143,7 +143,8 @@ class NameIndex:
         length = np.frombuffer(self._lengths, dtype=np.uint16)[slots].astype(np.int64)
         end = flat[0::2] - 1
         start = end - length
-        # Where names overlap the longest wins, then the earliest.  Most
+        # Where names overlap the longest wins, then the latest (a noun phrase ends in its
+        # head: "the ancient Palmyra citadel" is the citadel, not ancient Palmyra).  Most
         # names overlap no other and are taken as they are; only the others
         # are walked longest first.
         by_pos = np.lexsort((end, start))
@@ -157,7 +158,7 @@ class NameIndex:
         check_case = np.isin(slots, self._exact_slots) if exact_case else np.zeros(len(slots), bool)
         alone = np.flatnonzero(~overlapping & ~check_case)
         walk = np.flatnonzero(overlapping | check_case)
-        walk = walk[np.lexsort((slots[walk], start[walk], -length[walk]))]
+        walk = walk[np.lexsort((slots[walk], -start[walk], -length[walk]))]
         taken = bytearray(n)
         chosen = []
         for i, s, e in zip(walk.tolist(), start[walk].tolist(), end[walk].tolist(), strict=True):

@@ -10,9 +10,10 @@ from functools import lru_cache
 __all__ = ["DateRef", "find_dates", "PRECISIONS", "HISTORICAL"]
 
 #: Date precisions, finest first.
-PRECISIONS = ("day", "night", "range", "week", "month", "year")
+#: ``before``: some time before the report, undated ("since it seized the city").
+PRECISIONS = ("day", "night", "range", "week", "month", "year", "before")
 #: Precisions too coarse to place an event on a daily map: background history.
-HISTORICAL = frozenset({"month", "year"})
+HISTORICAL = frozenset({"month", "year", "before"})
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (

@@ -82,6 +82,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of paragraphs: hard-wrapped lines of one paragraph are joined."""
     spans: list[tuple[int, int]] = []
     pos = 0
+    wrapped = _hard_wrapped(text)
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
@@ -91,15 +92,34 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
             continue
         lead = len(raw) - len(raw.lstrip())
         s, e = start + lead, start + lead + len(body)
-        if spans and spans[-1][0] >= 0:
+        if wrapped and spans and spans[-1][0] >= 0:
             prev = text[spans[-1][0]:spans[-1][1]]
-            # A wire story wrapped at ~60 characters: the line stops mid-sentence.
+            # A wire story wrapped at ~60 characters: the line stops mid-sentence. A title
+            # ("Army Retakes Kastani District") and its copy are lines of their own.
             if len(prev) >= 40 and not prev.endswith(_TERMINAL) and (
-                    body[:1].islower() or len(prev) >= 50):
+                    body[:1].islower() or len(prev) >= 50) and not _title(prev) and body != prev:
                 spans[-1] = (spans[-1][0], e)
                 continue
         spans.append((s, e))
     return [s for s in spans if s[0] >= 0]
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Whether a page is wrapped at a fixed width (wire copy at ~60 characters a line).
+
+    A page stored with a paragraph per line has long lines; one wrapped by the
+    wire has almost none, and many lines of similar middling length.
+    """
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    long = sum(len(ln) > 100 for ln in lines)
+    middling = sum(50 <= len(ln) <= 100 for ln in lines)
+    return middling >= 5 and long < 0.05 * len(lines)
+
+
+def _title(line: str) -> bool:
+    """Whether a line is written as a title: most of its longer words capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _words(line: str) -> list[str]:
@@ -111,7 +131,8 @@ def _caption(line: str, credits: list[re.Pattern[str]]) -> bool:
     for rx in credits:
         m = rx.search(tail)
         if m and (m.end() >= len(tail) - 1 or rx.pattern.startswith("(?:--")):
-            if _SOURCE_VERBS.search(tail[:m.end()]) and tail[m.start():m.start() + 1] not in "[(":
+            lone = not re.search(r"[/\s]", m.group().strip())
+            if lone and _SOURCE_VERBS.search(tail[:m.end()]) and tail[m.start():m.start() + 1] not in "[(":
                 continue  # "..., a spokesman told AFP."
             return True
     return False
@@ -164,13 +185,13 @@ def page_lines(text: str) -> list[Line]:
             ended = True
         if data["links"].match(bare):
             links = True
-        elif links and line.endswith(_TERMINAL):
-            links = False
+        elif links and (line.endswith(_TERMINAL) or len(words) >= 20 or (len(words) >= 12 and "," in line)):
+            links = False  # the report again (a link's headline is short and unpunctuated)
         if ended or links or data["navigation"].match(bare) or not words:
             role = "navigation"
         elif len(words) >= 12 and sum(w in data["english"] for w in words) < 0.08 * len(words):
             role = "foreign"
-        elif len(line) <= 90 and data["bylines"].match(line.strip(" ."))and not _lede(line):
+        elif len(line) <= 90 and data["bylines"].match(line.strip(" .")) and not _lede(line):
             role = "byline"
         elif key and any(key == k or (len(key) >= 60 and k.startswith(key)) for k in seen):
             role = "duplicate"
@@ -196,14 +217,14 @@ def page_lines(text: str) -> list[Line]:
     # A short unpunctuated last line is the page cut off, not a subhead.
     for n in range(len(lines) - 1, -1, -1):
         if lines[n].role in ("body", "subhead"):
-            lines[n] = Line(lines[n].start, lines[n].end, "body")
+            lines[n] = replace(lines[n], role="body")
             break
     # The page stops inside its last paragraph of report.
     for n in range(len(lines) - 1, -1, -1):
         if lines[n].role == "body":
             last = text[lines[n].start:lines[n].end]
             if not last.endswith(_TERMINAL):
-                lines[n] = Line(lines[n].start, lines[n].end, "body", True)
+                lines[n] = replace(lines[n], truncated=True)
             break
     return lines
 

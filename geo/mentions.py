@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gazetteer import Gazetteer, Match, fold
+from gazetteer.core import SETTLEMENTS
 
 from .articles import Article
 
 __all__ = ["Mention", "find_mentions", "focus_city", "PARTITIVE"]
 
 _DETERMINERS = {"the", "its", "this", "that"}
+# Kinds of area a noun may name: "the district of X" is X.
+_AREAS = {"district", "neighbourhood", "quarter", "suburb", "province", "governorate", "region", "area"}
 # Modifiers that make a description new rather than a place named before: "the first district".
 _NEW = {"first", "second", "third", "fourth", "fifth", "another", "other", "new", "next", "several",
         "some", "many", "two", "three", "four", "five", "few", "more", "nearby", "neighbouring",
@@ -41,6 +44,8 @@ class Mention:
         Every place the words may stand for (ranked, chosen first).
     site : bool
         Whether the place is a site of the theatre's control map.
+    within : tuple of str
+        The places the chosen one is in (parent first), from the gazetteer.
     """
 
     start: int
@@ -50,6 +55,7 @@ class Mention:
     how: str
     candidates: tuple[str, ...]
     site: bool
+    within: tuple[str, ...] = ()
 
 
 def focus_city(gaz: Gazetteer, article: Article, matches: list[Match] | None = None) -> str | None:
@@ -132,9 +138,15 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
             continue
         start, modifiers = found
         later = [n for n in names if n.start >= m.end()]
-        if later and re.fullmatch(r"\s+of\s+", text[m.end():later[0].start]):
-            continue  # "the town of Tabqa": the name that follows says which
         kinds = noun_kinds.get(noun, [])
+        of_name = re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[m.end():m.end() + 12])
+        known = later[0] if later and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[m.end():later[0].start]) \
+            else None
+        if of_name and not (known and gaz[known.place].kind in SETTLEMENTS
+                            and not set(kinds) & {*SETTLEMENTS, *_AREAS}):
+            # "the town of Tabqa": the name that follows says which, known or not; but "the old
+            # citadel of Palmyra" is the citadel in that town.
+            continue
         earlier = [n for n in names if n.end <= start]
         if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]) and (
                 gaz[earlier[-1].place].kind in kinds or earlier[-1].place in heads.get(noun, ())):
@@ -304,4 +316,5 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None,
     if focus:
         out.extend(_references(gaz, text, focus, out))
     out.extend(_partitive_pronouns(text, out))
-    return sorted(out, key=lambda m: (m.start, m.end))
+    return sorted((replace(m, within=tuple(gaz.ancestors(m.place))) for m in out),
+                  key=lambda m: (m.start, m.end))

@@ -404,8 +404,9 @@ class Timeline:
 
         History ("X fell to IS in May") gives the side that took or held the
         site then; an intention or a failure ("preparing to storm X", "failed
-        to take X") the other side; a hedged hold its holder. The latest hint
-        wins; hints of one day that disagree give nothing.
+        to take X") the other side; a hedged hold its holder, a hedged capture
+        the other side. The latest hint wins; hints of one day that disagree
+        give nothing.
         """
         held: dict[dt.date, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
         for c in hints:
@@ -430,7 +431,11 @@ class Timeline:
                 return c.taker or self._enemy(c.actor)
             return None
         if c.status == "hedged":
-            return c.actor if c.type in (*CONTROL_TYPES, "hold", "presence") else None
+            # "reportedly holds X": its holder; "reportedly took X": the other side had it,
+            # and an unconfirmed capture does not change the map.
+            if c.type in ("hold", "presence"):
+                return c.actor
+            return self._enemy(c.actor) if c.type in CONTROL_TYPES else None
         if c.type in (*CONTROL_TYPES, "entry", "siege", "contested"):
             return self._enemy(c.actor)
         return None

@@ -177,18 +177,54 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
     if not sites:
         return None
     tokens = tokenize(sent.text)
-    hits = lang.find(tokens, sent.text)
     # A phrase inside a name ("Free Syrian Army", "Liberation Square") is part of the name.
     named = named_sides(actors, found, sent, sites)
+    spans_of_sides = [(s.start, s.end) for s in (
+        *named, *described_sides(lang, actors, sent.text, named, None, attacker, context))]
+
+    def gap_holds(lo: int, hi: int) -> bool:
+        # "drove * out of": the gap holds a side ("drove the militants out of"), or a pronoun;
+        # in the passive only a particle ("were pushed back from").
+        return any(lo <= a and b <= hi for a, b in spans_of_sides) or bool(
+            _GAP_PRONOUN.search(sent.text[lo:hi])) or all(
+            w.lower() in lang.gap_particles for w in sent.text[lo:hi].split())
+
+    hits = lang.find(tokens, sent.text, gap_holds)
     spans = [(m.start, m.end) for m in sites] + [(s.start, s.end) for s in named]
     hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in spans)]
+    hits = _verbs_over_their_nouns(sent.text, hits)
     if not hits:
         return None
     speaker = speaker_of(lang, sent.text, named)
-    sides = _merge_heads(sent.text, named,
-                         described_sides(lang, actors, sent.text, named, speaker.side, attacker, context))
+    # A word inside a site's name ("the provincial government offices") is the site's.
+    described = [s for s in described_sides(lang, actors, sent.text, named, speaker.side, attacker, context)
+                 if not any(m.start <= s.start and s.end <= m.end for m in sites)]
+    sides = _merge_heads(sent.text, named, described)
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
     return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
+
+
+_GAP_PRONOUN = re.compile(r"\b(?:them|him|her|us|they|the enemy)\b", re.IGNORECASE)
+# Between a noun of fighting and the verb it is the subject of: auxiliaries, negation, adverbs.
+_SUBJECT_GAP = re.compile(r"\s+(?:(?:had|has|have|was|were|is|are|did|does|do|not|n['’]t|yet|still|never|"
+                          r"also|already|again|now|then|reportedly|apparently|been|being)\s+)*$",
+                          re.IGNORECASE)
+
+
+def _verbs_over_their_nouns(text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
+    """Drop a noun of fighting that is the subject of the next phrase.
+
+    "The fighting had not yet moved inside X": the verb says what happened, and
+    its doubt is the sentence's; the noun alone would say there was fighting in X.
+    """
+    out = []
+    for k, h in enumerate(hits):
+        nxt = hits[k + 1] if k + 1 < len(hits) else None
+        if h.phrase.form == "noun" and h.phrase.type in ("fight", "move") and nxt is not None \
+                and nxt.phrase.form != "noun" and _SUBJECT_GAP.match(text[h.end:nxt.start]):
+            continue
+        out.append(h)
+    return out
 
 
 def _merge_heads(text: str, named: Sequence[Side], described: Sequence[Side]) -> list[Side]:
@@ -368,6 +404,7 @@ def extract_claims(
             preps.append(prep)
             for hit in prep.ctx.hits:
                 claims.extend(_claims_of(lang, actors, article, prep, hit, likely))
+    claims = _unverified_before(lang, article, claims)
     attacker = article_attacker(claims)
     if attacker is None:
         return _before_the_fall(_agentless(claims, None))
@@ -381,7 +418,31 @@ def extract_claims(
                     out.extend(_claims_of(lang, actors, article, again, hit, likely))
                 continue
         out.extend(c for c in claims if prep.sent.start <= c.start < prep.sent.end)
+    out = _unverified_before(lang, article, out)
     return _before_the_fall(_agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker))
+
+
+def _unverified_before(lang: Language, article: Article, claims: list[Claim]) -> list[Claim]:
+    """Hedge what a sentence reports when the next one says it could not be checked.
+
+    "Pro-government outlets said troops had taken the hotel. There was no
+    independent confirmation of those claims."
+    """
+    body = [s for s in article.sentences if s.role == "body"]
+    doubted = {prev.start for prev, s in zip(body, body[1:], strict=False)
+               if lang.unverified.search(s.text) and len(s.text.split()) <= 25
+               and not any(s.start <= c.start < s.end for c in claims)}
+    if not doubted:
+        return claims
+    starts = {s.start: s for s in body}
+    out = []
+    for c in claims:
+        sent = next((starts[k] for k in doubted if starts[k].start <= c.start < starts[k].end), None)
+        if sent is not None and c.status == "asserted":
+            c = _replace(c, status="hedged",
+                         reason=c.reason + "; the next sentence says it was not confirmed")
+        out.append(c)
+    return out
 
 
 def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]:
@@ -395,13 +456,14 @@ def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]
     main = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] >= 1.5 * ranked[1][1]) \
         else None
     out: dict[int, str] = {}
-    prev: set[str] = set()
+    prev: list[str] = []
     for sent in article.sentences:
-        side = next(iter(prev)) if len(prev) == 1 else main
+        # The side the sentence before opens with (its subject, as a rule), else the main one.
+        side = prev[0] if prev else main
         if side is not None:
             out[sent.start] = side
         if sent.role == "body":
-            prev = {a.actor for a in found if sent.start <= a.start < sent.end}
+            prev = [a.actor for a in found if sent.start <= a.start < sent.end]
     return out
 
 

@@ -96,6 +96,8 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     note = ""
     if kind in ("capture", "full_control") and roles.beside:
         kind, note = "siege", "taken beside the site, not in it"
+    elif kind == "move" and roles.origin:
+        kind, note = "presence", "the move starts from the site"
     elif kind == "move":
         kind = "entry" if roles.inside else "siege"
     elif kind == "fight":

@@ -85,7 +85,12 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
         if status == "negated" and lang.doubt[status].search(hit.text):
             return status
     after = text[hit.end:min(hi, hit.end + 60)]
+    if hit.phrase.form == "noun" and re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(?:will|would|could|may|might|"
+                                               r"is\s+expected\s+to|is\s+likely\s+to)\b", after):
+        return "intent"  # "the hardest fighting will come in the city": not yet
     for status, words in lang.doubt_after.items():
         if words.search(after):
             return status
+    if lang.unverified.search(text[:hit.start]):
+        return "hedged"  # "There was no independent confirmation of reports that troops took X"
     return "asserted"

@@ -10,7 +10,7 @@ one whole-word regular expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -202,6 +202,8 @@ class Language:
     """
 
     # Cue word lists of cues.yaml, one attribute each (read by the stages named in the file).
+    earlier_events: WordSet
+    unverified: WordSet
     ended: WordSet
     past: WordSet
     now: WordSet
@@ -242,13 +244,14 @@ class Language:
         self.around = WordSet(places.get("around", ()))
         self.near = WordSet(places.get("near", ()))
         self.particles = WordSet(predicates.get("particles", ()))
+        self.gap_particles = WordSet(predicates.get("gap_particles", ()))
         self.compounds = WordSet(predicates.get("compounds", ()))
         self.exceptions = {str(k): WordSet(v) for k, v in (predicates.get("exceptions") or {}).items()}
         self.doubt = {status: WordSet(words) for status, words in cues["doubt"].items()}
         self.doubt_after = {status: WordSet(words) for status, words in cues["doubt_after"].items()}
-        for name in ("ended", "past", "now", "brief", "early", "late", "reporting", "third_party",
-                     "spokesman", "whole", "complete", "asides", "adjunct_openers", "governing",
-                     "conjunctions", "including", "determiners"):
+        for name in ("earlier_events", "unverified", "ended", "past", "now", "brief", "early", "late",
+                     "reporting", "third_party", "spokesman", "whole", "complete", "asides",
+                     "adjunct_openers", "governing", "conjunctions", "including", "determiners"):
             setattr(self, name, WordSet(cues[name]))
         self.boundaries = tuple(cues["boundaries"])
         self.sides = {role: WordSet(words) for role, words in cues["sides"].items()}
@@ -308,7 +311,8 @@ class Language:
         return cls(*(yaml.safe_load((root / f"{n}.yaml").read_text("utf-8"))
                      for n in ("predicates", "verbs", "cues")))
 
-    def find(self, tokens: Sequence[Token], text: str) -> list[PhraseHit]:
+    def find(self, tokens: Sequence[Token], text: str,
+             gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
         """Return the claim phrases among ``tokens``, longest first where they overlap.
 
         Parameters
@@ -317,6 +321,10 @@ class Language:
             A sentence's tokens.
         text : str
             The sentence.
+        gap_holds : callable, optional
+            ``gap_holds(start, end)``: whether the characters of an expulsion's
+            gap ("drove * out of") hold the side driven out; one whose gap does
+            not is no phrase ("the main force advances from").
 
         Returns
         -------
@@ -327,6 +335,9 @@ class Language:
         for i, tok in enumerate(tokens):
             for p in self._first.get(tok.low, ()):
                 hit = _match(p, tokens, i, text)
+                if hit and hit.gap and p.frame == "expel" and gap_holds is not None and not gap_holds(
+                        tokens[hit.gap[0]].start, tokens[hit.gap[1] - 1].end):
+                    continue
                 if hit:
                     found.append(hit)
         # Longest first; of equal ones, a noun ("fighting in X") before a verb form, but

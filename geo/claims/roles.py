@@ -34,6 +34,9 @@ _SPEAKS = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,2}?(?:said|says|say|told
                      re.IGNORECASE)
 # Most words between a verb and its object site ("the strategic northern town of").
 _OBJECT_WORDS = 9
+# After "said": the speaker speaking of itself ("said on Tuesday that they had retaken X").
+_SELF = re.compile(r"\s+(?:(?:on|late|early|in|overnight)\s+(?:\w+\s+){0,2}?)?(?:that\s+)?(?:it|they|we)\b",
+                   re.IGNORECASE)
 # Nouns that "of" names a place after: "the city of X" is X.
 _NAMING = {"city", "town", "village", "district", "neighbourhood", "neighborhood", "province",
            "governorate", "suburb", "settlement", "hamlet", "quarter", "region", "area", "port"}
@@ -95,6 +98,8 @@ class Roles:
         How the roles were read (for ``claims.csv``'s ``reason``).
     beside : bool
         The object taken stands beside the site ("a position south of X").
+    origin : bool
+        The site is where a move starts from ("advancing from X").
     """
 
     site: Mention
@@ -105,6 +110,7 @@ class Roles:
     inside: bool | None
     how: str
     beside: bool = False
+    origin: bool = False
 
 
 def _governed(lang: Language, ctx: Context, start: int) -> bool:
@@ -160,6 +166,11 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
               and s.how != "name head"
               # A side in parentheses restates the one before it: "Islamic State (IS)".
               and not ctx.text[max(0, s.start - 1):s.start] == "("]
+    # "the IS fighters still inside X": a noun then "still" before the phrase is its subject,
+    # whatever governs it ("troops pursuing rebel units seized X" is the troops' capture).
+    if within and re.fullmatch(r"\s*(?:(?:still|now|remaining|left|who\s+are|who\s+were|that\s+are)\s+)+",
+                               ctx.text[within[-1].end:hit.start]):
+        return within[-1]
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
     speakers = [s for s in within if _SPEAKS.match(ctx.text[s.end:s.end + 60])]
     within = [s for s in within if s not in speakers]
@@ -174,7 +185,7 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
     # "the alliance said it controlled X": the speaker speaks of itself.
     for s in reversed(speakers):
         m = _SPEAKS.match(ctx.text[s.end:s.end + 60])
-        if m and re.match(r"\s+(?:that\s+)?(?:it|they|we)\b", ctx.text[s.end + m.end():]):
+        if m and _SELF.match(ctx.text[s.end + m.end():]):
             return s
     if clause.kind == "relative" and clause.antecedent is not None:
         ante = [s for s in ctx.sides if s.end <= clause.antecedent and
@@ -345,7 +356,8 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
     out = []
     j = i
     joiner = re.compile(
-        r"^(?:\s+[a-z][\w'’-]*){0,2}?\s*(?:,\s*(?:and|or|as well as|including|in addition to|along with)?|"
+        r"^(?:\s+[a-z][\w'’-]*){0,2}?\s*"
+        r"(?:,\s*(?:and|or|as well as|including|in addition to|along with|with)?|"
         r"and|or|&|as well as|"
         r"plus|along with|together with|in addition to|,?\s*including|,?\s*as well as)\s+"
         r"(?:the\s+|both\s+|also\s+)?(?P<mods>(?:[\w'’-]+\s+){0,3}?)$", re.IGNORECASE)
@@ -469,12 +481,17 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             where = re.match(r"\s*(in|inside|within|around|near|outside|on the outskirts of|at)\s", fronted,
                              re.IGNORECASE)
             fronted_sites = [m for m in ctx.sites if m.end <= ctx.clauses[0].end]
-            if where and fronted_sites:
+            # Not for a phrase in a clause of its own: "... since the offensive began".
+            own = re.search(r"\b(?:since|after|before|when|because|until|while|unless)\b",
+                            ctx.text[ctx.clauses[0].end:hit.start], re.IGNORECASE)
+            if where and fronted_sites and not own:
                 inside = where.group(1).lower() in ("in", "inside", "within", "at")
                 actor = _subject(lang, ctx, hit, n)
                 return Roles(fronted_sites[0], (), actor, None, False, inside, "site of the fronted phrase")
         if site is not None:
             inside = _place_of(lang, ctx, hit, site)
+            if inside is None and p.type == "move" and p.words[-1] in lang.around:
+                inside = False  # "heading for X", "advanced towards X": the phrase says where
             if inside is None:
                 if p.form == "noun" or not _between_ok(lang, ctx, hit.end, site.start, locative=False):
                     return None
@@ -555,8 +572,11 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         if p.type in ("hold", "presence"):
             return None
         how += "; the object is beside the site"
+    # "the main force advances from the citadel": where the movers are.
+    origin = p.type == "move" and site.start >= hit.end and bool(
+        re.search(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", ctx.text[hit.end:site.start], re.IGNORECASE))
     return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
-                 inside, how, beside)
+                 inside, how, beside, origin)
 
 
 def _beside(lang: Language, gap: str) -> bool:
