@@ -1,4 +1,4 @@
-"""Sessions: tests, lint, and the benchmark (not part of CI)."""
+"""Sessions: tests, lint (ruff and mypy), the real-report corpus, and the benchmark (not part of CI)."""
 
 import nox
 
@@ -13,8 +13,19 @@ def tests(session):
 
 @nox.session
 def lint(session):
-    session.install("ruff")
+    session.install("-e", ".", "ruff", "mypy", "types-PyYAML", "pandas-stubs")
     session.run("ruff", "check", "gazetteer", "geo", "maps", "tests", "benchmarks", "noxfile.py")
+    session.run("mypy", "gazetteer", "geo", "maps", "--ignore-missing-imports")
+
+
+@nox.session
+def corpus(session):
+    """Score the reading on the real reports of ../shared/corpus: every miss, per battle, overall."""
+    session.install("-e", ".")
+    root = session.posargs[0] if session.posargs else "../shared/corpus"
+    session.run("conflictmap", "eval", "--corpus", root)
+    # The corpus's own scorer, building each battle with the CLI, must agree.
+    session.run("python", f"{root}/score.py", "--quiet")
 
 
 @nox.session

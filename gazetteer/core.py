@@ -459,6 +459,12 @@ class Gazetteer:
         """Folded adjectives a description may add to a site's head noun ("the sprawling plant")."""
         return frozenset(fold(w) for w in _kind_config().get("generic_modifiers", ()))
 
+    @cached_property
+    def site_name_words(self) -> frozenset[str]:
+        """Folded words of the names of every site and its ancestors ("hoz" is none of them)."""
+        ids = {a for pid in self.sites() for a in (pid, *self.ancestors(pid))}
+        return frozenset(w for pid in ids for w in self.name_words(pid))
+
     def name_words(self, pid: str) -> frozenset[str]:
         """Return the folded words of a place's name and aliases ("coke", "plant", ...)."""
         place = self._place(pid)

@@ -137,6 +137,11 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
         if found is None:
             continue
         start, modifiers = found
+        names_in = re.findall(r"\b[A-Z][\w'’-]*", text[start:m.start()])
+        if text[start:start + 1].isupper():
+            names_in = names_in[1:]  # "The" opening a sentence
+        if any(fold(w) not in gaz.site_name_words for w in names_in):
+            continue  # "the Hoz neighbourhood": a name the gazetteer does not know, not a known site
         later = [n for n in names if n.start >= m.end()]
         kinds = noun_kinds.get(noun, [])
         of_name = re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[m.end():m.end() + 12])

@@ -12,7 +12,7 @@ from geo.claims import Claim
 from geo.cli import main
 from geo.evaluate import format_report, load_gold, score
 from geo.mentions import Mention
-from geo.pipeline import Reading
+from geo.pipeline import Reading, bundled_theatre
 from geo.timeline import Timeline
 
 DAY = dt.date(2017, 10, 16)
@@ -236,3 +236,53 @@ def test_seeds_control_table_is_exact(seeds, capsys):
     assert "20/20 cells correct (100.0 %)" in first
     assert main(args) == 0
     assert capsys.readouterr().out == first  # deterministic
+
+
+# --- truth tables (site,date,accept CSV, as the corpus gives them) ---------------------------
+
+TRUTH = ("site,date,controller,accept,source,note\n"
+         "raqqa-al-barid,2017-10-16,SDF,SDF,a.txt,taken on Monday\n"
+         "raqqa-national-hospital,2017-10-16,IS,IS|contested,a.txt,reports disagree\n")
+
+
+def test_a_truth_table_scores_each_cell_against_its_accepted_answers(tmp_path, capsys):
+    art = tmp_path / "a.txt"
+    art.write_text(" date 2017-10-16\nSDF fighters captured Al-Barid on Monday. Fighting raged inside "
+                   "the National Hospital, where IS militants were holed up.\n", "utf-8")
+    truth = tmp_path / "truth.csv"
+    truth.write_text(TRUTH, "utf-8")
+    assert main(["eval", str(truth), "--articles", str(art), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # Al-Barid is SDF; the hospital is contested, which the table accepts.
+    assert (report["control"]["correct"], report["control"]["total"]) == (2, 2)
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("site,date\nraqqa,2017-10-16\n", "needs a header with 'site', 'date' and 'accept'"),
+    ("site,date,accept\nraqqa,2017-10-32,IS\n", "row 2: 'date' must be YYYY-MM-DD"),
+    ("site,date,accept\nraqqa,2017-10-16,\n", "row 2: 'site' and 'accept' must not be empty"),
+    ("site,date,accept\nraqqa,2017-10-16,IS\nraqqa,2017-10-16,SDF\n",
+     "row 3: raqqa on 2017-10-16 appears twice"),
+])
+def test_bad_truth_table_is_one_line_exit_2(tmp_path, capsys, text, needle):
+    truth = tmp_path / "truth.csv"
+    truth.write_text(text, "utf-8")
+    assert main(["eval", str(truth), "--articles", str(_articles(tmp_path))]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(truth) in err[0] and needle in err[0], err
+
+
+def test_corpus_mode_scores_every_battle_and_the_corpus(tmp_path, capsys):
+    for name in ("one", "two"):
+        d = tmp_path / name
+        (d / "articles").mkdir(parents=True)
+        (d / "articles" / "a.txt").write_text(" date 2017-10-16\nSDF fighters captured Al-Barid on "
+                                              "Monday.\n", "utf-8")
+        (d / "truth.csv").write_text("site,date,accept\nraqqa-al-barid,2017-10-16,SDF\n", "utf-8")
+        # Each battle brings its own gazetteer and actors: here the bundled Raqqa ones.
+        theatre = bundled_theatre()
+        (d / "gazetteer.geojson").write_bytes(theatre["gazetteer"][0].read_bytes())
+        (d / "actors.yaml").write_bytes(theatre["actors"].read_bytes())
+    assert main(["eval", "--corpus", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "one: 1/1" in out and "two: 1/1" in out and "corpus: 2/2" in out, out

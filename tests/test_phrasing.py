@@ -169,6 +169,13 @@ def facts(theatre, text):
      ("vel", "part", "GOV", "2021-03-09")),
     # The front line running through a site: both sides are in it.
     ("The front line now runs through the middle of Kastani.", ("vel-north", "part", None, "2021-03-10")),
+    # A move from a place puts the side in it, and towards another presses on that one.
+    ("Troops advanced from Dorrel towards Kastani on Tuesday.",
+     ("vel-south", "presence", "GOV", "2021-03-09")),
+    ("Troops advanced from Dorrel towards Kastani on Tuesday.", ("vel-north", "siege", "GOV", "2021-03-09")),
+    # "two days after": that many days before the sentence's day.
+    ("Troops entered Kastani on Tuesday, two days after they captured Dorrel.",
+     ("vel-south", "capture", "GOV", "2021-03-07")),
     # A position taken beside a site is pressure on it, not a part of it.
     ("Troops captured a fortified hilltop south of Dorrel on Tuesday.",
      ("vel-south", "siege", "GOV", "2021-03-09")),
@@ -193,6 +200,12 @@ def test_phrasing_gives_the_claim(theatre, text, fact):
     ("Recapturing Kastani would be a major victory for the army.", "vel-north", "intent"),
     ("Troops who take Dorrel find the road north open.", "vel-south", "generic"),
     ("Kastani is at risk of falling to the rebels, officials warned.", "vel-north", "intent"),
+    ("There was no independent confirmation of reports that troops had entered Kastani.",
+     "vel-north", "hedged"),
+    ("Pro-government media said troops had taken the Iron Bridge. There was no independent "
+     "confirmation of the claim.", "vel-bridge", "hedged"),
+    ("The fighting had not yet moved inside Kastani, a monitor said.", "vel-north", "negated"),
+    ("The hardest fighting will come in Dorrel itself.", "vel-south", "intent"),
     ("Dorrel is in danger of being overrun by the insurgents.", "vel-south", "intent"),
     # the war's name, not a claim of the day
     ("The fight over Velmora has killed thousands.", "vel", "background"),
@@ -219,6 +232,10 @@ def test_near_miss_is_read_with_its_status(theatre, text, status, site):
     ("Rebels captured Dorrel last month.", "vel-south"),
     ("Rebels captured Kastani three decades ago.", "vel-north"),
     ("The army overran Dorrel in the autumn.", "vel-south"),
+    # undated, but before the report
+    ("The rebels have looted the Great Mosque since they seized Dorrel.", "vel-south"),
+    ("Troops retook Kastani on Tuesday, ten months after the rebels overran Dorrel.", "vel-south"),
+    ("The army liberated Dorrel in previous operations, officials said.", "vel-south"),
 ])
 def test_history_is_read_but_not_of_the_day(theatre, text, site):
     got = [c for c in read(theatre, text) if c.site == site]
@@ -233,6 +250,7 @@ def test_history_is_read_but_not_of_the_day(theatre, text, site):
     ("Troops were besieging Dorrel, just south of the Iron Bridge.", "vel-bridge"),
     ("Rebels hold the ridges overlooking Dorrel.", "vel-south"),
     ("Rebels control most villages in the countryside of Velmora.", "vel"),
+    ("Heavy fighting raged in the Velmora countryside on Monday.", "vel"),
 ])
 def test_words_that_are_no_claim(theatre, text, site):
     assert not [c for c in claims(theatre, text) if c.site == site], text

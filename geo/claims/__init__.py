@@ -32,7 +32,7 @@ from .clauses import segment
 from .dating import date_claim
 from .doubt import doubt
 from .language import Language, PhraseHit
-from .roles import Context, Roles, read_roles
+from .roles import Context, Roles, destination, read_roles
 from .spans import Side, described_sides, local_sites, named_sides
 from .tokens import tokenize
 
@@ -242,10 +242,21 @@ def _merge_heads(text: str, named: Sequence[Side], described: Sequence[Side]) ->
 
 def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence, hit: PhraseHit,
                likely: Callable[[str], str | None]) -> list[Claim]:
+    roles = read_roles(lang, prep.ctx, hit)
+    if roles is None:
+        return []
+    out = _claims_for(lang, article, prep, hit, roles, likely) if roles.site.site else []
+    dest = destination(lang, prep.ctx, hit, roles)
+    if dest is not None:
+        # "advanced from X towards Y": in X, and pressing on Y.
+        out += _claims_for(lang, article, prep, hit, dest, likely)
+    return out
+
+
+def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHit, roles: Roles,
+                likely: Callable[[str], str | None]) -> list[Claim]:
+    """Return the claims one phrase makes about the site of its roles (and those listed with it)."""
     ctx = prep.ctx
-    roles = read_roles(lang, ctx, hit)
-    if roles is None or not roles.site.site:
-        return []  # no place, or a place off the theatre's map (Mosul, Britain)
     n = ctx.clause_of(hit.start)
     lo, hi = ctx.clauses[n].start, ctx.clauses[n].end
     kind = classify(lang, ctx.text, hit, roles, hi)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..mentions import Mention
 from .clauses import Clause
@@ -21,7 +21,7 @@ from .language import Language, PhraseHit
 from .spans import Side
 from .tokens import Token
 
-__all__ = ["Roles", "Context", "read_roles"]
+__all__ = ["Roles", "Context", "read_roles", "destination"]
 
 _BE = {"is", "are", "was", "were", "be", "been", "being", "am", "get", "gets", "got", "gotten", "'s"}
 # Words that may stand between an auxiliary and its participle ("was reportedly fully taken").
@@ -577,6 +577,24 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         re.search(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", ctx.text[hit.end:site.start], re.IGNORECASE))
     return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
                  inside, how, beside, origin)
+
+
+def destination(lang: Language, ctx: Context, hit: PhraseHit, roles: Roles) -> Roles | None:
+    """Return the roles of where a move from a site goes: "from X towards Y" (Y), or None."""
+    if not roles.origin:
+        return None
+    clause_end = ctx.clauses[ctx.clause_of(hit.start)].end
+    for m in ctx.sites:
+        if roles.site.end <= m.start < clause_end and m.site:
+            gap = ctx.text[roles.site.end:m.start]
+            where = re.fullmatch(r"\s*(?:,\s*)?(?P<prep>towards?|to|into|on|in\s+the\s+direction\s+of)\s+"
+                                 r"(?:the\s+)?(?:[\w'’-]+\s+){0,2}", gap, re.IGNORECASE)
+            if where:
+                inside = where.group("prep").lower() == "into"
+                return replace(roles, site=m, more=(), origin=False, inside=inside,
+                               how=roles.how + "; where the move goes")
+            return None
+    return None
 
 
 def _beside(lang: Language, gap: str) -> bool:
