@@ -25,6 +25,7 @@ PLACES = [
     ("old", "Old Velmora", "landmark", "vel", 30.05, 40.00),
     ("gov", "Velmora provincial government compound", "landmark", "vel", 30.06, 40.00),
     ("kast", "Kastani", "district", "vel", 30.07, 40.00),
+    ("barid", "Al-Barid", "neighbourhood", "vel", 30.08, 40.00),
 ]
 
 
@@ -59,6 +60,7 @@ def test_transliterations_fold_alike(a, b):
     ("Al-Xesaniyê", "khas"),   # Kurdish Latin x for kh, ê for a
     ("Şêx Eqîl", "sheikh"),    # ş, ê, î; x for kh
     ("El-Neîmî", "naimi"),     # el- for al-, î for i
+    ("Berîd", "barid"),        # short, but its letters mark it a name
 ])
 def test_spellings_no_file_lists_are_found(gaz, written, place):
     assert (written, place) in _places(gaz, f"Fighters entered {written} on Monday.")
