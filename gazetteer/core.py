@@ -619,7 +619,8 @@ class Gazetteer:
                     # Marked as a name: an article, a kind word, or the letters of a Latin
                     # transliteration ("Berîd", "Şêx"), which no English word has.
                     marked = first in spelling._ARTICLES or fold(text[words[j - 1][0]:we]) in kinds \
-                        or _TRANSLIT_LETTERS.search(written) is not None or re.match(r"\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, self._kind_nouns_text))
+                        or _TRANSLIT_LETTERS.search(written) is not None \
+                        or re.match(r"\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, self._kind_nouns_text))
                                     + r")\b", text[we:we + 30], re.IGNORECASE) is not None
                     plain = [text[a:b] for a, b in words[i:j] if fold(text[a:b]) not in spelling._ARTICLES]
                     if not marked and (found[1] < spelling.STRONG or any(
