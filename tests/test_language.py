@@ -29,7 +29,8 @@ def test_every_word_is_a_string(name):
     # YAML 1.1 reads on, off, yes, no as booleans and 1e3 as a number: quote them.
     data = yaml.safe_load((DATA / name).read_text("utf-8"))
     bad = [(p, v) for p, v in _leaves(data) if not isinstance(v, str)
-           and not (isinstance(v, int) and not isinstance(v, bool) and ("numbers" in p or "ordinals" in p))]
+           and not (isinstance(v, int) and not isinstance(v, bool) and ("numbers" in p or "ordinals" in p))
+           and not (isinstance(v, bool) and p.endswith("/case"))]
     assert not bad, bad[:5]
 
 

@@ -173,7 +173,7 @@ class _Sentence:
 def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
              mentions: Sequence[Mention], found: Sequence[ActorMention],
              attacker: str | None, context: str | None = None) -> _Sentence | None:
-    sites = local_sites(mentions, sent)
+    sites = local_sites(lang, mentions, sent)
     if not sites:
         return None
     tokens = tokenize(sent.text)
@@ -186,13 +186,13 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
         # "drove * out of": the gap holds a side ("drove the militants out of"), or a pronoun;
         # in the passive only a particle ("were pushed back from").
         return any(lo <= a and b <= hi for a, b in spans_of_sides) or bool(
-            _GAP_PRONOUN.search(sent.text[lo:hi])) or all(
+            lang.rx("claims.gap_pronoun").search(sent.text[lo:hi])) or all(
             w.lower() in lang.gap_particles for w in sent.text[lo:hi].split())
 
     hits = lang.find(tokens, sent.text, gap_holds)
     spans = [(m.start, m.end) for m in sites] + [(s.start, s.end) for s in named]
     hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in spans)]
-    hits = _verbs_over_their_nouns(sent.text, hits)
+    hits = _verbs_over_their_nouns(lang, sent.text, hits)
     if not hits:
         return None
     speaker = speaker_of(lang, sent.text, named)
@@ -204,14 +204,9 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
     return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
 
 
-_GAP_PRONOUN = re.compile(r"\b(?:them|him|her|us|they|the enemy)\b", re.IGNORECASE)
-# Between a noun of fighting and the verb it is the subject of: auxiliaries, negation, adverbs.
-_SUBJECT_GAP = re.compile(r"\s+(?:(?:had|has|have|was|were|is|are|did|does|do|not|n['’]t|yet|still|never|"
-                          r"also|already|again|now|then|reportedly|apparently|been|being)\s+)*$",
-                          re.IGNORECASE)
 
 
-def _verbs_over_their_nouns(text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
+def _verbs_over_their_nouns(lang: Language, text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
     """Drop a noun of fighting that is the subject of the next phrase.
 
     "The fighting had not yet moved inside X": the verb says what happened, and
@@ -221,7 +216,7 @@ def _verbs_over_their_nouns(text: str, hits: list[PhraseHit]) -> list[PhraseHit]
     for k, h in enumerate(hits):
         nxt = hits[k + 1] if k + 1 < len(hits) else None
         if h.phrase.form == "noun" and h.phrase.type in ("fight", "move") and nxt is not None \
-                and nxt.phrase.form != "noun" and _SUBJECT_GAP.match(text[h.end:nxt.start]):
+                and nxt.phrase.form != "noun" and lang.rx("claims.subject_gap").match(text[h.end:nxt.start]):
             continue
         out.append(h)
     return out

@@ -71,7 +71,8 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
     # "..., said an SDF commander." / '"...," said X': the speaker follows a verb that
     # ends its sentence; in "Bali, a spokesman, said IS holds X" what follows is the claim.
     inverted = word.startswith("according") or (
-        mark in ('"', "”", "’", ",") and len(after.split()) <= 8 and not _FINITE.search(after))
+        mark in ('"', "”", "’", ",") and len(after.split()) <= 8
+        and not lang.rx("attribution.finite").search(after))
     if inverted:
         lo = rep.end()
         named = [s for s in sides if lo <= s.start and s.end <= lo + len(after)]
@@ -87,7 +88,7 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
     while cut > 0:
         lo = text.rfind(",", 0, cut)
         piece = text[max(lo, 0):cut]
-        if first and _PRONOUN.fullmatch(piece.strip(" ,")):
+        if first and lang.rx("attribution.pronoun").fullmatch(piece.strip(" ,")):
             break  # "..., he said": a speaker the sentence does not name
         first = False
         named = [s for s in sides if max(lo, 0) <= s.start and s.end <= cut]
@@ -95,7 +96,8 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
             return Speaker("third party", None, claimed)
         if named:
             return Speaker(named[-1].actor, named[-1].actor, claimed)
-        if lo < 0 or re.search(r"[\w]{3,}", piece) and not _APPOSITION.match(text[lo + 1:cut]) and \
+        if lo < 0 or re.search(r"[\w]{3,}", piece) and \
+                not lang.rx("attribution.apposition").match(text[lo + 1:cut]) and \
                 not text[lo + 1:cut].strip() == "":
             # A piece that is a clause of its own ends the search: "troops took X, IS said".
             if lo < 0 or not _NAME_LIKE.match(text[lo + 1:cut]):
@@ -104,12 +106,6 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
     return Speaker("source", None, claimed)
 
 
-_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|holds?|held|controls?|took|"
-                     r"captured|entered|remains?|still|that)\b", re.IGNORECASE)
-# "Bali, a spokesman for the SDF, said": an apposition between a name and its verb.
-_PRONOUN = re.compile(r"(?:he|she|they|it|we|i|you|officials|sources|residents|witnesses)\s*"
-                      r"(?:also\s+|later\s+|then\s+)?", re.IGNORECASE)
-_APPOSITION = re.compile(r"\s*(?:a|an|the|its|their)\s", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,4}$")
 
 

@@ -10,7 +10,6 @@ of") is full control; the passive of "drove Z out of X" is Z's loss.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..mentions import Mention
@@ -63,15 +62,11 @@ def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     return bool(after.match(text[site.end:site.end + 40]))
 
 
-_SOME_OF = re.compile(r"\b(?:most|some|many|part|half|several|much|a\s+few|a\s+number|the\s+bulk|"
-                     r"the\s+majority|the\s+rest)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_EDGE = re.compile(r"\b(?:outskirts|edges?|fringes?|approaches|perimeter|outer|gates?|entrance|"
-                   r"outlying|doorstep|limits)\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 
 
-def _edge(text: str, site: Mention, lo: int) -> bool:
+def _edge(lang: Language, text: str, site: Mention, lo: int) -> bool:
     """Whether the part of the site named is its edge ("entered the outskirts of X")."""
-    return bool(_EDGE.search(text[max(lo, site.start - 60):site.start]))
+    return bool(lang.rx("classify.edge").search(text[max(lo, site.start - 60):site.start]))
 
 
 def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end: int) -> Kind:
@@ -106,9 +101,10 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         kind, note = "loss", "the side driven out is the subject"
     site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
     part = kind != "siege" and partitive(lang, text, roles.site, site_lo)
-    if kind == "loss" and roles.actor is not None and _SOME_OF.search(text[:roles.actor.start]):
+    if kind == "loss" and roles.actor is not None and \
+            lang.rx("classify.some_of").search(text[:roles.actor.start]):
         part = True  # "most of the jihadists were pushed out of the town": some are still in it
-    if part and kind in ("entry", "contested") and _edge(text, roles.site, site_lo):
+    if part and kind in ("entry", "contested") and _edge(lang, text, roles.site, site_lo):
         kind, part, note = "siege", False, "at the edge of the site, not in it"
     ended = False
     if kind in ("hold", "presence"):

@@ -26,16 +26,6 @@ __all__ = ["Clause", "segment", "KINDS"]
 #: ``attribution`` (", according to ...").
 KINDS = ("main", "adjunct", "relative", "subordinate", "participle", "coordinate", "resume",
          "attribution")
-_RELATIVE = (", which", ", where", ", who", ", whose", ", when", " where ")
-_PARTICIPLE = re.compile(r"^,\s+\w+ing\b")
-_COORD = (", and ", ", or ", ", but", " but ", ", then", ";", ":", "—", " – ", " -- ", " and then ")
-_ATTRIBUTION = (", according to", " according to ")
-# Words that show a verb phrase going on: the main clause resumes after an aside.
-_RESUMES = re.compile(
-    r"^\s*(?:(?:also|still|now|then|later|had|has|have|was|were|is|are|be|been|will|would|could|may|"
-    r"might|can|did|does|do|remain(?:s|ed)?|continue[sd]?|appear(?:s|ed)?|seem(?:s|ed)?|said|says|"
-    r"told|added|fell|took|won|lost|held|fled|reached|entered|captured|seized|retook|stormed|"
-    r"controls?|holds?|overlooks|lies|stands|sits|remains|[a-z]+ed)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,24 +55,18 @@ class Clause:
         return isinstance(pos, int) and self.start <= pos < self.end
 
 
-_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|continues|continued|"
-                     r"remains|remained|raged|rages)\b", re.IGNORECASE)
-_SAID_THAT = re.compile(
-    r"\b(?:said|says|say|told\s+\w+|announced|announces|reported|reports|stated|states|added|adds|"
-    r"claimed|claims|confirmed|confirms|insisted|declared|declares|warned|believes|believe|noted|"
-    r"estimated|acknowledged|admitted|conceded)\b(?:\s+[\w'’.,-]+){0,6}?\s+that\s", re.IGNORECASE)
 
 
-def _kind_of(boundary: str) -> str:
+def _kind_of(lang: Language, boundary: str) -> str:
     if boundary == " that ":
         return "main"
-    if boundary in _RELATIVE:
+    if boundary in lang.words("clauses.relative"):
         return "relative"
-    if boundary in _ATTRIBUTION:
+    if boundary in lang.words("clauses.attribution"):
         return "attribution"
-    if boundary in _COORD:
+    if boundary in lang.words("clauses.coord"):
         return "coordinate"
-    if _PARTICIPLE.match(boundary + " "):
+    if lang.rx("clauses.participle").match(boundary + " "):
         return "participle"
     return "subordinate"
 
@@ -106,7 +90,7 @@ def _cuts(text: str, lang: Language) -> list[tuple[int, int, str]]:
         if m.start() not in found:
             found[m.start()] = (m.end(), m.group())
     # "Officials said on Monday that troops took X": what is said is a clause of its own.
-    for m in _SAID_THAT.finditer(text):
+    for m in lang.rx("clauses.said_that").finditer(text):
         found.setdefault(m.end() - 1, (m.end(), " that "))
     out = sorted((i, j, b) for i, (j, b) in found.items())
     # Drop boundaries that fall inside a longer one found just before.
@@ -131,7 +115,7 @@ def _fronted(text: str, lang: Language) -> int | None:
     comma = text.find(",")
     if comma <= 0:
         return None
-    if not opener and _FINITE.search(text[:comma]):
+    if not opener and lang.rx("clauses.finite").search(text[:comma]):
         return None  # "Fighting is continuing in X, ...": a gerund subject, not an adjunct
     return comma
 
@@ -170,14 +154,14 @@ def segment(text: str, lang: Language) -> list[Clause]:
     clauses.append(Clause(pos, bounds[0][0] if bounds else len(text), "main"))
     for n, (i, b) in enumerate(bounds):
         end = bounds[n + 1][0] if n + 1 < len(bounds) else len(text)
-        kind = _kind_of(b)
+        kind = _kind_of(lang, b)
         host: int | None = main
         antecedent = i if kind == "relative" else None
         if kind in ("relative", "subordinate", "participle", "attribution"):
             # An aside closed by a comma, after which the host clause goes on:
             # "IS, after briefly taking the square, was forced to retreat".
             comma = text.find(",", i + len(b), end)
-            if comma > 0 and _RESUMES.match(text[comma + 1:end]):
+            if comma > 0 and lang.rx("clauses.resumes").match(text[comma + 1:end]):
                 clauses.append(Clause(i, comma, kind, host, antecedent))
                 clauses.append(Clause(comma, end, "resume", host))
                 continue

@@ -20,28 +20,18 @@ from .language import Language, PhraseHit
 
 __all__ = ["When", "date_claim"]
 
-_ASIDE = re.compile(r",\s+(?:where|which|who|when|whose|once|as|after|before|since|while|"
-                    r"because)\b[^,;]*(?:,|$)|\([^)]*\)", re.IGNORECASE)
 
 
-# "since the offensive began" before a time expression: it dates that beginning.
-_SINCE_CLAUSE = re.compile(r"\bsince\s+(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 
 
-# "since" opening the phrase's own clause: "since it seized", "ever since the militants took".
-_SINCE_EVENT = re.compile(r"\b(?:ever\s+)?since\s+(?:(?:it|they|he|she|the\s+[\w'’-]+|[A-Z][\w'’-]*)\s+)?"
-                          r"(?:[\w'’-]+\s+){0,2}$")
 
 
-# "ten months after", "two days after" before a phrase: how long before the sentence's day.
-_LAPSE = re.compile(r"\b(\w+)\s+(days?|weeks?|months?|years?)\s+after\s+(?:[\w'’-]+\s+){0,3}$",
-                    re.IGNORECASE)
 
 
-def _since_other(text: str, ref_start: int, hit_start: int) -> bool:
+def _since_other(lang: Language, text: str, ref_start: int, hit_start: int) -> bool:
     """Whether a time expression dates a "since" clause the phrase is not in."""
     lo = max(0, ref_start - 60)
-    m = _SINCE_CLAUSE.search(text[lo:ref_start])
+    m = lang.rx("dating.since_clause").search(text[lo:ref_start])
     return m is not None and not lo + m.start() <= hit_start < ref_start
 
 
@@ -104,7 +94,7 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
     earlier = lang.earlier_events.search(text, lo, hi)
     if earlier:
         return When(published, "before", earlier.group(), -1)  # "liberated Beiji in previous operations"
-    lapse = _LAPSE.search(text[max(0, hit.start - 60):hit.start])
+    lapse = lang.rx("dating.lapse").search(text[max(0, hit.start - 60):hit.start])
     if lapse:
         # "ten months after the militants overran the city": long before the sentence's day;
         # "two days after troops entered it": that many days before it.
@@ -116,17 +106,18 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
             return When(base - dt.timedelta(days=n), "day", lapse.group().strip(), -1)
         if n:
             return When(published, "before", lapse.group().strip(), -1)
-    asides = [m.span() for m in _ASIDE.finditer(text) if not m.start() <= hit.start < m.end()]
+    asides = [m.span() for m in lang.rx("dating.aside").finditer(text)
+              if not m.start() <= hit.start < m.end()]
     usable = [r for r in refs if not any(a <= r.start and r.end <= b for a, b in asides)
               # "for the first time since 2012" says how long, not when; so does "the worst since
               # the offensive began 20 days ago" (when something else began).
               and not re.search(r"\bfirst\s+time\s*$", text[max(0, r.start - 20):r.start], re.IGNORECASE)
-              and not _since_other(text, r.start, hit.start)]
+              and not _since_other(lang, text, r.start, hit.start)]
     # With no date of its own, a claim takes the sentence's: "officials said earlier this
     # month that troops took X" happened by then.
     inside = [r for r in usable if lo <= r.start and r.end <= hi] or usable
     if not [r for r in inside if lo <= r.start and r.end <= hi]:
-        since = _SINCE_EVENT.search(text[max(lo, hit.start - 40):hit.start])
+        since = lang.rx("dating.since_event").search(text[max(lo, hit.start - 40):hit.start])
         if since and not present_state:
             # "has destroyed its heritage since it seized the city": an event before the report.
             return When(published, "before", since.group().strip(), 0)

@@ -22,16 +22,6 @@ STATUSES = ("asserted", "superseded", "denied", "negated", "conditional", "inten
             "background", "truncated")
 _ORDER = ("superseded", "denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
-_NAME_OF_WAR = re.compile(r"\bthe\s+(?:final\s+|long\s+|months-long\s+|weeks-long\s+)?$", re.IGNORECASE)
-# Words that make "the battle for X" an event of the day rather than the war's name.
-_GOING_ON = re.compile(r"\b(?:continu\w*|rag\w*|intensif\w*|drag\w*|resum\w*|went\s+on|goes\s+on|"
-                       r"go\s+on|under\s*way|escalat\w*|entered|enters|flared|erupted)\b", re.IGNORECASE)
-# Words that make a verb's base form part of a tense or a mood: "did not take", "to take".
-_AUXILIARY = re.compile(r"\b(?:did|do|does|will|would|could|can|may|might|must|shall|should|to|"
-                        r"n['’]t|not|cannot|let|help|make|made|saw|see|sees|seen|watched|witnessed|"
-                        r"heard)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
-_SUCCEEDED = re.compile(r"\b(?:managed|manages|succeeded|succeeds|able|went\s+on|proceeded|"
-                        r"moved|came|were\s+able|was\s+able)\s+to\s+$", re.IGNORECASE)
 
 
 def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Sequence[DateRef],
@@ -60,14 +50,14 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     for r in refs:
         text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
     window = text[max(lo, hit.start - _WINDOW):hit.start]
-    if hit.phrase.form == "noun" and hit.phrase.type == "fight" and _NAME_OF_WAR.search(
+    if hit.phrase.form == "noun" and hit.phrase.type == "fight" and lang.rx("doubt.name_of_war").search(
             text[max(0, hit.start - 8):hit.start]) and re.match(r"\s+(?:for|over|of)\b", text[hit.end:]) \
-            and not _GOING_ON.search(text[hit.end:hit.end + 80]):
+            and not lang.rx("doubt.going_on").search(text[hit.end:hit.end + 80]):
         return "background"  # "the fight over the city has killed thousands": the war's name
     if lang.doubt["superseded"].search(text[:hit.start]):
         return "superseded"  # "an earlier version of this story said ...": corrected since
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
-            and not _SUCCEEDED.search(window):
+            and not lang.rx("doubt.succeeded").search(window):
         return "intent"  # "to capture", "preparing to storm"; but "managed to take" happened
     if re.search(r"\bclose(?:r)?\s+to\s+(?:\w+ly\s+)?$", window):
         return "intent"  # "close to recapturing"
@@ -75,7 +65,7 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
             and not text[:hit.start].strip(" \"“‘'"):
         return "intent"  # "Recapturing the city would be a victory": a gerund, not an event
     if hit.phrase.form == "base" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
-            and not _AUXILIARY.search(text[max(lo, hit.start - 30):hit.start]):
+            and not lang.rx("doubt.auxiliary").search(text[max(lo, hit.start - 30):hit.start]):
         return "generic"  # "every metre the invaders take": no event of a day
     for status in _ORDER:
         if ended and status == "negated" or status == "superseded":

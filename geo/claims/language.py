@@ -197,8 +197,9 @@ class Language:
 
     Parameters
     ----------
-    predicates, verbs, cues : dict
-        The parsed ``predicates.yaml``, ``verbs.yaml`` and ``cues.yaml``.
+    predicates, verbs, cues, grammar : dict
+        The parsed ``predicates.yaml``, ``verbs.yaml``, ``cues.yaml`` and
+        ``grammar.yaml`` (the stages' patterns and word lists; optional).
     """
 
     # Cue word lists of cues.yaml, one attribute each (read by the stages named in the file).
@@ -222,7 +223,15 @@ class Language:
     including: WordSet
     determiners: WordSet
 
-    def __init__(self, predicates: dict[str, Any], verbs: dict[str, Any], cues: dict[str, Any]) -> None:
+    def __init__(self, predicates: dict[str, Any], verbs: dict[str, Any], cues: dict[str, Any],
+                 grammar: dict[str, Any] | None = None) -> None:
+        grammar = grammar or {}
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        for key, spec in (grammar.get("patterns") or {}).items():
+            pattern, case = (spec["pattern"], bool(spec.get("case"))) if isinstance(spec, dict) \
+                else (spec, False)
+            self._patterns[str(key)] = re.compile(str(pattern), 0 if case else re.IGNORECASE)
+        self._words = {str(k): frozenset(str(w) for w in v) for k, v in (grammar.get("words") or {}).items()}
         irregular: dict[str, Sequence[str]] = {str(k): tuple(str(w) for w in v)
                                                for k, v in (verbs.get("irregular") or {}).items()}
         self.phrases: list[Phrase] = []
@@ -272,6 +281,20 @@ class Language:
         self.glued_participles = frozenset(p.words[1] for p in self.phrases
                                            if p.words[0] == "-" and len(p.words) > 1)
 
+    def rx(self, key: str) -> re.Pattern[str]:
+        """Return a pattern of ``grammar.yaml`` ("roles.speaks"); a missing one is a clear error."""
+        try:
+            return self._patterns[key]
+        except KeyError:
+            raise KeyError(f"grammar.yaml has no pattern {key!r}") from None
+
+    def words(self, key: str) -> frozenset[str]:
+        """Return a word list of ``grammar.yaml`` ("roles.aux")."""
+        try:
+            return self._words[key]
+        except KeyError:
+            raise KeyError(f"grammar.yaml has no word list {key!r}") from None
+
     def partitive_regex(self) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         """Return the patterns of a part of a place and of the whole.
 
@@ -309,7 +332,7 @@ class Language:
             return _bundled()
         root = Path(folder)
         return cls(*(yaml.safe_load((root / f"{n}.yaml").read_text("utf-8"))
-                     for n in ("predicates", "verbs", "cues")))
+                     for n in ("predicates", "verbs", "cues", "grammar")))
 
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
@@ -398,4 +421,4 @@ def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit |
 def _bundled() -> Language:
     root = resources.files("geo").joinpath("data/en")
     return Language(*(yaml.safe_load(root.joinpath(f"{n}.yaml").read_text("utf-8"))
-                      for n in ("predicates", "verbs", "cues")))
+                      for n in ("predicates", "verbs", "cues", "grammar")))

@@ -23,23 +23,8 @@ from .tokens import Token
 
 __all__ = ["Roles", "Context", "read_roles", "destination"]
 
-_BE = {"is", "are", "was", "were", "be", "been", "being", "am", "get", "gets", "got", "gotten", "'s"}
-# Words that may stand between an auxiliary and its participle ("was reportedly fully taken").
-_ADVERB = re.compile(r"^(?:\w+ly|not|also|still|now|just|already|since|then|later|again|never|"
-                     r"reportedly|once|all|both|each|n't)$")
-_AUX = {"has", "have", "had", "will", "would", "could", "may", "might", "can", "did", "do", "does",
-        "shall", "should", "must", "to"}
-_SPEAKS = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\w+\s+){0,2}?(?:said|says|say|told|tells|claimed|claims|"
-                     r"announced|announces|reported|reports|stated|states|insisted|declared)\b",
-                     re.IGNORECASE)
 # Most words between a verb and its object site ("the strategic northern town of").
 _OBJECT_WORDS = 9
-# After "said": the speaker speaking of itself ("said on Tuesday that they had retaken X").
-_SELF = re.compile(r"\s+(?:(?:on|late|early|in|overnight)\s+(?:\w+\s+){0,2}?)?(?:that\s+)?(?:it|they|we)\b",
-                   re.IGNORECASE)
-# Nouns that "of" names a place after: "the city of X" is X.
-_NAMING = {"city", "town", "village", "district", "neighbourhood", "neighborhood", "province",
-           "governorate", "suburb", "settlement", "hamlet", "quarter", "region", "area", "port"}
 
 
 @dataclass(frozen=True)
@@ -135,7 +120,7 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     if i < 0:
         return None
     t = ctx.tokens[i]
-    if t.low == "of" and i > 0 and ctx.tokens[i - 1].low in _NAMING:
+    if t.low == "of" and i > 0 and ctx.tokens[i - 1].low in lang.words("roles.naming"):
         return None  # "the city of Raqqa", "the town of X": the name, not a part of it
     if t.low in lang.governing:
         return t.low
@@ -172,7 +157,7 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
                                ctx.text[within[-1].end:hit.start]):
         return within[-1]
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
-    speakers = [s for s in within if _SPEAKS.match(ctx.text[s.end:s.end + 60])]
+    speakers = [s for s in within if lang.rx("roles.speaks").match(ctx.text[s.end:s.end + 60])]
     within = [s for s in within if s not in speakers]
     govs = [_governor(lang, ctx, s.start) for s in within]
     cands = [s for s, g in zip(within, govs, strict=True) if g is None]
@@ -184,8 +169,8 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
         return of[0]
     # "the alliance said it controlled X": the speaker speaks of itself.
     for s in reversed(speakers):
-        m = _SPEAKS.match(ctx.text[s.end:s.end + 60])
-        if m and _SELF.match(ctx.text[s.end + m.end():]):
+        m = lang.rx("roles.speaks").match(ctx.text[s.end:s.end + 60])
+        if m and lang.rx("roles.self").match(ctx.text[s.end + m.end():]):
             return s
     if clause.kind == "relative" and clause.antecedent is not None:
         ante = [s for s in ctx.sides if s.end <= clause.antecedent and
@@ -213,9 +198,9 @@ def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
     if p.form not in ("participle", "past") or p.frame in ("fall", "adjective") or p.be:
         return False
     i = hit.i - 1
-    while i >= 0 and _ADVERB.match(ctx.tokens[i].low):
+    while i >= 0 and lang.rx("roles.adverb").match(ctx.tokens[i].low):
         i -= 1
-    if i >= 0 and ctx.tokens[i].low in _BE:
+    if i >= 0 and ctx.tokens[i].low in lang.words("roles.be"):
         return True
     # A reduced relative: "X, retaken by troops on Monday," / "X captured by IS".
     after = ctx.text[hit.end:hit.end + 40]
@@ -227,7 +212,7 @@ def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
 def _attributive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
     """Whether the phrase is an adjective before a noun: "the surrounding streets", "the besieged town"."""
     i = hit.i - 1
-    while i >= 0 and _ADVERB.match(ctx.tokens[i].low):
+    while i >= 0 and lang.rx("roles.adverb").match(ctx.tokens[i].low):
         i -= 1
     if i < 0:
         return False
@@ -255,7 +240,7 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
             return False
         if low in lang.governing and low not in ("of", "including"):
             return False
-        if low in _BE or low in _AUX:
+        if low in lang.words("roles.be") or low in lang.words("roles.aux"):
             return False
     return True
 
@@ -277,10 +262,6 @@ def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, strict: bool = 
     return None
 
 
-_LOCATIVE = re.compile(r"\b(?:in|at|near|inside|outside|around|of|within|across|beyond|toward|towards|"
-                       r"overlooking|close\s+to)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
-_WHERE_OF = re.compile(r"\b(?:north|south|east|west|centre|center|heart|middle|outskirts|edge|edges|"
-                       r"part|side)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
@@ -301,7 +282,8 @@ def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
         return None
     near = ante[-1]
     before = ctx.text[max(0, near.start - 40):near.start]
-    if _WHERE_OF.search(before) or (_LOCATIVE.search(before) and not before.rstrip().endswith("of")):
+    if lang.rx("roles.where_of").search(before) or (
+            lang.rx("roles.locative").search(before) and not before.rstrip().endswith("of")):
         head = [m for m in ctx.sites if m.end <= near.start and m.start >= ctx.clause_start(near.start)
                 and not re.search(r"[,;]", ctx.text[m.end:near.start])]
         if head:
@@ -647,7 +629,7 @@ def _pronoun(lang: Language, ctx: Context, hit: PhraseHit) -> Mention | None:
     """
     before = [m for m in ctx.sites if m.end <= hit.start]
     for m in reversed(before):
-        if not (_WHERE_OF.search(ctx.text[max(0, m.start - 40):m.start]) or re.search(
+        if not (lang.rx("roles.where_of").search(ctx.text[max(0, m.start - 40):m.start]) or re.search(
                 r"\b(?:of|in|at|near|from|to|toward|towards)\s+(?:the\s+)?$",
                 ctx.text[max(0, m.start - 20):m.start], re.IGNORECASE)):
             return m

@@ -38,7 +38,7 @@ class Side:
     how: str = "name"
 
 
-def local_sites(mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
+def local_sites(lang: Language, mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
     """Return the mentions inside ``sent``, with offsets made relative to it.
 
     A name that only qualifies the next one ("Mosul's Old City", "Raqqa's
@@ -50,13 +50,13 @@ def local_sites(mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
     dropped: set[int] = set()
     text = sent.text
     for i, m in enumerate(inside):
-        if _ROAD.match(text[m.end:m.end + 20]) and m.how != "reference":
+        if lang.rx("spans.road").match(text[m.end:m.end + 20]) and m.how != "reference":
             continue  # "the Jarabulus road": a road named after the place, not the place
         nxt = inside[i + 1] if i + 1 < len(inside) else None
         if nxt is not None and nxt.start - m.end <= 40 and not re.search(r"[,;.]", text[m.end:nxt.start]):
             if text[m.end:m.end + 2] in ("'s", "’s"):
                 continue
-            if _QUALIFIER.match(text[m.end:nxt.start]):
+            if lang.rx("spans.qualifier").match(text[m.end:nxt.start]):
                 if nxt.place in m.within:
                     # "the Kastani district of Velmora": the second name is the city it is in.
                     dropped.add(i + 1)
@@ -67,15 +67,6 @@ def local_sites(mentions: Sequence[Mention], sent: Sentence) -> list[Mention]:
     return out
 
 
-# "the Jarabulus road", "the Palmyra countryside": a noun named after the place, not the place.
-_ROAD = re.compile(r"\s+(?:road|highway|motorway|route|axis|corridor|direction|front|frontline|"
-                   r"front\s+line|supply\s+line|pocket|offensive|operation|operations|battle|campaign|"
-                   r"countryside|desert|hinterland|environs|outskirts|suburbs|region|area|plain|plains|"
-                   r"hills|mountains|governorate|province)\b", re.IGNORECASE)
-# "Ramadi district of al-Taamim", "the Raqqa neighbourhood of X": the first name only qualifies.
-_QUALIFIER = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:district|neighbou?rhood|quarter|suburb|area|"
-                        r"village|town|region|sector|province|governorate|city)\s+of\s+(?:the\s+)?$",
-                        re.IGNORECASE)
 
 
 def named_sides(actors: Actors, found: Sequence[ActorMention], sent: Sentence,
