@@ -173,6 +173,10 @@ def find_dates(text: str, published: dt.date) -> list[DateRef]:
             if res is None:
                 continue
             date, precision, first = res
+            if precision in ("day", "night", "week") and re.search(r"\bsince\s+$", text[max(0, m.start() - 8):m.start()],
+                                                           re.IGNORECASE):
+                # "in their hands since last week", "since Tuesday": still so on the report's day.
+                date, precision, first = published, "range", date
             if date > published and precision in ("day", "night"):
                 # Reports look back: a future day is a plan, not an event.
                 continue

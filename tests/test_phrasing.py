@@ -176,6 +176,15 @@ def facts(theatre, text):
     # "two days after": that many days before the sentence's day.
     ("Troops entered Kastani on Tuesday, two days after they captured Dorrel.",
      ("vel-south", "capture", "GOV", "2021-03-07")),
+    # Translated copy: "in the hand of".
+    ("Kastani is in the hand of the insurgents since last week.",
+     ("vel-north", "hold", "INS", "2021-03-10")),
+    # The people of a side's names: "the Velmorans" are the army (its names say "Velmoran troops").
+    ("The Velmorans were in the cellars of the Great Mosque.",
+     ("vel-mosque", "presence", "GOV", "2021-03-10")),
+    # "the villages of X and Y" names them: each is held whole, not in part.
+    ("Rebels still hold the villages of Kastani and Dorrel.", ("vel-north", "hold", "INS", "2021-03-10")),
+    ("Rebels still hold the villages of Kastani and Dorrel.", ("vel-south", "hold", "INS", "2021-03-10")),
     # A position taken beside a site is pressure on it, not a part of it.
     ("Troops captured a fortified hilltop south of Dorrel on Tuesday.",
      ("vel-south", "siege", "GOV", "2021-03-09")),
@@ -206,6 +215,9 @@ def test_phrasing_gives_the_claim(theatre, text, fact):
      "confirmation of the claim.", "vel-bridge", "hedged"),
     ("The fighting had not yet moved inside Kastani, a monitor said.", "vel-north", "negated"),
     ("The hardest fighting will come in Dorrel itself.", "vel-south", "intent"),
+    # a temporal clause in the present speaks of the future
+    ("Once Dorrel is cleared, the army is expected to turn north.", "vel-south", "conditional"),
+    ("When the rebels take the Iron Bridge, the road will close.", "vel-bridge", "conditional"),
     ("Dorrel is in danger of being overrun by the insurgents.", "vel-south", "intent"),
     # the war's name, not a claim of the day
     ("The fight over Velmora has killed thousands.", "vel", "background"),

@@ -57,12 +57,9 @@ def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     before = text[max(lo, site.start - 70):site.start]
     if whole.search(before):
         return False
-    if of.search(before):
-        return True
+    if of.search(before) and not (site.how == "name" and lang.rx("classify.naming_of").search(before)):
+        return True  # but "the villages of Krasna Hora and Pidhorodne" names them
     return bool(after.match(text[site.end:site.end + 40]))
-
-
-
 
 def _edge(lang: Language, text: str, site: Mention, lo: int) -> bool:
     """Whether the part of the site named is its edge ("entered the outskirts of X")."""

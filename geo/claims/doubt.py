@@ -56,6 +56,9 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
         return "background"  # "the fight over the city has killed thousands": the war's name
     if lang.doubt["superseded"].search(text[:hit.start]):
         return "superseded"  # "an earlier version of this story said ...": corrected since
+    if lang.rx("doubt.temporal_present").search(text[lo:hit.start]) and (
+            hit.phrase.form in ("base", "s") or lang.rx("doubt.present_be").search(text[lo:hit.start])):
+        return "conditional"  # "once the city is cleared, the army will ...": not yet
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
             and not lang.rx("doubt.succeeded").search(window):
         return "intent"  # "to capture", "preparing to storm"; but "managed to take" happened

@@ -175,6 +175,12 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
         if side:
             out.append(Side(m.start(1), m.end(1), m.group(1), side, "name head"))
             taken.append(m.span(1))
+    # "the Ukrainians", "the Russians": the people of one side's names, as a side.
+    for m in _PEOPLE.finditer(text):
+        side = _name_head(actors, m.group(1)[:-1]) if free(m) else None
+        if side:
+            out.append(Side(m.start(), m.end(), m.group(), side, "people"))
+            taken.append(m.span())
     for m in lang.sides["generic"].finditer(text):
         if not free(m):
             continue
@@ -196,6 +202,7 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
     return sorted(out, key=lambda s: s.start)
 
 
+_PEOPLE = re.compile(r"\b(?:the\s+)?([A-Z][a-z]+s)\b")
 _DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+)(?:(-)|\s+)([a-z]+)")
 
 
