@@ -186,14 +186,8 @@ def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
     # e's as a regex would; then doubled letters collapse (Raqqa -> raka),
     # digits do not.  The second e of a pair is written as an i too, so the
     # doubled-letter rule drops it: one pass removes both.
-    e = a == _E
-    pairs = np.flatnonzero(e[:-1] & e[1:])
-    if len(pairs):
-        new = np.empty(len(pairs), dtype=bool)
-        new[0] = True
-        np.not_equal(np.diff(pairs), 1, out=new[1:])
-        block = pairs[new][np.cumsum(new) - 1]
-        first = pairs[(pairs - block) % 2 == 0]
+    first = _pairs(a == _E)
+    if len(first):
         a[first] = _I
         a[first + 1] = _I
     dup = np.flatnonzero(a[1:] == a[:-1]) + 1
@@ -221,13 +215,24 @@ def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
     return a, starts
 
 
+def _pairs(mask: np.ndarray) -> np.ndarray:
+    """Return where pairs of marked letters start, taken left to right in each run as a regex would."""
+    pairs = np.flatnonzero(mask[:-1] & mask[1:])
+    if not len(pairs):
+        return pairs
+    new = np.empty(len(pairs), dtype=bool)
+    new[0] = True
+    np.not_equal(np.diff(pairs), 1, out=new[1:])
+    block = pairs[new][np.cumsum(new) - 1]
+    return pairs[(pairs - block) % 2 == 0]
+
+
 def _spellings(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Spelling choices of transliteration: oo/ou -> u, dj -> j, the h of sh, kh, th ... goes."""
     n = len(a)
     if n < 2:
         return a, starts
-    o = a == _O
-    oo = np.flatnonzero(o[:-1] & o[1:])
+    oo = _pairs(a == _O)
     if len(oo):  # "Mishtanoor" -> "mishtanur" (the doubled u collapses later)
         a[oo] = _U
         a[oo + 1] = _U

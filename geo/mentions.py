@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from gazetteer import Gazetteer, Match, fold
 from gazetteer.core import SETTLEMENTS
@@ -105,16 +106,10 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     """
     named = [(m.start, m.end) for m in names]
     kind_of = {m.place: gaz[m.place].kind for m in names if m.site}
-    noun_kinds: dict[str, list[str]] = {}
-    for kind, nouns in gaz.kind_nouns.items():
-        for noun in nouns:
-            noun_kinds.setdefault(noun.lower(), []).append(kind)
-    heads = gaz.head_nouns
-    words = set(noun_kinds) | set(heads)
-    if not words:
+    noun_kinds, rx = _description_nouns(gaz)
+    if rx is None:
         return []
-    rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
-                    re.IGNORECASE)
+    heads = gaz.head_nouns
     # Names introduced with their noun: "the town of X", "X town", "the village of X".
     introduced: dict[str, set[int]] = {}
     for n in names:
@@ -129,7 +124,8 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
         noun = m.group(1).lower()
         after = text[m.end():m.end() + 30]
         nxt = re.match(r"\s+([\w'’-]+)", after)
-        if nxt and (nxt.group(1).lower() in nouns or nxt.group(1)[0].isupper()):
+        if nxt and (nxt.group(1).lower() in noun_kinds or nxt.group(1).lower() in heads
+                    or nxt.group(1)[0].isupper()):
             continue  # "city stadium": the head noun comes later; "Hospital Road": a name
         if after[:1] in ("'", "’") and after[1:2] == "s" and noun not in ("city", "town"):
             continue
@@ -168,6 +164,24 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
         out.append(Mention(start, m.end(), text[start:m.end()], place, "reference", cands,
                            gaz.is_site(place)))
     return out
+
+
+@lru_cache(maxsize=8)
+def _description_nouns(gaz: Gazetteer) -> tuple[dict[str, list[str]], re.Pattern[str] | None]:
+    """Return the nouns a description of a site may end in (with their kinds) and their pattern.
+
+    Built once per gazetteer: kind nouns ("hospital", "square") and the head nouns of its
+    sites' names ("plant", "silos").
+    """
+    noun_kinds: dict[str, list[str]] = {}
+    for kind, nouns in gaz.kind_nouns.items():
+        for noun in nouns:
+            noun_kinds.setdefault(noun.lower(), []).append(kind)
+    words = set(noun_kinds) | set(gaz.head_nouns)
+    if not words:
+        return noun_kinds, None
+    return noun_kinds, re.compile(
+        r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 def _determiner(text: str, pos: int, named: list[tuple[int, int]]) -> tuple[int, list[str]] | None:

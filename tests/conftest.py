@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,27 @@ os.environ.setdefault("CONFLICTMAP_CACHE", tempfile.mkdtemp(prefix="conflictmap-
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 AFP = "001_d70dbf89028dd6cf.txt"  # published Monday 2017-10-16, no date line
+
+
+def invented_theatre(folder: Path, places, gov=(), ins=()) -> tuple[Path, Path]:
+    """Write an invented theatre: its gazetteer and a two-sided actors file.
+
+    ``places`` are ``(id, name, kind, parent, lon, lat[, prominence])``; ``gov`` and ``ins``
+    are aliases added to the army's and the insurgents' own.
+    """
+    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [p[4], p[5]]},
+              "properties": {"id": p[0], "name": p[1], "kind": p[2], "parent": p[3], "source": "invented",
+                             **({"prominence": p[6]} if len(p) > 6 else {})}}
+             for p in places]
+    gaz, actors = folder / "g.geojson", folder / "a.yaml"
+    gaz.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    actors.write_text(
+        "actors:\n"
+        "  - {id: GOV, name: Army, colour: '#0072B2', enemies: [INS],\n"
+        f"     aliases: [army, troops, government forces, soldiers{''.join(', ' + a for a in gov)}]}}\n"
+        "  - {id: INS, name: Insurgents, colour: '#D55E00', enemies: [GOV],\n"
+        f"     aliases: [insurgents, rebels, militants{''.join(', ' + a for a in ins)}]}}\n")
+    return gaz, actors
 
 
 @pytest.fixture(scope="session")

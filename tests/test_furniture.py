@@ -6,9 +6,9 @@ photo credit, related links and a last sentence cut off.
 """
 
 import datetime as dt
-import json
 
 import pytest
+from conftest import invented_theatre
 
 from gazetteer import Gazetteer
 from geo.actors import Actors
@@ -105,17 +105,8 @@ PLACES = [("vel", "Velmora", "city", None, 30.0, 40.0),
 @pytest.fixture(scope="module")
 def theatre(tmp_path_factory):
     d = tmp_path_factory.mktemp("page")
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-              "properties": {"id": i, "name": n, "kind": k, "parent": p, "source": "invented"}}
-             for i, n, k, p, lon, lat in PLACES]
-    (d / "g.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    (d / "a.yaml").write_text(
-        "actors:\n"
-        "  - {id: GOV, name: Army, colour: '#0072B2', enemies: [INS],\n"
-        "     aliases: [army, troops, government forces, soldiers]}\n"
-        "  - {id: INS, name: Insurgents, colour: '#D55E00', enemies: [GOV],\n"
-        "     aliases: [insurgents, rebels, militants]}\n")
-    return d, Gazetteer.from_files([d / "g.geojson"], world=False), Actors.load(d / "a.yaml")
+    gaz, actors = invented_theatre(d, PLACES)
+    return d, Gazetteer.from_files([gaz], world=False), Actors.load(actors)
 
 
 def _read(theatre, name, text):

@@ -5,9 +5,9 @@ rules are tested apart from any real battle's names.
 """
 
 import datetime as dt
-import json
 
 import pytest
+from conftest import invented_theatre
 
 from gazetteer import Gazetteer
 from geo.actors import Actors
@@ -29,19 +29,10 @@ PLACES = [
 
 @pytest.fixture(scope="module")
 def theatre(tmp_path_factory):
-    d = tmp_path_factory.mktemp("velmora")
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-              "properties": {"id": i, "name": n, "kind": k, "parent": p, "source": "invented",
-                             "prominence": pr}}
-             for i, n, k, p, lon, lat, pr in PLACES]
-    (d / "g.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    (d / "a.yaml").write_text(
-        "actors:\n"
-        "  - {id: GOV, name: Army, colour: '#0072B2', enemies: [INS],\n"
-        "     aliases: [army, troops, government forces, soldiers, the military, Velmoran troops]}\n"
-        "  - {id: INS, name: Insurgents, colour: '#D55E00', enemies: [GOV],\n"
-        "     aliases: [insurgents, rebels, rebel, militants, gunmen, Dravish fighters]}\n")
-    return Gazetteer.from_files([d / "g.geojson"], world=True), Actors.load(d / "a.yaml")
+    gaz, actors = invented_theatre(tmp_path_factory.mktemp("velmora"), PLACES,
+                                   gov=["the military", "Velmoran troops"],
+                                   ins=["rebel", "gunmen", "Dravish fighters"])
+    return Gazetteer.from_files([gaz], world=True), Actors.load(actors)
 
 
 def read(theatre, text):

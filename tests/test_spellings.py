@@ -7,9 +7,9 @@ Triangle"). The theatre here is invented.
 """
 
 import datetime as dt
-import json
 
 import pytest
+from conftest import invented_theatre
 
 from gazetteer import Gazetteer, fold
 from geo.articles import Article
@@ -31,12 +31,8 @@ PLACES = [
 
 @pytest.fixture(scope="module")
 def gaz(tmp_path_factory):
-    d = tmp_path_factory.mktemp("names")
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-              "properties": {"id": i, "name": n, "kind": k, "parent": p, "source": "invented"}}
-             for i, n, k, p, lon, lat in PLACES]
-    (d / "g.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    return Gazetteer.from_files([d / "g.geojson"], world=False)
+    gaz, _ = invented_theatre(tmp_path_factory.mktemp("names"), PLACES)
+    return Gazetteer.from_files([gaz], world=False)
 
 
 def _places(gaz, text):
