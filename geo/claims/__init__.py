@@ -81,9 +81,11 @@ class Claim:
         The day the claim is about; ``date_precision`` one of day / night /
         range / week / month / year; ``date_text`` the expression it came from.
     status : str
-        ``asserted``, or why it does not count: ``negated``, ``intent``,
-        ``hedged``, ``denied``, ``conditional``; or the page furniture it
-        stands in: ``headline``, ``subhead``, ``caption``, ``duplicate``.
+        ``asserted``, or why it does not count (see
+        :data:`geo.claims.doubt.STATUSES`: ``negated``, ``intent``, ``hedged``,
+        ``denied``, ``conditional``, ``superseded``, ``generic``,
+        ``background``, ``truncated``), ``no side``; or the page furniture
+        it stands in: ``headline``, ``subhead``, ``caption``, ``duplicate``.
     tense : str
         ``present`` or ``past`` (a hold described in the past tense).
     asserted_by : str
@@ -177,10 +179,12 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
     if not sites:
         return None
     tokens = tokenize(sent.text)
-    # A phrase inside a name ("Free Syrian Army", "Liberation Square") is part of the name.
-    named = named_sides(actors, found, sent, sites)
-    spans_of_sides = [(s.start, s.end) for s in (
-        *named, *described_sides(lang, actors, sent.text, named, None, attacker, context))]
+    named = named_sides(found, sent, sites)
+    speaker = speaker_of(lang, sent.text, named)
+    # A word inside a site's name ("the provincial government offices") is the site's.
+    described = [s for s in described_sides(lang, actors, sent.text, named, speaker.side, attacker, context)
+                 if not any(m.start <= s.start and s.end <= m.end for m in sites)]
+    spans_of_sides = [(s.start, s.end) for s in (*named, *described)]
 
     def gap_holds(lo: int, hi: int) -> bool:
         # "drove * out of": the gap holds a side ("drove the militants out of"), or a pronoun;
@@ -190,20 +194,15 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
             w.lower() in lang.gap_particles for w in sent.text[lo:hi].split())
 
     hits = lang.find(tokens, sent.text, gap_holds)
+    # A phrase inside a name ("Free Syrian Army", "Liberation Square") is part of the name.
     spans = [(m.start, m.end) for m in sites] + [(s.start, s.end) for s in named]
     hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in spans)]
     hits = _verbs_over_their_nouns(lang, sent.text, hits)
     if not hits:
         return None
-    speaker = speaker_of(lang, sent.text, named)
-    # A word inside a site's name ("the provincial government offices") is the site's.
-    described = [s for s in described_sides(lang, actors, sent.text, named, speaker.side, attacker, context)
-                 if not any(m.start <= s.start and s.end <= m.end for m in sites)]
     sides = _merge_heads(sent.text, named, described)
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
     return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
-
-
 
 
 def _verbs_over_their_nouns(lang: Language, text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
@@ -235,7 +234,7 @@ def _merge_heads(text: str, named: Sequence[Side], described: Sequence[Side]) ->
     return out
 
 
-def _claims_of(lang: Language, actors: Actors, article: Article, prep: _Sentence, hit: PhraseHit,
+def _claims_of(lang: Language, article: Article, prep: _Sentence, hit: PhraseHit,
                likely: Callable[[str], str | None]) -> list[Claim]:
     roles = read_roles(lang, prep.ctx, hit)
     if roles is None:
@@ -289,7 +288,7 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
     when = date_claim(lang, ctx.text, hit, lo, hi, refs, article.published, present_state=state)
     tense = "past" if state and lang.past.search(ctx.text[max(lo, hit.start - 45):hit.start]) \
         else "present"
-    weight = weigh(prep.speaker, kind.type, actor, prep.sent.role, prep.sent.truncated)
+    weight = weigh(prep.speaker, kind.type, actor, prep.sent.truncated)
     reason = _reason(hit, roles, actor, loser, kind.note, status)
     out = []
     for m in (roles.site, *roles.more, *_wholes_of(lang, ctx, roles.site, kind.type)):
@@ -301,7 +300,8 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
             date_precision=when.precision, date_text=when.text, status=status, tense=tense,
             asserted_by=prep.speaker.who, confidence=weight,
             reason=reason if m is roles.site else f"{reason}; '{m.text}' listed with '{roles.site.text}'",
-            taker=taker, part=part, fighting=kind.fighting if part else FIGHTING.get(kind.type, "none"),
+            # Fighting at the site: the type's, else inside where the claim is about a part of it.
+            taker=taker, part=part, fighting=FIGHTING.get(kind.type, "inside" if part else "none"),
             order=when.order, clock=prep.sent.clock, phrase=hit.text,
         ))
     return [*out, *_durations(lang, ctx.text, hit, out)]
@@ -343,11 +343,11 @@ def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -
         days = lang.ordinals.get(m.group(1).lower(), 0) - 1 if m else 0
         kind = first.type
     else:
-        m = re.search(r"\b(?:after|following)\s+(\w+(?:\s+\w+)?)\s+days?\s+of\s+(?:[\w-]+\s+){0,2}?(\w+)",
+        m = re.search(r"\b(?:after|following)\s+(\w+(?:\s+\w+)?)\s+days?\s+of\s+((?:[\w-]+\s*){1,3})",
                       text[hit.end:], re.IGNORECASE)
-        if m and m.group(2) in lang.fight_words:
-            word = m.group(1).lower()
-            days = lang.numbers.get(word, int(word) if word.isdigit() else 0)
+        # "after two days of heavy street fighting": a word of fighting among the next three.
+        if m and any(w in lang.fight_words for w in m.group(2).split()):
+            days = lang.number(m.group(1))
         kind = "contested"
     out = []
     for c in claims:
@@ -409,7 +409,7 @@ def extract_claims(
         if prep is not None:
             preps.append(prep)
             for hit in prep.ctx.hits:
-                claims.extend(_claims_of(lang, actors, article, prep, hit, likely))
+                claims.extend(_claims_of(lang, article, prep, hit, likely))
     claims = _unverified_before(lang, article, claims)
     attacker = article_attacker(claims)
     if attacker is None:
@@ -421,7 +421,7 @@ def extract_claims(
                              contexts.get(prep.sent.start))
             if again is not None:
                 for hit in again.ctx.hits:
-                    out.extend(_claims_of(lang, actors, article, again, hit, likely))
+                    out.extend(_claims_of(lang, article, again, hit, likely))
                 continue
         out.extend(c for c in claims if prep.sent.start <= c.start < prep.sent.end)
     out = _unverified_before(lang, article, out)

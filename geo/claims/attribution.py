@@ -97,8 +97,7 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
         if named:
             return Speaker(named[-1].actor, named[-1].actor, claimed)
         if lo < 0 or re.search(r"[\w]{3,}", piece) and \
-                not lang.rx("attribution.apposition").match(text[lo + 1:cut]) and \
-                not text[lo + 1:cut].strip() == "":
+                not lang.rx("attribution.apposition").match(text[lo + 1:cut]):
             # A piece that is a clause of its own ends the search: "troops took X, IS said".
             if lo < 0 or not _NAME_LIKE.match(text[lo + 1:cut]):
                 break
@@ -109,7 +108,7 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
 _NAME_LIKE = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,4}$")
 
 
-def weigh(speaker: Speaker, claim_type: str, actor: str | None, role: str, truncated: bool) -> float:
+def weigh(speaker: Speaker, claim_type: str, actor: str | None, truncated: bool) -> float:
     """Return how much a claim weighs against a conflicting one (0 to 1).
 
     Parameters
@@ -118,8 +117,6 @@ def weigh(speaker: Speaker, claim_type: str, actor: str | None, role: str, trunc
     claim_type : str
     actor : str or None
         The claim's side.
-    role : str
-        The role of its sentence on the page (``body``, ``headline`` ...).
     truncated : bool
         The page stops inside the sentence.
 
@@ -128,8 +125,8 @@ def weigh(speaker: Speaker, claim_type: str, actor: str | None, role: str, trunc
     float
         0.8 for the reporter or a monitor, 0.7 for a source or a quotation;
         a side's claim of its own gain 0.6 ("claimed" 0.5), of its enemy's
-        0.6; a side's word about its own loss 0.95. Less for a sentence cut
-        off by the page.
+        loss 0.6; a side's word about its own loss, or conceding the other's
+        gain, 0.95. Less for a sentence cut off by the page.
     """
     gain = claim_type in ("capture", "full_control", "hold", "presence", "entry")
     if speaker.side is None:

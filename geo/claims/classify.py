@@ -31,11 +31,6 @@ class Kind:
     ended: bool
     note: str
 
-    @property
-    def fighting(self) -> str:
-        """``inside``, ``around`` or ``none``: the fighting the claim reports at the site."""
-        return FIGHTING.get(self.type, "inside" if self.part else "none")
-
 
 def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     """Whether the words around ``site`` make a claim about part of it only.

@@ -51,16 +51,11 @@ class Clause:
     host: int | None = None
     antecedent: int | None = None
 
-    def __contains__(self, pos: object) -> bool:
-        return isinstance(pos, int) and self.start <= pos < self.end
-
-
-
 
 def _kind_of(lang: Language, boundary: str) -> str:
     if boundary == " that ":
         return "main"
-    if boundary in lang.words("clauses.relative"):
+    if boundary in lang.asides:
         return "relative"
     if boundary in lang.words("clauses.attribution"):
         return "attribution"

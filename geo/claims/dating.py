@@ -21,13 +21,6 @@ from .language import Language, PhraseHit
 __all__ = ["When", "date_claim"]
 
 
-
-
-
-
-
-
-
 def _since_other(lang: Language, text: str, ref_start: int, hit_start: int) -> bool:
     """Whether a time expression dates a "since" clause the phrase is not in."""
     lo = max(0, ref_start - 60)
@@ -98,8 +91,7 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
     if lapse:
         # "ten months after the militants overran the city": long before the sentence's day;
         # "two days after troops entered it": that many days before it.
-        word = lapse.group(1).lower()
-        n = lang.numbers.get(word) or (int(word) if word.isdigit() else 1 if word in ("a", "an") else 0)
+        n = lang.number(lapse.group(1))
         unit = lapse.group(2).lower()
         if n and unit.startswith("day"):
             base = next((r.date for r in refs if r.end <= hit.start - len(lapse.group())), published)

@@ -20,7 +20,7 @@ __all__ = ["STATUSES", "doubt"]
 #: Statuses a claim can have; only ``asserted`` moves the map.
 STATUSES = ("asserted", "superseded", "denied", "negated", "conditional", "intent", "hedged", "generic",
             "background", "truncated")
-_ORDER = ("superseded", "denied", "negated", "conditional", "intent", "hedged")
+_ORDER = ("denied", "negated", "conditional", "intent", "hedged")
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
 
 
@@ -71,7 +71,7 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
             and not lang.rx("doubt.auxiliary").search(text[max(lo, hit.start - 30):hit.start]):
         return "generic"  # "every metre the invaders take": no event of a day
     for status in _ORDER:
-        if ended and status == "negated" or status == "superseded":
+        if ended and status == "negated":
             continue
         if lang.doubt[status].search(window):
             return status

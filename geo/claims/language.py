@@ -1,8 +1,8 @@
 """The language data the claim reader works with: phrases by lemma, cue words, furniture.
 
 Everything English lives in ``geo/data/en/`` (``predicates.yaml``,
-``verbs.yaml``, ``cues.yaml``); another language is another folder of the
-same files. This module turns the data into lookups: every inflected form
+``verbs.yaml``, ``cues.yaml``, ``grammar.yaml``); another language is another
+folder of the same files. This module turns the data into lookups: every inflected form
 of every phrase in one index keyed by its first word, and each cue list as
 one whole-word regular expression.
 """
@@ -95,7 +95,7 @@ class Phrase:
         The claim type of ``predicates.yaml`` (capture, loss, hold, ...).
     frame : str
         Where its site and sides stand (transitive, expel, leave, fall,
-        adjective, locative).
+        adjective, epithet, locative).
     words : tuple of str
         Lookup forms; ``"*"`` is a gap for a side.
     lemma : str
@@ -113,11 +113,6 @@ class Phrase:
     lemma: str
     form: str
     be: bool = False
-
-    @property
-    def passive_form(self) -> bool:
-        """Whether the phrase's verb is a past participle (could head a passive)."""
-        return self.form in ("participle", "past")
 
 
 @dataclass(frozen=True)
@@ -199,7 +194,8 @@ class Language:
     ----------
     predicates, verbs, cues, grammar : dict
         The parsed ``predicates.yaml``, ``verbs.yaml``, ``cues.yaml`` and
-        ``grammar.yaml`` (the stages' patterns and word lists; optional).
+        ``grammar.yaml`` (the stages' patterns and word lists, which the
+        stages need; without it only the phrase lookups work).
     """
 
     # Cue word lists of cues.yaml, one attribute each (read by the stages named in the file).
@@ -214,13 +210,10 @@ class Language:
     reporting: WordSet
     third_party: WordSet
     spokesman: WordSet
-    whole: WordSet
     complete: WordSet
     asides: WordSet
     adjunct_openers: WordSet
     governing: WordSet
-    conjunctions: WordSet
-    including: WordSet
     determiners: WordSet
 
     def __init__(self, predicates: dict[str, Any], verbs: dict[str, Any], cues: dict[str, Any],
@@ -258,10 +251,10 @@ class Language:
         self.exceptions = {str(k): WordSet(v) for k, v in (predicates.get("exceptions") or {}).items()}
         self.doubt = {status: WordSet(words) for status, words in cues["doubt"].items()}
         self.doubt_after = {status: WordSet(words) for status, words in cues["doubt_after"].items()}
-        for name in ("earlier_events", "unverified", "ended", "past", "now", "brief", "early", "late",
-                     "reporting", "third_party", "spokesman", "whole", "complete", "asides",
-                     "adjunct_openers", "governing", "conjunctions", "including", "determiners"):
-            setattr(self, name, WordSet(cues[name]))
+        # The cue lists declared above, one attribute each.
+        for name, kind in Language.__annotations__.items():
+            if kind == "WordSet":
+                setattr(self, name, WordSet(cues[name]))
         self.boundaries = tuple(cues["boundaries"])
         self.sides = {role: WordSet(words) for role, words in cues["sides"].items()}
         self.numbers = {str(k).lower(): int(v) for k, v in (cues.get("numbers") or {}).items()}
@@ -280,6 +273,11 @@ class Language:
         #: "held" of "-held", "controlled" of "-controlled".
         self.glued_participles = frozenset(p.words[1] for p in self.phrases
                                            if p.words[0] == "-" and len(p.words) > 1)
+
+    def number(self, word: str) -> int:
+        """Return the count a word or numeral says ("two", "a", "12"), 0 when none."""
+        word = word.lower()
+        return self.numbers.get(word) or (int(word) if word.isdigit() else 0)
 
     def rx(self, key: str) -> re.Pattern[str]:
         """Return a pattern of ``grammar.yaml`` ("roles.speaks"); a missing one is a clear error."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..mentions import Mention
 from .clauses import Clause
@@ -141,8 +142,8 @@ def _sides_between(ctx: Context, lo: int, hi: int) -> list[Side]:
     return [s for s in ctx.sides if lo <= s.start and s.end <= hi]
 
 
-def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[str] | None = None,
-             depth: int = 0) -> Side | None:
+def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[str] | None = None
+             ) -> Side | None:
     """Return the subject of the phrase: the nearest free side before it in its clause, or its host's."""
     clause = ctx.clauses[n]
     within = [s for s in _sides_between(ctx, clause.start, hit.start)
@@ -178,13 +179,9 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
         if ante:
             return ante[-1]
         return None
-    if clause.host is not None and depth < 3 and clause.kind in (
+    if clause.host is not None and clause.kind in (
             "adjunct", "participle", "coordinate", "resume", "subordinate"):
         host = ctx.clauses[clause.host]
-        if clause.kind == "subordinate" and ctx.text[clause.start:clause.start + 12].lower().startswith(
-                (", after", ", before", ", while", ", as ", ", when", ", since", ", once", ", until")):
-            # ", after they took X": the subordinate clause has its own subject, if any.
-            pass
         frees = [s for s in _sides_between(ctx, host.start, host.end)
                  if not _governed(lang, ctx, s.start) and not (exclude and s.actor in exclude)]
         if frees:
@@ -204,7 +201,7 @@ def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
         return True
     # A reduced relative: "X, retaken by troops on Monday," / "X captured by IS".
     after = ctx.text[hit.end:hit.end + 40]
-    if re.match(r"\s+(?:\w+\s+){0,3}?by\b", after) and not _site_after(lang, ctx, hit, strict=True):
+    if re.match(r"\s+(?:\w+\s+){0,3}?by\b", after) and not _site_after(lang, ctx, hit):
         return True
     return False
 
@@ -245,8 +242,7 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
     return True
 
 
-def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, strict: bool = False,
-                locative: bool = False) -> Mention | None:
+def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, locative: bool = False) -> Mention | None:
     n = ctx.clause_of(hit.start)
     hi = ctx.clauses[n].end
     # A site's clause may run on past a relative pronoun ("took X, which ...").
@@ -255,13 +251,9 @@ def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, strict: bool = 
             continue
         if _between_ok(lang, ctx, hit.end, m.start, locative=locative):
             return m
-        if strict:
-            return None
         if not locative:
-            return None
+            return None  # only the first site after a verb can be its object
     return None
-
-
 
 
 def antecedent(lang: Language, ctx: Context, clause: Clause) -> Mention | None:
@@ -366,13 +358,17 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
     return [m for m in out if m.place != site.place]
 
 
-def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str, lo: int | None = None
-           ) -> Side | None:
+@lru_cache(maxsize=16)
+def _governed_by(preps: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{preps})\s+(?:[\w'’.-]+\s+){{0,3}}$", re.IGNORECASE)
+
+
+def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str) -> Side | None:
     """Return the first side after the phrase governed by one of ``preps`` ("by", "from", "to")."""
     n = ctx.clause_of(hit.start)
     hi = ctx.clauses[n].end
-    start = hit.end if lo is None else lo
-    rx = re.compile(rf"\b(?:{preps})\s+(?:[\w'’.-]+\s+){{0,3}}$", re.IGNORECASE)
+    start = hit.end
+    rx = _governed_by(preps)
     for s in ctx.sides:
         if s.start >= start and s.end <= hi and rx.search(ctx.text[start:s.start]):
             # Not "... and cleared the mines left behind by the gangs": another verb's agent.
@@ -502,7 +498,7 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
     elif passive or attributive:
         site = _site_after(lang, ctx, hit) if attributive else _site_before(lang, ctx, hit, n)
         if site is None and not attributive:
-            site = _site_after(lang, ctx, hit, strict=True)
+            site = _site_after(lang, ctx, hit)
         if p.frame == "expel":
             actor = _subject(lang, ctx, hit, n)  # the side driven out
             other = _agent(lang, ctx, hit, "by")

@@ -28,7 +28,10 @@ class Side:
     """A side named in a sentence (offsets within the sentence).
 
     ``how`` is ``name`` (an actor's name or alias), or how a description was
-    resolved: ``first person``, ``pejorative``, ``defender``, ``attacker``.
+    resolved: ``first person``, ``pejorative``, ``alias word`` ("the
+    government"), ``name head`` ("Russian" before "-held" or a claim noun:
+    never a verb's subject), ``people`` ("the Ukrainians"), ``context``
+    (unnamed fighters), ``defender``, ``attacker``.
     """
 
     start: int
@@ -67,10 +70,7 @@ def local_sites(lang: Language, mentions: Sequence[Mention], sent: Sentence) -> 
     return out
 
 
-
-
-def named_sides(actors: Actors, found: Sequence[ActorMention], sent: Sentence,
-                sites: Sequence[Mention]) -> list[Side]:
+def named_sides(found: Sequence[ActorMention], sent: Sentence, sites: Sequence[Mention]) -> list[Side]:
     """Return the actors named in ``sent`` (from the article's actor mentions).
 
     A side's name inside a site's name ("Kurdish security headquarters",
