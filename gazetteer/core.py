@@ -98,7 +98,7 @@ class Candidate:
 # Letters of Kurdish and Turkish Latin spellings: a word that has them is a name.
 _TRANSLIT_LETTERS = re.compile(r"[êîûşçğÊÎÛŞÇĞ]")
 # A bracketed aside inside a name: "(Tadmur)" of "the Palmyra (Tadmur) Triangle".
-_ASIDE = re.compile(r"\s\([^()\n]{2,40}\)(?=\s)")
+_ASIDE = re.compile(r"(?<=[A-Za-z])\s\([^()\n]{2,40}\)(?=\s[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -451,7 +451,7 @@ class Gazetteer:
                         out.setdefault(noun, set()).add(pid)
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
-    @property
+    @cached_property
     def generic_heads(self) -> frozenset[str]:
         """Head nouns too general to stand for a site alone ("the area"), from ``data/kinds.yaml``."""
         return frozenset(_kind_config().get("generic_heads", ()))
@@ -469,8 +469,16 @@ class Gazetteer:
 
     def name_words(self, pid: str) -> frozenset[str]:
         """Return the folded words of a place's name and aliases ("coke", "plant", ...)."""
-        place = self._place(pid)
-        return frozenset(w for name in (place.name, *place.aliases) for w in fold(name).split())
+        words = self._name_words.get(pid)
+        if words is None:
+            place = self._place(pid)
+            words = self._name_words[pid] = frozenset(
+                w for name in (place.name, *place.aliases) for w in fold(name).split())
+        return words
+
+    @cached_property
+    def _name_words(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def in_kind(self, city: str, kind: str) -> list[Place]:
         """Return the places of ``kind`` inside ``city``, most prominent first."""
@@ -547,29 +555,27 @@ class Gazetteer:
         The aside (another spelling, a translation) is blanked and the text matched
         again; a name that spans it replaces the names inside it.
         """
-        asides = [m.span() for m in _ASIDE.finditer(text)]
-        if not asides:
-            return found
-        blank = list(text)
-        for s, e in asides:
-            blank[s:e] = " " * (e - s)
         layer, pos = self._layer, self._pos
         spanning = []
-        for start, end, _written, keys in self._index.find_spans("".join(blank)):
-            if any(start < s and e < end for s, e in asides) and not all(
-                    layer[pos[k]] == "world" for k in keys):
-                spanning.append(Match(start, end, text[start:end], tuple(sorted(keys))))
+        # Only an aside between capitalised words can stand inside a name; only the words
+        # around it are matched again.
+        for a in _ASIDE.finditer(text):
+            s, e = a.span()
+            lo, hi = max(0, s - 60), min(len(text), e + 60)
+            window = text[lo:s] + " " * (e - s) + text[e:hi]
+            for start, end, _written, keys in self._index.find_spans(window):
+                if start < s - lo and e - lo < end and not all(layer[pos[k]] == "world" for k in keys):
+                    spanning.append(Match(lo + start, lo + end, text[lo + start:lo + end],
+                                          tuple(sorted(keys))))
         if not spanning:
             return found
-        kept = [m for m in found if not any(w.start <= m.start and m.end <= w.end or
-                                            (m.start < w.end and w.start < m.end) for w in spanning)]
+        kept = [m for m in found if not any(m.start < w.end and w.start < m.end for w in spanning)]
         return sorted([*kept, *spanning], key=lambda m: (m.start, m.end))
 
     @cached_property
     def _skeletons(self) -> dict[spelling.Skeleton, tuple[set[str], int]]:
-        pairs = [(name, pid) for pid in self.ids("theatre") if self._kind[self._pos[pid]]
-                 not in self.background_kinds
-                 for p in (self._place(pid),) for name in (p.name, *p.aliases)]
+        pairs = [(name, pid) for pid in self.sites() for p in (self._place(pid),)
+                 for name in (p.name, *p.aliases)]
         words = {pid: self.kind_nouns.get(self._kind[self._pos[pid]], []) for _, pid in pairs}
         return spelling.index(pairs, words)
 
@@ -620,8 +626,7 @@ class Gazetteer:
                     # transliteration ("Berîd", "Şêx"), which no English word has.
                     marked = first in spelling._ARTICLES or fold(text[words[j - 1][0]:we]) in kinds \
                         or _TRANSLIT_LETTERS.search(written) is not None \
-                        or re.match(r"\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, self._kind_nouns_text))
-                                    + r")\b", text[we:we + 30], re.IGNORECASE) is not None
+                        or self._kind_noun_after.match(text[we:we + 30]) is not None
                     plain = [text[a:b] for a, b in words[i:j] if fold(text[a:b]) not in spelling._ARTICLES]
                     if not marked and (found[1] < spelling.STRONG or any(
                             w.lower() in lower for w in plain)):
@@ -636,9 +641,10 @@ class Gazetteer:
         return out
 
     @cached_property
-    def _kind_nouns_text(self) -> tuple[str, ...]:
-        return tuple(sorted({w for nouns in self.kind_nouns.values() for w in nouns}, key=len,
-                            reverse=True))
+    def _kind_noun_after(self) -> re.Pattern[str]:
+        """A kind noun just after a name ("Hayy al-Furat neighbourhood"): it marks the name."""
+        nouns = sorted({w for ns in self.kind_nouns.values() for w in ns}, key=len, reverse=True)
+        return re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, nouns)) + r")\b", re.IGNORECASE)
 
     def rank(self, ids: Sequence[str], focus: str | None = None) -> list[Candidate]:
         """Rank the places a name may stand for.

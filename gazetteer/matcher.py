@@ -184,13 +184,6 @@ class NameIndex:
         # between its last key character and the next one.
         for i in np.flatnonzero(oend < stop).tolist():
             oend[i] = _absorb(text, int(ostart[i]), int(oend[i]), int(stop[i]))[1]
-        # A name starts a word of the key; letters folding dropped at the word's start (the
-        # o of "Our", folded as "ur") belong to it.
-        for i in np.flatnonzero(ostart > 0).tolist():
-            s0 = int(ostart[i])
-            while s0 > 0 and text[s0 - 1].isalnum():
-                s0 -= 1
-            ostart[i] = s0
         if drop is not None:
             kept = ~drop(ostart, oend)
             ostart, oend, slots = ostart[kept], oend[kept], slots[kept]

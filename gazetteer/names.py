@@ -62,10 +62,6 @@ class Folded:
         Raqqa, the final ``h`` of Raqqah) but not the punctuation after them.
         """
         ostart = int(self.starts[start])
-        if start == 0 or self.key[start - 1] == " ":
-            # Letters dropped at the start of a word (the o of "Our" -> "ur") belong to it.
-            while ostart > 0 and self.text[ostart - 1].isalnum():
-                ostart -= 1
         stop = int(self.starts[end]) if end < len(self.starts) else len(self.text)
         oend = int(self.starts[end - 1]) + 1
         return _absorb(self.text, ostart, oend, stop)
@@ -236,17 +232,26 @@ def _spellings(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if len(oo):  # "Mishtanoor" -> "mishtanur" (the doubled u collapses later)
         a[oo] = _U
         a[oo + 1] = _U
+    # Each spelling keeps its first letter's place, rewritten, and drops the rest: the key
+    # letter of "Nour"'s "ou" starts where the o does, so a name's span starts where it does.
     drop = np.zeros(n, dtype=bool)
-    drop[:-1] |= (a[:-1] == _O) & (a[1:] == _U)  # "Nour" -> "nur", "Souq" -> "suk"
-    drop[:-1] |= (a[:-1] == _D_) & (a[1:] == _J)  # "Djarablous" -> "jarablus"
+    writes: list[tuple[np.ndarray, int]] = []
+    for first, second, letter in ((_O, _U, _U), (_D_, _J, _J)):  # "Nour" -> "nur", "Djarablous" -> "jarablus"
+        at = np.flatnonzero((a[:-1] == first) & (a[1:] == second))
+        writes.append((at, letter))
+        drop[at + 1] = True
     if n >= 3:  # "tch" (French, English) and "tsch" (German) are "ch": Lastotchkyne, Lastochkyne
         t, c, h = a == _T, a == _C, a == _H
-        drop[:-2] |= t[:-2] & c[1:-1] & h[2:]
+        tch = np.flatnonzero(t[:-2] & c[1:-1] & h[2:])
+        writes.append((tch, _C))
+        drop[tch + 1] = True
         if n >= 4:
-            st = (a[1:-2] == _S) & c[2:-1] & h[3:]
-            drop[:-3] |= t[:-3] & st
-            drop[1:-2] |= t[:-3] & st
+            tsch = np.flatnonzero(t[:-3] & (a[1:-2] == _S) & c[2:-1] & h[3:])
+            writes.append((tsch, _C))
+            drop[tsch + 1] = drop[tsch + 2] = True
     drop[1:] |= (a[1:] == _H) & np.isin(a[:-1], _DIGRAPH)  # "Sheikh" -> "seik", "Dhubbat" -> "dubat"
+    for at, letter in writes:
+        a[at] = letter
     if drop.any():
         keep = ~drop
         return a[keep], starts[keep]
