@@ -222,6 +222,12 @@ def _eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate, evaluate_corpus, format_corpus, format_report
 
     if args.corpus:
+        # A corpus brings each battle's articles, gazetteer and actors: nothing else applies.
+        mixed = [flag for flag, given in (("GOLD", args.gold), ("--articles", args.articles),
+                                          ("--gazetteer", args.gazetteer), ("--actors", args.actors),
+                                          ("--date", args.date)) if given]
+        if mixed:
+            raise InputError("eval", f"--corpus takes no {', '.join(mixed)}: each battle folder has its own")
         reports = evaluate_corpus(args.corpus, args.battle or None)
         if args.json:
             print(json.dumps({name: r.as_dict() for name, r in reports.items()}, indent=2,
@@ -229,6 +235,8 @@ def _eval(args: argparse.Namespace) -> int:
         else:
             print(format_corpus(reports), end="")
         return 0
+    if args.battle:
+        raise InputError("eval", "--battle needs --corpus DIR")
     if not args.gold or not args.articles:
         raise InputError("eval", "give GOLD and --articles, or --corpus DIR")
     report = evaluate(args.gold, args.articles, gazetteer=args.gazetteer, actors=args.actors,

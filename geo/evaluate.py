@@ -6,7 +6,7 @@ A gold file is YAML with these sections (all optional, at least one of
 ``claims``
     ``{article, site, actor, type, date}``: ``site`` the name as written in
     the claim's sentence (or a gazetteer id), ``type`` one of ``capture``,
-    ``loss``, ``hold``, ``contested``, ``full_control``.
+    ``loss``, ``hold``, ``contested``, ``full_control``, ``entry``, ``siege``.
 ``not_claims``
     ``{article, sentence_fragment, why}``: text that must not yield a claim.
 ``toponyms``
@@ -17,12 +17,13 @@ A gold file is YAML with these sections (all optional, at least one of
     ``{site, date, controller}``: ``site`` a gazetteer id (or name),
     ``controller`` an actor id, ``contested`` or ``unknown``; optionally
     ``accept``, every defensible answer separated by ``|`` ("IS|contested").
+``dates``
+    article name -> publication date, used when an article has no date line.
 
 A truth table (``.csv``, the form of ``../shared/corpus/*/truth.csv``) is read
 as a gold file with ``control`` only: columns ``site``, ``date`` and
-``accept`` (``controller``, ``source`` and ``note`` are kept for the report).
-``dates``
-    article name -> publication date, used when an article has no date line.
+``accept``; ``controller`` is optional (it must be one of ``accept``),
+``note`` is shown with a wrong cell, ``source`` is the table's own record.
 
 How predictions meet the gold
 -----------------------------
@@ -151,6 +152,7 @@ class GoldCell:
     controller: str
     accept: tuple[str, ...] = ()
     note: str = ""
+    where: str = ""  # how errors name it: "control entry 3", "row 4"
 
     @property
     def answers(self) -> tuple[str, ...]:
@@ -273,11 +275,9 @@ def load_gold(path: str | Path) -> Gold:
         for n, e in enumerate(entries["control"], start=1):
             where = f"control entry {n}"
             controller = _text(spath, where, e, "controller")
-            accept = tuple(a.strip() for a in str(e.get("accept") or "").split("|") if a.strip())
-            if accept and controller not in accept:
-                raise InputError(spath, f"{where}: 'accept' must include the controller {controller!r}")
+            accept = _answers(spath, where, controller, e.get("accept"))
             cell = GoldCell(n, _text(spath, where, e, "site"), _date(spath, where, e["date"]),
-                            controller, accept)
+                            controller, accept, where=where)
             prev = seen.get((cell.site, cell.date))
             if prev and prev.controller != cell.controller:
                 raise InputError(spath, f"{where}: {cell.site} on {cell.date} already has "
@@ -322,24 +322,35 @@ def load_truth(path: str | Path) -> Gold:
         text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(spath, f"cannot read truth table ({exc})") from None
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows or not {"site", "date", "accept"} <= set(rows[0]):
+    reader = csv.DictReader(io.StringIO(text))
+    if not {"site", "date", "accept"} <= set(reader.fieldnames or ()):
         raise InputError(spath, "a truth table needs a header with 'site', 'date' and 'accept'")
     cells: list[GoldCell] = []
     seen: set[tuple[str, dt.date]] = set()
-    for n, row in enumerate(rows, start=2):
+    for n, row in enumerate(reader, start=2):
         where = f"row {n}"
-        accept = tuple(a.strip() for a in (row.get("accept") or "").split("|") if a.strip())
         site = (row.get("site") or "").strip()
+        controller = (row.get("controller") or "").strip()
+        accept = _answers(spath, where, controller or None, row.get("accept"))
         if not site or not accept:
             raise InputError(spath, f"{where}: 'site' and 'accept' must not be empty")
         day = _date(spath, where, (row.get("date") or "").strip())
         if (site, day) in seen:
             raise InputError(spath, f"{where}: {site} on {day} appears twice")
         seen.add((site, day))
-        controller = (row.get("controller") or "").strip() or accept[0]
-        cells.append(GoldCell(n, site, day, controller, accept, (row.get("note") or "").strip()))
+        cells.append(GoldCell(n, site, day, controller or accept[0], accept,
+                              (row.get("note") or "").strip(), where))
+    if not cells:
+        raise InputError(spath, "the truth table has a header but no rows")
     return Gold(spath, None, [], None, cells, {})
+
+
+def _answers(spath: str, where: str, controller: str | None, accept: object) -> tuple[str, ...]:
+    """Return the answers of an ``accept`` field ("IS|contested"), which must hold the controller."""
+    answers = tuple(a.strip() for a in str(accept or "").split("|") if a.strip())
+    if answers and controller and controller not in answers:
+        raise InputError(spath, f"{where}: 'accept' must include the controller {controller!r}")
+    return answers
 
 
 # -- results ----------------------------------------------------------------------
@@ -785,7 +796,7 @@ def _score_control(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
     correct = 0
     cells = gold.control or []
     for cell in cells:
-        where = f"control entry {cell.entry}"
+        where = cell.where or f"control entry {cell.entry}"
         site = res.place(cell.site, None)
         if site is None:
             raise InputError(gold.path, f"{where}: site {cell.site!r} is not in the gazetteer")
@@ -868,7 +879,7 @@ def evaluate(
     Parameters
     ----------
     gold_path : path
-        The gold YAML.
+        A gold YAML file or a truth table (``.csv``).
     articles : sequence of path
         Article files or folders of ``.txt`` files.
     gazetteer : sequence of path, optional

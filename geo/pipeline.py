@@ -328,13 +328,13 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
             "longitude": p.lon, "latitude": p.lat, "site_text": c.site_text,
             "date_text": c.date_text, "tense": c.tense, "counts": c.counts,
             "start": c.start, "end": c.end, "site_precision": p.precision, "site_kind": p.kind,
-            "part": c.part, "fighting": c.fighting, "order": c.order,
+            "part": c.part, "fighting": c.fighting, "order": c.order, "withdrawal": c.withdrawal,
         })
     claims = pd.DataFrame(claim_rows, columns=[
         "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
         "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
         "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
-        "site_kind", "part", "fighting", "order"])
+        "site_kind", "part", "fighting", "order", "withdrawal"])
     mention_rows = []
     for art in reading.articles:
         for m in reading.mentions[art.name]:

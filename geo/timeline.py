@@ -32,19 +32,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from maps.schema import FIGHTING
+
 from .actors import CONTESTED, UNKNOWN, Actors
 from .claims import CONTROL_TYPES, STATE_TYPES, Claim
 
 __all__ = ["State", "Interval", "Timeline", "FIGHTING"]
 
-#: Values of a day state's ``fighting``.
-FIGHTING = ("none", "around", "inside")
 # Statuses of claims that, though they do not count, say who held the site:
 # "troops are preparing to storm X" means the other side holds X.
 _HINTS = frozenset({"intent", "negated", "hedged", "conditional"})
-# Losses that leave a whole site to the other side: a withdrawal, not a defeat in part of it.
-_WITHDRAWAL = re.compile(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pull(?:ed|ing|s)?\s+out|abandon|"
-                         r"evacuat|fled|flee|gave\s+up|given\s+up|cede|relinquish|surrender)", re.IGNORECASE)
 # Effects, in the order they apply within one moment of a day (see _apply).
 _PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "guess": 4, "take": 4, "hold": 5,
                "defend_in": 6, "part": 7, "disagree": 8}
@@ -414,14 +411,14 @@ class Timeline:
                 continue
             side = self._hint_side(c)
             if side:
-                held[c.date if c.historical else c.date][side].append(c)
-        for day in sorted(held, reverse=True):
-            sides = held[day]
-            if len(sides) == 1:
-                (side, ev), = sides.items()
-                return side, tuple(sorted(ev, key=_claim_key))
+                held[c.date][side].append(c)
+        if not held:
             return None, ()
-        return None, ()
+        sides = held[max(held)]
+        if len(sides) != 1:
+            return None, ()
+        (side, ev), = sides.items()
+        return side, tuple(sorted(ev, key=_claim_key))
 
     def _hint_side(self, c: Claim) -> str | None:
         if c.status == "asserted":  # history
@@ -480,13 +477,11 @@ class Timeline:
             if st.inferred or st.since != day or st.controller in (CONTESTED, UNKNOWN):
                 continue
             for c in st.evidence:
-                if c.date != day or c.part:
+                if c.date != day or c.part or not (c.type == "full_control" or c.withdrawal):
                     continue
                 # Taken whole: said so ("fully liberated"), or left by the other side
                 # ("rebels pulled out of the Old City").
-                side = c.actor if c.type == "full_control" else (
-                    c.taker or self._enemy(c.actor)
-                    if c.type == "loss" and _WITHDRAWAL.search(c.phrase) else None)
+                side = c.actor if c.type == "full_control" else c.taker or self._enemy(c.actor)
                 if side == st.controller:
                     out.append((c, side))
         return out

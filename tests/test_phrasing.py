@@ -176,6 +176,9 @@ def facts(theatre, text):
     # "the villages of X and Y" names them: each is held whole, not in part.
     ("Rebels still hold the villages of Kastani and Dorrel.", ("vel-north", "hold", "INS", "2021-03-10")),
     ("Rebels still hold the villages of Kastani and Dorrel.", ("vel-south", "hold", "INS", "2021-03-10")),
+    # Within some distance of a site is around it.
+    ("Troops fought their way to within 50 metres of the Great Mosque.",
+     ("vel-mosque", "siege", "GOV", "2021-03-10")),
     # A position taken beside a site is pressure on it, not a part of it.
     ("Troops captured a fortified hilltop south of Dorrel on Tuesday.",
      ("vel-south", "siege", "GOV", "2021-03-09")),

@@ -113,6 +113,9 @@ class Claim:
         For a capture no side is named for ("the city has been liberated"),
         the side the article shows on the offensive: the timeline takes it
         only where it knows no holder before.
+    withdrawal : bool
+        A loss by leaving the whole site ("the rebels pulled out of X"): the
+        other side has all of it, as after full control.
     derived : str
         How a claim no phrase makes was derived: ``duration`` for fighting on
         the days before that the sentence says it went on; for one about a
@@ -145,6 +148,7 @@ class Claim:
     phrase: str = ""
     derived: str = ""
     guess: str | None = None
+    withdrawal: bool = False
 
     @property
     def moment(self) -> int:
@@ -303,6 +307,7 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
             # Fighting at the site: the type's, else inside where the claim is about a part of it.
             taker=taker, part=part, fighting=FIGHTING.get(kind.type, "inside" if part else "none"),
             order=when.order, clock=prep.sent.clock, phrase=hit.text,
+            withdrawal=kind.type == "loss" and hit.phrase.whole and not part,
         ))
     return [*out, *_durations(lang, ctx.text, hit, out)]
 

@@ -105,6 +105,8 @@ class Phrase:
     be : bool
         Whether the phrase opens with a form of "to be" in the data
         ("be held by"), so that it may also stand without it.
+    whole : bool
+        The phrase says the whole site changed hands ("withdrew from X").
     """
 
     type: str
@@ -113,6 +115,7 @@ class Phrase:
     lemma: str
     form: str
     be: bool = False
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,7 @@ class Language:
                     for words, form, be in _phrase_forms(str(lemma), kind[:-1], entry["frame"],
                                                          irregular):
                         self.phrases.append(Phrase(entry["type"], entry["frame"], words, str(lemma),
-                                                   form, be))
+                                                   form, be, bool(entry.get("whole"))))
         self._first: dict[str, list[Phrase]] = {}
         # A total order: equal words from two entries ("be holed up in", "hole up in") must
         # resolve the same way in every run; the phrase that carries its "be" wins.
