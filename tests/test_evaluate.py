@@ -263,6 +263,10 @@ def test_a_truth_table_scores_each_cell_against_its_accepted_answers(tmp_path, c
     ("site,date,accept\nraqqa,2017-10-16,\n", "row 2: 'site' and 'accept' must not be empty"),
     ("site,date,accept\nraqqa,2017-10-16,IS\nraqqa,2017-10-16,SDF\n",
      "row 3: raqqa on 2017-10-16 appears twice"),
+    ("site,date,controller,accept\nraqqa,2017-10-16,SYR,IS|contested\n",
+     "row 2: 'accept' must include the controller 'SYR'"),
+    ("site,date,accept\n", "has a header but no rows"),
+    ("site,date,accept\natlantis,2017-10-16,IS\n", "row 2: site 'atlantis'"),
 ])
 def test_bad_truth_table_is_one_line_exit_2(tmp_path, capsys, text, needle):
     truth = tmp_path / "truth.csv"
@@ -270,6 +274,17 @@ def test_bad_truth_table_is_one_line_exit_2(tmp_path, capsys, text, needle):
     assert main(["eval", str(truth), "--articles", str(_articles(tmp_path))]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(truth) in err[0] and needle in err[0], err
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["eval", "gold.yaml", "--corpus", "."], "--corpus takes no GOLD"),
+    (["eval", "--corpus", ".", "--actors", "a.yaml"], "--corpus takes no --actors"),
+    (["eval", "gold.yaml", "--articles", "a.txt", "--battle", "ramadi"], "--battle needs --corpus"),
+])
+def test_eval_options_that_do_not_go_together(capsys, args, needle):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0], err
 
 
 def test_corpus_mode_scores_every_battle_and_the_corpus(tmp_path, capsys):
