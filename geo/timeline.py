@@ -114,7 +114,6 @@ class _Day:
     fighting: str = "none"
     melee: bool = False
     churn: bool = False
-    fought_today: bool = False
     before: str | None = None  # who held it before the day's last change of hands
 
     @property
@@ -226,7 +225,7 @@ class Timeline:
             _fight(day, "around")
         elif e.kind == "fight":
             _fight(day, "inside")
-            day.melee = day.fought_today = True  # fighting in it: both sides inside, named or not
+            day.melee = True  # fighting in it: both sides inside, named or not
             if side and day.holder not in (None, side):
                 day.inside |= {day.holder, side}
         elif e.kind == "attack_in" and side is not None and side == day.holder and not day.melee:
@@ -240,7 +239,6 @@ class Timeline:
             rival = side if side and side != day.holder else self._enemy(day.holder)
             day.inside |= {s for s in (day.holder, rival) if s}
             day.melee = day.melee or len(day.inside) < 2
-            day.fought_today = True
         elif e.kind == "guess":
             # "X was liberated", by no side named: news of a change only where no holder is
             # known (or it was fought over); else it tells what is already known.
@@ -267,7 +265,7 @@ class Timeline:
             if day.holder is None or day.holder == side:
                 day.holder = side
                 day.inside.add(side)
-            elif took_today or day.fought_today or e.kind == "defend_in":
+            elif took_today or day.fighting == "inside" or e.kind == "defend_in":
                 # "still holds it" the day the other side took it, or its fighters are in a
                 # site the other side holds: both are inside.
                 day.inside |= {day.holder, side}

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from ..actors import ActorMention, Actors
 from ..articles import Article, Sentence
-from ..dates import HISTORICAL, find_dates
+from ..dates import HISTORICAL, DateRef, find_dates
 from ..mentions import Mention
 from .attribution import Speaker, speaker_of, weigh
 from .classify import FIGHTING, classify
@@ -173,7 +173,8 @@ class _Sentence:
     sent: Sentence
     ctx: Context
     speaker: Speaker
-    refs: list
+    refs: list[DateRef]
+    day: list[DateRef]  # a live blog's day header above it ("WEDNESDAY 3 AUGUST"), as dates
 
 
 def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
@@ -206,7 +207,8 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
         return None
     sides = _merge_heads(sent.text, named, described)
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
-    return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published))
+    day = find_dates(sent.day, article.published)[:1] if sent.day else []
+    return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published), day)
 
 
 def _verbs_over_their_nouns(lang: Language, text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
@@ -285,10 +287,9 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
     # A hold said to be complete is full control, and still a state: "once entirely controlled".
     state = kind.type in STATE_TYPES or hit.phrase.type in STATE_TYPES
     refs = prep.refs
-    if prep.sent.day and not any(lo <= r.start and r.end <= hi for r in refs):
+    if prep.day and not any(lo <= r.start and r.end <= hi for r in refs):
         # A live blog's entry under "WEDNESDAY 3 AUGUST" is about that day.
-        header = find_dates(prep.sent.day, article.published)
-        refs = [*refs, *(replace(r, start=lo, end=lo) for r in header[:1])]
+        refs = [*refs, *(replace(r, start=lo, end=lo) for r in prep.day)]
     when = date_claim(lang, ctx.text, hit, lo, hi, refs, article.published, present_state=state)
     tense = "past" if state and lang.past.search(ctx.text[max(lo, hit.start - 45):hit.start]) \
         else "present"

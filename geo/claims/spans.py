@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..actors import ActorMention, Actors
 from ..articles import Sentence
@@ -206,6 +207,7 @@ _PEOPLE = re.compile(r"\b(?:the\s+)?([A-Z][a-z]+s)\b")
 _DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+)(?:(-)|\s+)([a-z]+)")
 
 
+@lru_cache(maxsize=4096)
 def _name_head(actors: Actors, word: str) -> str | None:
     """Return the one side whose names of several words begin with ``word`` ("Russian troops")."""
     low = word.lower()
@@ -214,6 +216,7 @@ def _name_head(actors: Actors, word: str) -> str | None:
     return next(iter(sides)) if len(sides) == 1 else None
 
 
+@lru_cache(maxsize=4096)
 def _listed_word(actors: Actors, word: str) -> str | None:
     """Return the one side whose names use ``word`` ("government" in "government forces")."""
     sides = {a.id for a in actors for alias in (a.name, *a.aliases)
