@@ -15,7 +15,7 @@ def tests(session):
 def lint(session):
     session.install("-e", ".", "ruff", "mypy", "types-PyYAML", "pandas-stubs")
     session.run("ruff", "check", "gazetteer", "geo", "maps", "tests", "benchmarks", "noxfile.py")
-    session.run("mypy", "gazetteer", "geo", "maps", "--ignore-missing-imports")
+    session.run("mypy", "-p", "conflictmap", "--ignore-missing-imports")
 
 
 @nox.session

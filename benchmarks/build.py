@@ -24,14 +24,16 @@ def main() -> None:
     out = tempfile.mkdtemp()
     base = _time("import geopandas")
     stages = {
-        "import conflictmap": "import geo.pipeline",
-        "+ load gazetteer": "from gazetteer import Gazetteer; Gazetteer.from_files()",
-        "+ name index": "from gazetteer import Gazetteer; Gazetteer.from_files().match('Raqqa')",
+        "import conflictmap": "import conflictmap.geo.pipeline",
+        "+ load gazetteer": "from conflictmap.gazetteer import Gazetteer; Gazetteer.from_files()",
+        "+ name index": "from conflictmap.gazetteer import Gazetteer; Gazetteer.from_files().match('Raqqa')",
         "+ read demo": (
-            "from gazetteer import Gazetteer; from geo.pipeline import *; from geo.actors import Actors\n"
+            "from conflictmap.gazetteer import Gazetteer; from conflictmap.geo.pipeline import *\n"
+            "from conflictmap.geo.actors import Actors\n"
             "t=bundled_theatre(); g=Gazetteer.from_files(); a=Actors.load(t['actors'])\n"
             "read_theatre(read_articles(t['articles']), g, a)"),
-        "+ write outputs (demo)": f"from geo.cli import main; main(['demo','--out',{out!r},'-q'])",
+        "+ write outputs (demo)": (
+            f"from conflictmap.geo.cli import main; main(['demo','--out',{out!r},'-q'])"),
     }
     print(f"baseline (python + import geopandas): {base:.2f} s = 1.00")
     for name, code in stages.items():

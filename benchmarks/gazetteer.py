@@ -336,7 +336,7 @@ def _rss_mb() -> float:
 
 def _child(stage: str, args: argparse.Namespace) -> dict[str, object]:
     t0 = time.perf_counter()
-    from gazetteer import Gazetteer
+    from conflictmap.gazetteer import Gazetteer
 
     imported = time.perf_counter()
     t = time.perf_counter()

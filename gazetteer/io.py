@@ -402,7 +402,8 @@ def _csv_geometry(path: str, line: int, rec: Mapping[Hashable, Any], cols: dict[
 
 @cache
 def _geonames_kinds() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("gazetteer").joinpath("data/geonames.yaml").read_text("utf-8"))
+    data = resources.files("conflictmap.gazetteer").joinpath("data/geonames.yaml")
+    return yaml.safe_load(data.read_text("utf-8"))
 
 
 def geonames_kind(feature_class: str, feature_code: str) -> str:

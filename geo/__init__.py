@@ -19,5 +19,5 @@ __all__ = sorted(_WHERE)
 
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
-        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+        raise AttributeError(f"module 'conflictmap.geo' has no attribute {name!r}")
     return getattr(import_module(f".{_WHERE[name]}", __name__), name)

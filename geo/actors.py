@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from gazetteer import name_variants
-from gazetteer.matcher import NameIndex, index_names
+from conflictmap.gazetteer import name_variants
+from conflictmap.gazetteer.matcher import NameIndex, index_names
 
 from .errors import InputError, read_yaml
 

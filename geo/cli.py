@@ -28,7 +28,7 @@ def _demo_title() -> str:
 
     import yaml
 
-    data = resources.files("geo").joinpath("data/raqqa/theatre.yaml").read_text("utf-8")
+    data = resources.files("conflictmap.geo").joinpath("data/raqqa/theatre.yaml").read_text("utf-8")
     return str(yaml.safe_load(data)["title"])
 
 
@@ -156,7 +156,7 @@ def _gazetteer_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _load_gazetteer(args: argparse.Namespace):
-    from gazetteer import Gazetteer
+    from conflictmap.gazetteer import Gazetteer
 
     return Gazetteer.from_files(args.paths, world=args.world, countries=args.countries,
                                 feature_classes=args.feature_classes)
@@ -191,7 +191,7 @@ def _table(rows: list[dict], cols: list[str]) -> str:
 def _gazetteer(args: argparse.Namespace) -> int:
     import json
 
-    from gazetteer import check_files
+    from conflictmap.gazetteer import check_files
 
     if args.action == "check":
         problems = check_files(args.paths, world=args.world, countries=args.countries,
@@ -290,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 2 on bad input (one line on stderr, no traceback).
     """
     args = _parser().parse_args(argv)
-    from gazetteer import GazetteerError  # after parsing: --help need not load geopandas
+    from conflictmap.gazetteer import GazetteerError  # after parsing: --help need not load geopandas
 
     try:
         return _run(args)

@@ -78,7 +78,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gazetteer import Gazetteer
+from conflictmap.gazetteer import Gazetteer
 
 from .actors import CONTESTED, UNKNOWN, Actors
 from .articles import Article

@@ -66,7 +66,7 @@ class Line:
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    text = resources.files("geo").joinpath("data/en/furniture.yaml").read_text("utf-8")
+    text = resources.files("conflictmap.geo").joinpath("data/en/furniture.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return {
         "navigation": re.compile("(?:" + "|".join(data["navigation"]) + r")\Z", re.IGNORECASE),

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from gazetteer import Gazetteer, Match, fold
-from gazetteer.core import SETTLEMENTS
+from conflictmap.gazetteer import Gazetteer, Match, fold
+from conflictmap.gazetteer.core import SETTLEMENTS
 
 from .articles import Article
 

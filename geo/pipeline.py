@@ -15,10 +15,10 @@ from typing import TypedDict
 import geopandas as gpd
 import pandas as pd
 
-from gazetteer import Gazetteer
-from gazetteer.core import SETTLEMENTS
-from gazetteer.world import ATTRIBUTION
-from maps import (
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer.core import SETTLEMENTS
+from conflictmap.gazetteer.world import ATTRIBUTION
+from conflictmap.maps import (
     write_claims_csv,
     write_day_images,
     write_events_csv,
@@ -101,8 +101,8 @@ def bundled_theatre(name: str = "raqqa") -> Theatre:
     dict
         ``articles`` (list of Path), ``actors`` (Path), ``gazetteer`` (list of Path).
     """
-    root = Path(str(resources.files("geo").joinpath(f"data/{name}")))
-    gaz = Path(str(resources.files("gazetteer").joinpath(f"data/{name}.geojson")))
+    root = Path(str(resources.files("conflictmap.geo").joinpath(f"data/{name}")))
+    gaz = Path(str(resources.files("conflictmap.gazetteer").joinpath(f"data/{name}.geojson")))
     return {
         "articles": sorted((root / "articles").glob("*.txt")),
         "actors": root / "actors.yaml",

@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from maps.schema import FIGHTING
+from conflictmap.maps.schema import FIGHTING
 
 from .actors import CONTESTED, UNKNOWN, Actors
 from .claims import CONTROL_TYPES, STATE_TYPES, Claim

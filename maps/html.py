@@ -41,7 +41,7 @@ _BACKGROUND_STYLE = {
 
 
 def _template(name: str) -> str:
-    return resources.files("maps").joinpath(f"templates/{name}").read_text("utf-8")
+    return resources.files("conflictmap.maps").joinpath(f"templates/{name}").read_text("utf-8")
 
 
 def _json_for_html(obj: Any) -> str:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer import Gazetteer
-from geo.actors import Actors
-from geo.pipeline import build, bundled_theatre
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.geo.actors import Actors
+from conflictmap.geo.pipeline import build, bundled_theatre
 
 # Tests keep their own gazetteer cache, never the user's.
 os.environ.setdefault("CONFLICTMAP_CACHE", tempfile.mkdtemp(prefix="conflictmap-cache-"))

@@ -5,7 +5,7 @@ import json
 import chromium
 import pytest
 
-from geo.pipeline import build
+from conflictmap.geo.pipeline import build
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +130,7 @@ def test_polygon_sites_are_shaded_by_controller(browser, tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point, Polygon
 
-    from maps import intervals_from_days, write_map
+    from conflictmap.maps import intervals_from_days, write_map
 
     days = ["2020-01-01", "2020-01-02"]
     square = Polygon([(10.0, 50.0), (10.0, 50.01), (10.01, 50.01), (10.01, 50.0)])
@@ -174,7 +174,7 @@ def test_long_site_list_is_capped_and_filtered(browser, tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from maps import write_map
+    from conflictmap.maps import write_map
 
     n = 1200
     ids = [f"s{i:04d}" for i in range(n)]

@@ -8,7 +8,7 @@ import sys
 import pyogrio
 import pytest
 
-from geo.cli import main
+from conflictmap.geo.cli import main
 
 
 def _hashes(folder):
@@ -68,7 +68,7 @@ def test_same_input_same_bytes(seeds, seed_dates, tmp_path):
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "conflictmap", *args], capture_output=True,
                           text=True, timeout=300)
 
 

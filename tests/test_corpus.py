@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate import evaluate_corpus, format_corpus
+from conflictmap.geo.evaluate import evaluate_corpus, format_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 # Cells right per battle (of 60, 96, 72 and 88) and over the corpus (of 316).

@@ -7,13 +7,13 @@ import pytest
 import yaml
 from conftest import AFP, DATA
 
-from geo.articles import Article
-from geo.claims import Claim
-from geo.cli import main
-from geo.evaluate import format_report, load_gold, score
-from geo.mentions import Mention
-from geo.pipeline import Reading, bundled_theatre
-from geo.timeline import Timeline
+from conflictmap.geo.articles import Article
+from conflictmap.geo.claims import Claim
+from conflictmap.geo.cli import main
+from conflictmap.geo.evaluate import format_report, load_gold, score
+from conflictmap.geo.mentions import Mention
+from conflictmap.geo.pipeline import Reading, bundled_theatre
+from conflictmap.geo.timeline import Timeline
 
 DAY = dt.date(2017, 10, 16)
 TEXT = ("SDF fighters captured Al-Barid. IS holds the National Hospital. "

@@ -10,12 +10,12 @@ import datetime as dt
 import pytest
 from conftest import invented_theatre
 
-from gazetteer import Gazetteer
-from geo.actors import Actors
-from geo.articles import read_article
-from geo.claims import extract_claims
-from geo.furniture import dateline_end, page_lines
-from geo.mentions import find_mentions
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.geo.actors import Actors
+from conflictmap.geo.articles import read_article
+from conflictmap.geo.claims import extract_claims
+from conflictmap.geo.furniture import dateline_end, page_lines
+from conflictmap.geo.mentions import find_mentions
 
 PAGE = """Skip to content
 Menu

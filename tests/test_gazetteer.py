@@ -5,7 +5,7 @@ import pytest
 from geopy.extra.rate_limiter import RateLimiter
 from shapely.geometry import Point
 
-from gazetteer import Gazetteer, GazetteerError, LocalGazetteer
+from conflictmap.gazetteer import Gazetteer, GazetteerError, LocalGazetteer
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -8,9 +8,9 @@ import pyogrio
 import pytest
 import shapely
 
-from gazetteer import Gazetteer, GazetteerError, check_files, read_places
-from gazetteer import cache as disk
-from geo.cli import main
+from conflictmap.gazetteer import Gazetteer, GazetteerError, check_files, read_places
+from conflictmap.gazetteer import cache as disk
+from conflictmap.geo.cli import main
 
 GAZ = Path(__file__).parent / "data" / "gazetteers"
 
@@ -195,8 +195,9 @@ def test_cache_is_used_and_follows_the_content(tmp_path, monkeypatch):
     first = Gazetteer.from_files([src], world=False)
     assert len(list((tmp_path / "cache").glob("gazetteer-*.pickle"))) == 1
     # The second start reads the cache: nothing is parsed or indexed again.
-    monkeypatch.setattr("gazetteer.core.read_places", lambda *a, **k: pytest.fail("parsed again"))
-    monkeypatch.setattr("gazetteer.core.index_names", lambda *a, **k: pytest.fail("indexed again"))
+    core = "conflictmap.gazetteer.core"
+    monkeypatch.setattr(f"{core}.read_places", lambda *a, **k: pytest.fail("parsed again"))
+    monkeypatch.setattr(f"{core}.index_names", lambda *a, **k: pytest.fail("indexed again"))
     second = Gazetteer.from_files([src], world=False)
     assert [m.ids for m in second.match("Paradise Square in Raqqa")] == \
         [m.ids for m in first.match("Paradise Square in Raqqa")]

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo.claims.language import Language, inflections
+from conflictmap.geo.claims.language import Language, inflections
 
-DATA = Path(str(resources.files("geo").joinpath("data/en")))
+DATA = Path(str(resources.files("conflictmap.geo").joinpath("data/en")))
 FILES = sorted(p.name for p in DATA.glob("*.yaml"))
 
 

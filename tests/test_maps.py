@@ -16,9 +16,9 @@ import pytest
 import shapely
 from shapely.geometry import LinearRing, Point, Polygon, shape
 
-from geo.cli import main
-from geo.pipeline import OUTPUTS, build, bundled_theatre, parse_formats, write_outputs
-from maps import (
+from conflictmap.geo.cli import main
+from conflictmap.geo.pipeline import OUTPUTS, build, bundled_theatre, parse_formats, write_outputs
+from conflictmap.maps import (
     SchemaError,
     intervals_from_days,
     write_claims_csv,
@@ -29,7 +29,7 @@ from maps import (
     write_map,
     write_site_days,
 )
-from maps.schema import EVENT_COLUMNS
+from conflictmap.maps.schema import EVENT_COLUMNS
 
 ACTORS = {"A": {"name": "Side A", "colour": "#0072B2"}, "B": {"name": "Side B", "colour": "#D55E00"}}
 DAYS = ["2020-01-01", "2020-01-02", "2020-01-03"]
@@ -88,7 +88,7 @@ def demo(tmp_path_factory):
     The other process has another hash seed, so output that hung on set order would differ.
     """
     a, b = tmp_path_factory.mktemp("demo") / "a", tmp_path_factory.mktemp("demo") / "b"
-    other = subprocess.Popen([sys.executable, "-m", "geo.cli", "demo", "--format", "all", "-q",
+    other = subprocess.Popen([sys.executable, "-m", "conflictmap", "demo", "--format", "all", "-q",
                               "--out", str(b)], env={**os.environ, "PYTHONHASHSEED": "123"})
     reading = build(bundled_theatre()["articles"], out_dir=a, formats="all")
     assert other.wait(timeout=300) == 0
@@ -395,7 +395,7 @@ def test_writers_refuse_projected_frames(frames, tmp_path):
 
 
 def test_geometry_json_rounds_each_geometry_once():
-    from maps.feeds import geometry_json
+    from conflictmap.maps.feeds import geometry_json
     pt = Point(1.23456789, 2.0)
     out = geometry_json(np.array([pt, pt, None, shapely.LineString([(0, 0), (1, 1)])], dtype=object))
     assert out[0] is out[1] and json.loads(out[0]) == {"type": "Point", "coordinates": [1.234568, 2.0]}

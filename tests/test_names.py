@@ -1,7 +1,7 @@
 import pytest
 
-from gazetteer import fold, fold_with_offsets, name_variants
-from gazetteer.names import fold_many
+from conflictmap.gazetteer import fold, fold_with_offsets, name_variants
+from conflictmap.gazetteer.names import fold_many
 
 
 @pytest.mark.parametrize("spelling", ["Raqqa", "Raqqah", "Raqa", "RAQA", "Rakka", "raqqa"])

@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 from conftest import invented_theatre
 
-from gazetteer import Gazetteer
-from geo.actors import Actors
-from geo.articles import Article
-from geo.claims import extract_claims
-from geo.mentions import find_mentions
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.geo.actors import Actors
+from conflictmap.geo.articles import Article
+from conflictmap.geo.claims import extract_claims
+from conflictmap.geo.mentions import find_mentions
 
 PUB = dt.date(2021, 3, 10)  # a Wednesday
 PLACES = [

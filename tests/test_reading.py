@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from geo.articles import read_article, split_sentences
-from geo.claims import extract_claims
-from geo.dates import find_dates
-from geo.errors import InputError
-from geo.mentions import find_mentions
+from conflictmap.geo.articles import read_article, split_sentences
+from conflictmap.geo.claims import extract_claims
+from conflictmap.geo.dates import find_dates
+from conflictmap.geo.errors import InputError
+from conflictmap.geo.mentions import find_mentions
 
 TUE = dt.date(2017, 10, 17)
 

@@ -11,9 +11,9 @@ import datetime as dt
 import pytest
 from conftest import invented_theatre
 
-from gazetteer import Gazetteer, fold
-from geo.articles import Article
-from geo.mentions import find_mentions
+from conflictmap.gazetteer import Gazetteer, fold
+from conflictmap.geo.articles import Article
+from conflictmap.geo.mentions import find_mentions
 
 PLACES = [
     ("vel", "Velmora", "city", None, 30.00, 40.00),

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo.evaluate import evaluate
-from geo.pipeline import read_articles
+from conflictmap.geo.evaluate import evaluate
+from conflictmap.geo.pipeline import read_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 THEATRES = Path(__file__).parent / "data" / "theatres"

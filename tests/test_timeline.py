@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from geo.claims import Claim
-from geo.timeline import Timeline
+from conflictmap.geo.claims import Claim
+from conflictmap.geo.timeline import Timeline
 
 D1, D2, D3, D4 = (dt.date(2020, 1, d) for d in (1, 2, 3, 4))
 

@@ -2,7 +2,7 @@
 
 import csv
 
-from geo.cli import main
+from conflictmap.geo.cli import main
 
 REPORT_A = """ date 2017-10-12
 Fighting spread to the Hoz neighbourhood and the Kifah and Nour districts of Raqqa on Thursday.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate import evaluate, format_corpus
+from conflictmap.geo.evaluate import evaluate, format_corpus
 
 WIRE = Path(__file__).parent / "data" / "wire"
 THEATRES = sorted(p.name for p in WIRE.iterdir() if (p / "truth.csv").is_file())

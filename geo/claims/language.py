@@ -420,6 +420,6 @@ def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit |
 
 @lru_cache(maxsize=1)
 def _bundled() -> Language:
-    root = resources.files("geo").joinpath("data/en")
+    root = resources.files("conflictmap.geo").joinpath("data/en")
     return Language(*(yaml.safe_load(root.joinpath(f"{n}.yaml").read_text("utf-8"))
                       for n in ("predicates", "verbs", "cues", "grammar")))
