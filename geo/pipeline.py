@@ -296,7 +296,8 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
     site_frame = gpd.GeoDataFrame(
         {"site": sites["id"].tolist(), "name": sites["name"].tolist(),
          "kind": sites["kind"].tolist(), "precision": sites["precision"].tolist(),
-         "source": sites["source"].tolist()},
+         "source": sites["source"].tolist(),
+         "parent": [p if isinstance(p, str) else None for p in sites["parent"]]},
         geometry=sites.geometry.tolist(), crs="EPSG:4326",
     )
     rows = []

@@ -13,6 +13,8 @@ name       str      display name
 kind       str      city, neighbourhood, hospital, stadium, square ...
 precision  str      exact / approximate / estimate (of the coordinate)
 source     str      where the coordinate comes from
+parent     str      optional: the id of the site it is part of (a quarter's
+                    city), or null; :func:`maps.areas.site_areas` uses it
 geometry   geometry Point or Polygon, EPSG:4326
 ========== ======== ==================================================
 
