@@ -12,23 +12,29 @@ from conflictmap.gazetteer.matcher import NameIndex, index_names
 
 from .errors import InputError, read_yaml
 
-__all__ = ["Actor", "Actors", "ActorMention", "CONTESTED", "UNKNOWN"]
+__all__ = ["Actor", "Actors", "ActorMention", "ACTOR_KINDS", "CONTESTED", "UNKNOWN"]
 
 #: Controller values that are not actors.
 CONTESTED = "contested"
 UNKNOWN = "unknown"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: What a side is, for ACLED's sub-event types: a state's forces, a non-state group, or not said.
+ACTOR_KINDS = ("state", "non-state", "unknown")
 
 
 @dataclass(frozen=True)
 class Actor:
-    """One side: its id, display name, names in reports, colour and enemies."""
+    """One side: its id, display name, names in reports, colour, enemies and kind.
+
+    ``kind`` is one of :data:`ACTOR_KINDS` (``unknown`` when the file does not say).
+    """
 
     id: str
     name: str
     aliases: tuple[str, ...]
     colour: str
     enemies: tuple[str, ...]
+    kind: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,9 @@ class Actors:
         path : str or Path
             A YAML mapping with a list ``actors``, each with ``id``, ``name``,
             ``aliases`` (list), ``colour`` (``#rrggbb``) and optionally
-            ``enemies`` (list of ids).
+            ``enemies`` (list of ids) and ``kind`` (``state`` for a state's
+            forces, ``non-state`` for any other armed group; see
+            :data:`ACTOR_KINDS`).
 
         Returns
         -------
@@ -93,9 +101,12 @@ class Actors:
             enemies = e.get("enemies") or []
             if not isinstance(enemies, list):
                 raise InputError(spath, f"actor {aid!r}: 'enemies' must be a list of actor ids")
+            kind = str(e.get("kind") or "unknown").strip().lower()
+            if kind not in ACTOR_KINDS:
+                raise InputError(spath, f"actor {aid!r}: 'kind' must be one of {', '.join(ACTOR_KINDS)}")
             actors.append(
                 Actor(aid, str(e.get("name") or aid), tuple(str(a) for a in aliases),
-                      colour.upper(), tuple(str(x) for x in enemies))
+                      colour.upper(), tuple(str(x) for x in enemies), kind)
             )
         ids = [a.id for a in actors]
         if len(set(ids)) != len(ids):
