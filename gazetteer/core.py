@@ -47,6 +47,10 @@ def bundled_path(name: str = "raqqa") -> Path:
     return Path(str(resources.files("conflictmap.gazetteer").joinpath(f"data/{name}.geojson")))
 
 
+#: The least word-set similarity (rapidfuzz ``token_set_ratio``, 0-100) of a fuzzy geocoding answer.
+FUZZY_FLOOR = 75
+
+
 @cache
 def _kind_config() -> dict[str, Any]:
     data = resources.files("conflictmap.gazetteer").joinpath("data/kinds.yaml")
@@ -719,14 +723,21 @@ class Gazetteer:
         # "paradise skare"), however well it scores: only keys of a like length compete.
         keys, lengths = self._keys_by_length
         lo, hi = bisect_left(lengths, len(key) / 3), bisect_right(lengths, len(key) * 3)
-        fuzzy = process.extract(key, keys[lo:hi], scorer=fuzz.WRatio, limit=limit, score_cutoff=85)
-        out = []
-        for key, score, _ in fuzzy:
-            for cand in self.rank(self._index.get(key), focus):
+        fuzzy = process.extract(key, keys[lo:hi], scorer=fuzz.WRatio, limit=4 * limit,
+                                score_cutoff=80)
+        best: dict[str, Candidate] = {}
+        for name, score, _ in fuzzy:
+            # Each word of the shorter must be like a word of the longer, not a piece
+            # of one ("evile" in "nowhereville"): below the floor there is no match.
+            if fuzz.token_set_ratio(key, name) < FUZZY_FLOOR:
+                continue
+            for cand in self.rank(self._index.get(name), focus):
                 # A fuzzy match scores at most half an exact one.
-                out.append(Candidate(cand.place, round(cand.score * score / 200, 6),
-                                     f"fuzzy match {score:.0f} on {key!r}; {cand.why}"))
-        return sorted(out, key=lambda c: (-c.score, c.place.id))[:limit]
+                found = Candidate(cand.place, round(cand.score * score / 200, 6),
+                                  f"fuzzy match {score:.0f} on {name!r}; {cand.why}")
+                if cand.place.id not in best or found.score > best[cand.place.id].score:
+                    best[cand.place.id] = found
+        return sorted(best.values(), key=lambda c: (-c.score, c.place.id))[:limit]
 
     @cached_property
     def _keys_by_length(self) -> tuple[list[str], list[int]]:

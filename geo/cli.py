@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
+import os
+import re
 import sys
 import time
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .errors import InputError
 
@@ -32,11 +36,32 @@ def _demo_title() -> str:
     return str(yaml.safe_load(data)["title"])
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: the command, the problem, where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        options = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        typos = re.findall(r"(?<![\w-])(--?[\w-]+)", message) if "unrecognized" in message else []
+        near = [m for t in typos for m in difflib.get_close_matches(t.split("=")[0], options, n=1)]
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        self.exit(2, f"{self.prog}: error: {message}{hint}; see '{self.prog} --help'\n")
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("conflictmap")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
         prog="conflictmap",
         description="Day-by-day control maps of urban battles from news reports.",
     )
+    parser.add_argument("--version", action="version", version=f"conflictmap {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -289,7 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 on success, 2 on bad input (one line on stderr, no traceback).
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Said by the subcommand, whose usage and options the user needs.
+        _subparser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
     from conflictmap.gazetteer import GazetteerError  # after parsing: --help need not load geopandas
 
     try:
@@ -299,6 +328,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): not an error of ours.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit flush is silent
+        return 0
+
+
+def _subparser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    for name in ("command", "action"):
+        choices = next((a.choices for a in parser._actions
+                        if isinstance(a, argparse._SubParsersAction)), None)
+        value = getattr(args, name, None)
+        if not isinstance(choices, dict) or value not in choices:
+            break
+        parser = choices[value]
+    return parser
 
 
 if __name__ == "__main__":

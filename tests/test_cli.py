@@ -100,6 +100,28 @@ def test_bad_date_option_is_exit_2(tmp_path):
     assert res.returncode == 2 and "is not a date" in res.stderr
 
 
+@pytest.mark.parametrize("args,says", [
+    (["build", "a.txt", "--gazeteer", "g.geojson"], ["conflictmap build:", "--gazeteer",
+                                                     "did you mean --gazetteer?"]),
+    (["build", "a.txt", "--date", "a.txt"], ["conflictmap build:", "PATH=YYYY-MM-DD"]),
+    (["gazetteer", "check", "g.csv", "--no-wrold"], ["conflictmap gazetteer check:", "--no-world?"]),
+    (["bild", "a.txt"], ["conflictmap:", "invalid choice: 'bild'"]),
+])
+def test_option_mistakes_are_one_line_naming_the_subcommand(args, says):
+    res = _run(*args)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and len(lines) == 1, res.stderr
+    assert all(s in lines[0] for s in says), lines[0]
+    assert "usage:" not in res.stderr
+
+
+def test_version():
+    from importlib import metadata
+
+    res = _run("--version")
+    assert res.returncode == 0 and res.stdout.split() == ["conflictmap", metadata.version("conflictmap")]
+
+
 def test_help():
     res = _run("build", "--help")
     assert res.returncode == 0 and "--gazetteer" in res.stdout and "--date" in res.stdout

@@ -226,6 +226,17 @@ def test_geocode_command(capsys):
     assert main(["geocode", "Qqxzv Wvvz"]) == 1
 
 
+@pytest.mark.parametrize("query", ["Nowhereville", "Zzyzzx Qorp", "Damascus Internationale Stadiumm"])
+def test_geocode_answers_no_match_below_the_floor(gaz, query):
+    # A fuzzy match on a piece of the query ("evile" in "nowhereville") is no answer.
+    assert gaz.candidates(query) == []
+
+
+def test_geocode_command_says_no_match(capsys):
+    assert main(["geocode", "Nowhereville"]) == 1
+    assert "no place found" in capsys.readouterr().out
+
+
 def test_fuzzy_match_scores_below_exact(gaz):
     exact = gaz.candidates("Al-Barid")[0]
     fuzzy = gaz.candidates("Al-Baridd Neighbourhod")
