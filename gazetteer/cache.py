@@ -8,7 +8,10 @@ an edit to any of them starts afresh.
 
 The folder is ``$CONFLICTMAP_CACHE`` if set (``off`` disables the cache),
 else ``$XDG_CACHE_HOME/conflictmap`` or ``~/.cache/conflictmap``.  A cache
-file that cannot be read is ignored and rewritten.
+file that cannot be read is ignored and rewritten.  The folder holds at most
+``$CONFLICTMAP_CACHE_MB`` megabytes (default :data:`SIZE_MB`): after each
+write the entries used longest ago are removed, never the one just written.
+Entries hold no absolute paths (the gazetteer names its files by position).
 """
 
 from __future__ import annotations
@@ -17,12 +20,18 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Sequence
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "cache_key", "load", "save"]
+__all__ = ["SIZE_MB", "cache_dir", "cache_key", "load", "prune", "save"]
+
+#: Default size cap of the cache folder, in megabytes.
+SIZE_MB = 512
+# A temporary file this old (seconds) was left by a process that died while writing.
+_STALE = 3600
 
 #: Bump when the layout of a cached gazetteer changes.
 FORMAT = 2
@@ -96,10 +105,12 @@ def load(key: str, parts: int = 1) -> Any | None:
     if folder is None:
         return None
     try:
-        with open(folder / f"gazetteer-{key}.pickle", "rb") as fh:
+        path = folder / f"gazetteer-{key}.pickle"
+        with open(path, "rb") as fh:
             # One pickle after the other: the first one's memo (and the
             # pickled form it holds) is freed before the next is read.
             values = tuple(pickle.load(fh) for _ in range(parts))
+        _touch(path)  # used now: pruned last
         return values[0] if parts == 1 else values
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
             ValueError):
@@ -134,6 +145,64 @@ def save(key: str, *values: Any) -> Path | None:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         target = folder / f"gazetteer-{key}.pickle"
         os.replace(tmp, target)
-        return target
     except OSError:
         return None
+    prune(folder, keep=target)
+    return target
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache still serves
+
+
+def _cap() -> int:
+    try:
+        return max(0, int(float(os.environ.get("CONFLICTMAP_CACHE_MB", SIZE_MB)) * 1e6))
+    except ValueError:
+        return SIZE_MB * 1_000_000
+
+
+def prune(folder: Path, keep: Path | None = None, limit: int | None = None) -> list[Path]:
+    """Remove the entries used longest ago until the folder holds at most ``limit`` bytes.
+
+    Parameters
+    ----------
+    folder : Path
+        The cache folder.
+    keep : Path, optional
+        An entry never removed (the one just written).
+    limit : int, optional
+        Bytes; default ``$CONFLICTMAP_CACHE_MB`` megabytes, else :data:`SIZE_MB`.
+
+    Returns
+    -------
+    list of Path
+        The files removed, oldest first.
+    """
+    limit = _cap() if limit is None else limit
+    now = time.time()
+    entries = []
+    removed = []
+    for p in folder.glob("*gazetteer-*"):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        if p.name.startswith(".") and p.suffix == ".tmp":
+            if now - st.st_mtime > _STALE:
+                removed.append(p)
+            continue
+        entries.append((st.st_mtime, p.name, p, st.st_size))
+    total = sum(e[3] for e in entries)
+    for _, _, p, size in sorted(entries):
+        if total <= limit:
+            break
+        if p != keep:
+            removed.append(p)
+            total -= size
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed

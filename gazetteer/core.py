@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -307,7 +307,8 @@ class Gazetteer:
                 key = None  # unreadable: the reader below says which file and why
             state = disk.load(key, parts=2) if key else None
             if state is not None:
-                return cls._from_state(*state)
+                index, saved = state
+                return cls._from_state(index, saved, files=files)
         frame, problems = _load(files, world, options)
         errors = [p for p in problems if p.level == "error"]
         if errors:
@@ -316,21 +317,31 @@ class Gazetteer:
         gaz.warnings = problems
         if key is not None:
             gaz._index  # noqa: B018 - build the automaton now so it is cached with the places
-            disk.save(key, *gaz._state())
+            disk.save(key, *gaz._state(files))
         return gaz
 
-    def _state(self) -> tuple[NameIndex | None, dict[str, Any]]:
+    def _state(self, files: Sequence[Path]) -> tuple[NameIndex | None, dict[str, Any]]:
         # Two parts, pickled one after the other: loading frees the pickled
         # form of the (large) automaton before the places are read.
         frame = self._frame.copy()
         geoms = frame["geometry"].to_numpy()
         frame["geometry"] = shapely.to_wkb(np.where(pd.isna(geoms), cast(Any, None), geoms))
-        return self.__dict__.get("_index"), {"frame": frame, "warnings": self.warnings}
+        # The key is the files' content, not their place: a cache entry names
+        # its files by position, so another copy of them is cited where it is.
+        where = {str(f): f"\0{i}" for i, f in enumerate(files)}
+        frame["file"] = [where.get(str(f), f) for f in frame["file"]]
+        warnings = [replace(w, path=where.get(str(w.path), w.path)) for w in self.warnings]
+        return self.__dict__.get("_index"), {"frame": frame, "warnings": warnings}
 
     @classmethod
-    def _from_state(cls, index: NameIndex | None, state: dict[str, Any]) -> Gazetteer:
+    def _from_state(cls, index: NameIndex | None, state: dict[str, Any],
+                    files: Sequence[Path]) -> Gazetteer:
         frame = state["frame"]
         frame["geometry"] = shapely.from_wkb(frame["geometry"].to_numpy())
+        here = {f"\0{i}": str(f) for i, f in enumerate(files)}
+        frame["file"] = [here.get(f, f) if isinstance(f, str) else f for f in frame["file"]]
+        state["warnings"] = [replace(w, path=here.get(w.path, w.path))
+                             for w in state["warnings"]]
         # The cached frame is one this class built: merged, aliases as
         # tuples, parents str or None; it need not be checked again.
         gaz = cls.__new__(cls)
@@ -733,10 +744,10 @@ class Gazetteer:
                 continue
             for cand in self.rank(self._index.get(name), focus):
                 # A fuzzy match scores at most half an exact one.
-                found = Candidate(cand.place, round(cand.score * score / 200, 6),
-                                  f"fuzzy match {score:.0f} on {name!r}; {cand.why}")
-                if cand.place.id not in best or found.score > best[cand.place.id].score:
-                    best[cand.place.id] = found
+                scored = Candidate(cand.place, round(cand.score * score / 200, 6),
+                                   f"fuzzy match {score:.0f} on {name!r}; {cand.why}")
+                if cand.place.id not in best or scored.score > best[cand.place.id].score:
+                    best[cand.place.id] = scored
         return sorted(best.values(), key=lambda c: (-c.score, c.place.id))[:limit]
 
     @cached_property

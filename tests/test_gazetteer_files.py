@@ -1,6 +1,8 @@
 """Gazetteer files in every format, their checks, the cache and the gazetteer CLI."""
 
 import json
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -188,6 +190,27 @@ def test_unknown_format_and_unreadable(tmp_path, capsys):
     assert "cannot read file" in capsys.readouterr().err
 
 
+def test_cache_is_pruned_to_its_size_oldest_use_first(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(folder))
+    folder.mkdir()
+    for i, name in enumerate(["a", "b", "c"]):
+        (folder / f"gazetteer-{name}.pickle").write_bytes(pickle.dumps(b"x" * 400_000))
+        os.utime(folder / f"gazetteer-{name}.pickle", (1_000 + i, 1_000 + i))
+    (folder / ".gazetteer-dead.tmp").write_bytes(b"x")
+    os.utime(folder / ".gazetteer-dead.tmp", (1_000, 1_000))
+    assert disk.load("a") == b"x" * 400_000  # read: used now
+    monkeypatch.setenv("CONFLICTMAP_CACHE_MB", "1")
+    src = tmp_path / "mini.geojson"
+    shutil.copy(GAZ / "mini.geojson", src)
+    Gazetteer.from_files([src], world=False)
+    left = sorted(p.name for p in folder.iterdir())
+    # b is the oldest unused entry: it goes first; the new entry always stays.
+    assert "gazetteer-b.pickle" not in left and ".gazetteer-dead.tmp" not in left
+    assert sum(p.stat().st_size for p in folder.iterdir()) <= 1_000_000
+    assert len([n for n in left if n.endswith(".pickle")]) >= 1
+
+
 def test_cache_is_used_and_follows_the_content(tmp_path, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
     src = tmp_path / "mini.geojson"
@@ -209,6 +232,13 @@ def test_cache_is_used_and_follows_the_content(tmp_path, monkeypatch):
                                                                       {"world": False})
     third = Gazetteer.from_files([src], world=False)
     assert any(third[p].name == "Al-Baridd" for p in third.ids())
+    # Another copy of the same file is cited where it is, not where the cache was written.
+    moved = tmp_path / "elsewhere" / "mini.geojson"
+    moved.parent.mkdir()
+    shutil.copy(src, moved)
+    assert set(Gazetteer.from_files([moved], world=False).places["file"]) == {str(moved)}
+    assert str(tmp_path).encode() not in b"".join(
+        f.read_bytes() for f in (tmp_path / "cache").glob("*.pickle"))
     # A corrupt cache file is ignored and rewritten.
     for f in (tmp_path / "cache").glob("*.pickle"):
         f.write_bytes(b"not a pickle")
