@@ -17,7 +17,7 @@ import pandas as pd
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.core import SETTLEMENTS
-from conflictmap.gazetteer.world import ATTRIBUTION
+from conflictmap.gazetteer.world import ATTRIBUTION, world_places
 from conflictmap.maps import (
     write_claims_csv,
     write_day_images,
@@ -29,7 +29,7 @@ from conflictmap.maps import (
 )
 
 from .actors import Actors
-from .articles import Article, NoDateError, read_article
+from .articles import Article, Metadata, NoDateError, read_article, read_sidecar
 from .claims import Claim, Language, extract_claims
 from .errors import InputError
 from .mentions import Mention, find_mentions, focus_city
@@ -150,12 +150,19 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
                   fallback: Mapping[str, dt.date] | None = None) -> list[Article]:
     """Read articles; a folder stands for the ``.txt`` files in it.
 
+    A folder's metadata table (``articles.csv`` or ``metadata.csv``, see
+    :func:`geo.articles.read_sidecar`) gives its files their date, outlet,
+    title and URL; a file's own header lines win over it, field by field,
+    and ``dates`` over both.
+
     Parameters
     ----------
     paths : sequence of path
     dates : mapping of str to date, optional
         Publication dates given by the user, keyed by the path as written
         or by the file name.
+    fallback : mapping of str to date, optional
+        Dates by file name for articles that have no other (before datelines).
 
     Returns
     -------
@@ -165,10 +172,12 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
     Raises
     ------
     InputError
-        For the first file that cannot be used, or no article at all.
+        For the first file that cannot be used, a bad metadata table, or no
+        article at all.
     """
     dates = dict(dates or {})
     files: list[Path] = []
+    meta: dict[Path, Metadata] = {}
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -176,6 +185,8 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
             if not found:
                 raise InputError(str(p), "folder holds no .txt articles")
             files.extend(found)
+            table = read_sidecar(p, {f.name for f in found})
+            meta.update((f, table[f.name]) for f in found if f.name in table)
         else:
             files.append(p)
     if not files:
@@ -188,16 +199,16 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
         keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]
         used.update(keys)
         try:
-            articles.append(read_article(f, dates[keys[0]] if keys else None))
+            articles.append(read_article(f, dates[keys[0]] if keys else None, meta=meta.get(f)))
         except NoDateError:
             if f.name in fallback:
-                articles.append(read_article(f, fallback[f.name]))
+                articles.append(read_article(f, fallback[f.name], meta=meta.get(f)))
             else:
                 undated.append(f)
     # Articles without a date line take it from their dateline, the year from the others.
     near = [a.published for a in articles]
     for f in undated:
-        articles.append(read_article(f, None, near=near))
+        articles.append(read_article(f, None, near=near, meta=meta.get(f)))
     unused = [k for k in dates if k not in used]
     if unused:
         raise InputError(unused[0], "--date names a file that is not among the articles")
@@ -280,12 +291,91 @@ def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _evidence(claims: Sequence[Claim]) -> list[dict[str, str]]:
+def _references(articles: Sequence[Article]) -> dict[str, dict[str, str]]:
+    """How each article is cited, by name: ``source`` (its outlet), ``title``, ``url``, ``cite``."""
+    return {a.name: {"source": a.outlet, "title": a.title, "url": a.url, "cite": a.cite}
+            for a in articles}
+
+
+def _evidence(claims: Sequence[Claim], refs: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    # A claim whose article is not among those read is cited by its file name.
     return [
         {"article": c.article, "date": c.date.isoformat(), "sentence": c.sentence,
-         "type": c.type, "actor": c.actor or ""}
+         "type": c.type, "actor": c.actor or "",
+         **(refs.get(c.article) or {"source": "", "title": "", "url": "", "cite": c.article})}
         for c in claims
     ]
+
+
+# Kinds that are administrative areas where no settlement lies below them in a site's chain.
+_AREA_KINDS = frozenset({"country", "province", "governorate", "region", "state", "district",
+                         "subdistrict", "county"})
+#: How near the world layer's nearest large city must be for its country to be a site's, in km.
+COUNTRY_KM = 25.0
+
+
+def _areas(gaz: Gazetteer, pid: str) -> list[str]:
+    """Return the administrative areas a site lies in, widest first.
+
+    They are the places above its (outermost) settlement; a site in no
+    settlement lies in the places of its chain whose kind is an area's.
+    """
+    chain = [pid, *gaz.ancestors(pid)]
+    towns = [i for i, a in enumerate(chain) if gaz[a].kind in SETTLEMENTS]
+    above = chain[towns[-1] + 1:] if towns else [a for a in chain if gaz[a].kind in _AREA_KINDS]
+    return above[::-1]
+
+
+def _world_countries(points: Mapping[str, tuple[float, float]]) -> dict[str, str]:
+    """Return the country of each point from the world layer: that of its nearest large city.
+
+    Only a city within :data:`COUNTRY_KM` counts (nearer a border a farther
+    one may be across it). Distances are measured in each point's UTM zone.
+    """
+    records = [r for r in world_places() if r["kind"] == "city" and r["parent"]]
+    country = {r["id"]: r["name"] for r in world_places() if r["kind"] == "country"}
+    cities = gpd.GeoSeries([r["geometry"] for r in records], crs="EPSG:4326")
+    out: dict[str, str] = {}
+    zones: dict[int, list[str]] = {}
+    for key, (lon, lat) in sorted(points.items()):
+        zones.setdefault((32600 if lat >= 0 else 32700) + int((lon + 180) // 6) % 60 + 1, []).append(key)
+    for epsg, keys in sorted(zones.items()):
+        here = gpd.GeoSeries(gpd.points_from_xy([points[k][0] for k in keys],
+                                                [points[k][1] for k in keys]), crs="EPSG:4326")
+        x0, y0, x1, y1 = here.total_bounds
+        near = cities.cx[x0 - 1:x1 + 1, y0 - 1:y1 + 1]  # a degree around: far more than COUNTRY_KM
+        if near.empty:
+            continue
+        theirs, ours = near.to_crs(epsg), here.to_crs(epsg)
+        for key, pt in zip(keys, ours, strict=True):
+            dist = theirs.distance(pt).to_numpy()
+            best = int(dist.argmin())
+            if dist[best] <= COUNTRY_KM * 1000:
+                out[key] = country.get(records[near.index[best]]["parent"], "")
+    return out
+
+
+def _geography(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Return each site's ``country``, ``admin1``, ``admin2`` and ``admin3`` (names, or empty).
+
+    The areas above the site's settlement, widest first, are the country (the
+    one of kind ``country``) and then admin1 to admin3; a chain with no
+    country takes it from the world layer (:func:`_world_countries`).
+    """
+    out: dict[str, dict[str, str]] = {}
+    lacking: dict[str, tuple[float, float]] = {}
+    for pid in sites:
+        areas = _areas(gaz, pid)
+        country = next((a for a in areas if gaz[a].kind == "country"), None)
+        admin = [gaz[a].name for a in areas if a != country][:3]
+        out[pid] = {"country": gaz[country].name if country else "",
+                    **{f"admin{k}": (admin[k - 1] if k <= len(admin) else "") for k in (1, 2, 3)}}
+        place = gaz[pid]
+        if country is None and place.lon is not None and place.lat is not None:
+            lacking[pid] = (place.lon, place.lat)
+    for pid, name in _world_countries(lacking).items() if lacking else ():
+        out[pid]["country"] = name
+    return out
 
 
 def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -300,26 +390,35 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
          "parent": [p if isinstance(p, str) else None for p in sites["parent"]]},
         geometry=sites.geometry.tolist(), crs="EPSG:4326",
     )
+    refs = _references(reading.articles)
     rows = []
     for day in reading.timeline.days:
         for site, st in reading.timeline.on(day).items():
             rows.append({"site": site, "name": names[site], "date": day.isoformat(),
                          "controller": st.controller, "inferred": st.inferred,
                          "fighting": st.fighting,
-                         "evidence": _evidence(st.evidence), "geometry": geom[site]})
+                         "evidence": _evidence(st.evidence, refs), "geometry": geom[site]})
     days = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     last = reading.timeline.days[-1]
     intervals = gpd.GeoDataFrame(
         [{"site": iv.site, "name": names[iv.site], "controller": iv.controller,
           "start": iv.start.isoformat(), "end": "" if iv.end == last else iv.end.isoformat(),
-          "inferred": iv.inferred, "fighting": iv.fighting, "evidence": _evidence(iv.evidence),
+          "inferred": iv.inferred, "fighting": iv.fighting, "evidence": _evidence(iv.evidence, refs),
           "geometry": geom[iv.site]}
          for iv in reading.timeline.intervals()],
         geometry="geometry", crs="EPSG:4326",
     )
+    sides = reading.timeline.actors
+    by_name = {a.name: a for a in reading.articles}
+    where = _geography(gaz, sorted({c.site for c in reading.claims}))
+
+    def kind(aid: str | None) -> str:
+        return sides[aid].kind if aid and aid in sides else ""
+
     claim_rows = []
     for c in reading.claims:
         p = gaz[c.site]
+        art = by_name.get(c.article)
         claim_rows.append({
             "article": c.article, "published": c.published.isoformat(),
             "date": c.date.isoformat(), "date_precision": c.date_precision,
@@ -330,12 +429,17 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
             "date_text": c.date_text, "tense": c.tense, "counts": c.counts,
             "start": c.start, "end": c.end, "site_precision": p.precision, "site_kind": p.kind,
             "part": c.part, "fighting": c.fighting, "order": c.order, "withdrawal": c.withdrawal,
+            "date_source": art.date_source if art else "", "taker": c.taker or "",
+            "actor_kind": kind(c.actor), "taker_kind": kind(c.taker), **where[c.site],
+            "outlet": art.outlet if art else "", "title": art.title if art else "",
+            "url": art.url if art else "", "cite": art.cite if art else c.article,
         })
     claims = pd.DataFrame(claim_rows, columns=[
         "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
         "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
         "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
-        "site_kind", "part", "fighting", "order", "withdrawal"])
+        "site_kind", "part", "fighting", "order", "withdrawal", "date_source", "taker", "actor_kind",
+        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite"])
     mention_rows = []
     for art in reading.articles:
         for m in reading.mentions[art.name]:
