@@ -25,7 +25,7 @@ from shapely.geometry import mapping
 from .schema import CLAIM_COLUMNS, EVENT_COLUMNS, SITE_DAY_COLUMNS, check, sorted_intervals
 
 __all__ = ["write_site_days", "write_interval_feeds", "write_claims_csv", "write_events_csv",
-           "geometry_json", "events"]
+           "geometry_json", "events", "acled_type"]
 
 #: Decimal places of written coordinates (about 0.1 m).
 PRECISION = 6
@@ -252,6 +252,15 @@ def write_claims_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 _TIME_PRECISION = {"day": 1, "night": 1, "range": 2, "week": 2}
 _WIDE_KINDS = {"district", "province", "governorate", "region", "country"}
+#: ACLED's event and sub-event types of a change of hands, by the kind of side that gains the site.
+TAKEOVER = {"state": ("Battles", "Government regains territory"),
+            "non-state": ("Battles", "Non-state actor overtakes territory")}
+CLASH = ("Battles", "Armed clash")
+HANDOVER = ("Strategic developments", "Non-violent transfer of territory")
+# A side holding or present in a site with no fighting reported: context, no battle.
+STANDING = ("Strategic developments", "Other")
+_CHANGES = frozenset({"capture", "full_control", "loss"})
+_FIGHTS = frozenset({"entry", "contested", "siege"})
 
 
 def _geo_precision(precision: Any, kind: Any) -> int:
@@ -260,14 +269,65 @@ def _geo_precision(precision: Any, kind: Any) -> int:
     return 1 if precision == "exact" else 2
 
 
+def acled_type(claim_type: str, gainer_kind: str = "", withdrawal: bool = False,
+               fighting: str = "none") -> tuple[str, str]:
+    """Return ACLED's event type and sub-event type of a claim.
+
+    Parameters
+    ----------
+    claim_type : str
+        capture, full_control, loss, entry, contested, siege, hold, presence.
+    gainer_kind : str
+        ``state`` or ``non-state``: the side the site passes to (the taker
+        of a capture or a loss); anything else when not known.
+    withdrawal : bool
+        A loss by leaving the site without a fight.
+    fighting : str
+        ``none``, ``around`` or ``inside``: the fighting the claim reports.
+
+    Returns
+    -------
+    tuple of str
+        A change of hands is ``Battles`` / ``Government regains territory``
+        or ``Non-state actor overtakes territory`` by the gainer's kind (the
+        sub-event empty when its kind is unknown), a withdrawal ``Strategic
+        developments`` / ``Non-violent transfer of territory``; entry,
+        contest and siege ``Battles`` / ``Armed clash``; a hold or presence
+        ``Battles`` / ``Armed clash`` when fighting is reported, else
+        ``Strategic developments`` / ``Other``.
+    """
+    if claim_type in _CHANGES:
+        if claim_type == "loss" and withdrawal:
+            return HANDOVER
+        return TAKEOVER.get(gainer_kind, ("Battles", ""))
+    if claim_type in _FIGHTS or fighting in ("inside", "around"):
+        return CLASH
+    return STANDING
+
+
+def _optional(frame: pd.DataFrame, column: str, default: Any) -> list[Any]:
+    if column not in frame.columns:
+        return [default] * len(frame)
+    return [default if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in frame[column]]
+
+
 def events(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the claims as events with ACLED's column names (:data:`maps.schema.EVENT_COLUMNS`).
+    """Return the claims as events in ACLED's columns and types (:data:`maps.schema.EVENT_COLUMNS`).
+
+    ``actor1`` is the side that gains, holds or attacks the site (the taker
+    of a loss), ``actor2`` the other one when known; ``event_type`` and
+    ``sub_event_type`` come from :func:`acled_type`, the claim's own type is
+    kept in ``claim_type``.
 
     Parameters
     ----------
     frame : DataFrame
-        Claims (:data:`maps.schema.CLAIM_COLUMNS`; ``start``, ``site_precision``
-        and ``site_kind`` are used when present).
+        Claims (:data:`maps.schema.CLAIM_COLUMNS`). Used when present:
+        ``start``, ``site_precision`` and ``site_kind`` (``event_id`` and
+        ``geo_precision``), ``taker``, ``actor_kind``, ``taker_kind``,
+        ``withdrawal`` and ``fighting`` (the types), ``country``,
+        ``admin1`` to ``admin3``, ``outlet`` and ``url`` (``source`` is the
+        outlet, else the article's file name; ``source_url``).
 
     Returns
     -------
@@ -276,9 +336,23 @@ def events(frame: pd.DataFrame) -> pd.DataFrame:
     check(frame, CLAIM_COLUMNS, "claims")
     n = len(frame)
     offsets = frame["start"] if "start" in frame.columns else pd.Series(range(n), index=frame.index)
-    precision = frame["site_precision"] if "site_precision" in frame.columns else [""] * n
-    kinds = frame["site_kind"] if "site_kind" in frame.columns else [""] * n
+    precision = _optional(frame, "site_precision", "")
+    kinds = _optional(frame, "site_kind", "")
     date = frame["date"].astype(str)
+    ctypes = frame["type"].astype(str).tolist()
+    actor, loser = _optional(frame, "actor", ""), _optional(frame, "loser", "")
+    taker, taker_kind = _optional(frame, "taker", ""), _optional(frame, "taker_kind", "")
+    actor_kind = _optional(frame, "actor_kind", "")
+    loss = [t == "loss" for t in ctypes]
+    # A loss names the loser as its actor: ACLED's actor1 is the side that gains.
+    actor1 = [tk if lo else a for lo, tk, a in zip(loss, taker, actor, strict=True)]
+    actor2 = [a if lo else ls for lo, a, ls in zip(loss, actor, loser, strict=True)]
+    gainer_kind = [tk if lo else ak for lo, tk, ak in zip(loss, taker_kind, actor_kind, strict=True)]
+    # A frame read back from CSV holds its flags as text.
+    types = [acled_type(t, str(k), w is True or str(w).lower() == "true", str(f)) for t, k, w, f in
+             zip(ctypes, gainer_kind, _optional(frame, "withdrawal", False),
+                 _optional(frame, "fighting", "none"), strict=True)]
+    outlet = _optional(frame, "outlet", "")
     out = pd.DataFrame({
         # One phrase may claim several coordinated sites: the site keeps ids unique.
         "event_id": [f"{a}:{o}:{s}" for a, o, s in
@@ -286,25 +360,32 @@ def events(frame: pd.DataFrame) -> pd.DataFrame:
         "event_date": date,
         "year": date.str[:4],
         "time_precision": [_TIME_PRECISION.get(p, 3) for p in frame["date_precision"]],
-        "event_type": frame["type"],
-        "actor1": frame["actor"],
-        "actor2": frame["loser"],
-        "site": frame["site"],
+        "event_type": [t[0] for t in types],
+        "sub_event_type": [t[1] for t in types],
+        "actor1": actor1,
+        "actor2": actor2,
+        "country": _optional(frame, "country", ""),
+        "admin1": _optional(frame, "admin1", ""),
+        "admin2": _optional(frame, "admin2", ""),
+        "admin3": _optional(frame, "admin3", ""),
         "location": frame["site_name"],
         "latitude": frame["latitude"],
         "longitude": frame["longitude"],
         "geo_precision": [_geo_precision(p, k) for p, k in zip(precision, kinds, strict=True)],
-        "source": frame["article"],
+        "source": [o or a for o, a in zip(outlet, frame["article"], strict=True)],
+        "source_url": _optional(frame, "url", ""),
         "notes": frame["sentence"],
+        "site": frame["site"],
+        "claim_type": ctypes,
         "status": frame["status"],
         "asserted_by": frame["asserted_by"],
         "confidence": frame["confidence"],
-    }, columns=list(EVENT_COLUMNS))
+    }, index=frame.index, columns=list(EVENT_COLUMNS))
     return out.reset_index(drop=True)
 
 
 def write_events_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    r"""Write ``events.csv``: the claims with ACLED's column names, one row per claim.
+    r"""Write ``events.csv``: the claims in ACLED's columns and event types, one row per claim.
 
     Parameters
     ----------

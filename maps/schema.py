@@ -43,15 +43,21 @@ night, range, week, month, year), ``site`` and ``site_name``, ``type``,
 ``actor``, ``loser``, ``status``, ``asserted_by``, ``confidence``,
 ``sentence``, ``reason``, ``longitude``, ``latitude``; other columns follow.
 Optional ``site_precision`` (exact / approximate / estimate) and
-``site_kind`` give the events feed its ``geo_precision``.
+``site_kind`` give the events feed its ``geo_precision``; optional ``taker``
+(who took a lost site), ``actor_kind`` and ``taker_kind`` (``state``,
+``non-state``, ``unknown``), ``withdrawal`` and ``fighting`` its ACLED types;
+optional ``country``, ``admin1``, ``admin2``, ``admin3`` (the site's
+administrative areas, widest first), ``outlet`` and ``url`` (of the article;
+``title`` and ``cite`` too) its geography and source.
 
 Mentions (``MENTION_COLUMNS``), a plain DataFrame, one row per place named:
 ``article``, ``start``, ``end`` (character offsets), ``text``, ``place``,
 ``name``, ``kind``, ``layer``, ``site``, ``how``, ``candidates``; with
 ``longitude`` and ``latitude`` they become points in the GeoPackage.
 
-Events (``EVENT_COLUMNS``) are the claims in the spirit of ACLED's columns,
-written as ``events.csv`` by :func:`maps.feeds.write_events_csv`, one row per claim:
+Events (``EVENT_COLUMNS``) are the claims in ACLED's columns and event types,
+written as ``events.csv`` by :func:`maps.feeds.write_events_csv`, one row per claim
+(ACLED's columns first, then this project's):
 
 ============== ====================================================================
 column         meaning
@@ -61,16 +67,31 @@ event_date     the day the claim is about, ISO ``YYYY-MM-DD``
 year           of ``event_date``
 time_precision 1 = the day is known, 2 = within a week (or a range of days),
                3 = within a month or longer (ACLED's codes)
-event_type     capture, hold, presence, loss, contested ...
-actor1         the taker, holder or attacker (an actor id)
+event_type     ``Battles`` or ``Strategic developments``
+sub_event_type ``Government regains territory`` (taken by a state's forces),
+               ``Non-state actor overtakes territory`` (by any other side),
+               empty for a taking whose taker's kind is unknown;
+               ``Non-violent transfer of territory`` (a withdrawal); ``Armed
+               clash`` (entry, contest, siege, or a hold with fighting);
+               ``Other`` (a hold or presence with no fighting reported)
+actor1         the side that gains, holds or attacks the site (an actor id);
+               for a loss, the taker
 actor2         the side that lost the site, when known
-site           the site's id; ``location`` its name
+country        the site's country: its gazetteer chain's, else the world
+               layer's nearest large city's (within 25 km); empty if neither
+admin1..admin3 the administrative areas above the site's settlement, widest
+               first, as the gazetteer names them (empty below what it gives)
+location       the site's name
 latitude       WGS84, 6 decimals
 longitude      WGS84, 6 decimals
 geo_precision  1 = the site's own coordinate (exact), 2 = an approximate or
                estimated coordinate, 3 = a district, province or governorate
-source         the article the claim was read from
+source         the article's outlet, else its file name
+source_url     the article's URL, when given
 notes          the sentence, as written
+site           the site's id
+claim_type     the claim's own type: capture, full_control, loss, hold,
+               presence, entry, contested, siege
 status         asserted, or why it does not count (negated, intent, hedged, denied)
 asserted_by    reporter, an actor id, third party, source or quoted
 confidence     0 to 1
@@ -139,9 +160,10 @@ MENTION_COLUMNS = (
     "article", "start", "end", "text", "place", "name", "kind", "layer", "site", "how", "candidates",
 )
 EVENT_COLUMNS = (
-    "event_id", "event_date", "year", "time_precision", "event_type", "actor1", "actor2", "site",
-    "location", "latitude", "longitude", "geo_precision", "source", "notes", "status",
-    "asserted_by", "confidence",
+    "event_id", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
+    "actor2", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
+    "geo_precision", "source", "source_url", "notes", "site", "claim_type", "status", "asserted_by",
+    "confidence",
 )
 #: Context drawn under the sites (rivers, outlines): ``name``, ``kind``, ``geometry``.
 BACKGROUND_COLUMNS = ("name", "kind", "geometry")
