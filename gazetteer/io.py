@@ -50,6 +50,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from .errors import GazetteerError
+from .formats import READERS
 
 __all__ = [
     "PLACE_FIELDS", "Problem", "Loaded", "read_places", "read_geojson", "read_csv",
@@ -85,7 +86,6 @@ GEONAMES_COLUMNS = (
     "admin3_code", "admin4_code", "population", "elevation", "dem", "timezone",
     "modification_date",
 )
-_OGR_SUFFIXES = {".gpkg", ".shp", ".fgb", ".gml", ".sqlite", ".kml", ".gdb", ".zip", ".shz"}
 
 
 @dataclass(frozen=True, order=True)
@@ -441,10 +441,10 @@ def sniff(path: str | Path) -> str:
     """
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix in (".geojson", ".json"):
-        return "geojson"
-    if suffix in _OGR_SUFFIXES:
-        return "ogr"
+    # A .csv may be a GeoNames dump renamed: only the formats a suffix settles are taken on it.
+    by_suffix = [r.name for r in READERS.values() if suffix in r.suffixes and r.name != "csv"]
+    if by_suffix:
+        return by_suffix[0]
     with _reading(str(path), "a text file"), open(p, encoding="utf-8", errors="replace") as fh:
         first = fh.readline().rstrip("\r\n")
     cells = first.split("\t")
@@ -648,7 +648,7 @@ def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | No
 
 
 def read_places(path: str | Path, **options: Any) -> Loaded:
-    """Read a gazetteer file of any supported format.
+    """Read a gazetteer file of any format in :data:`gazetteer.formats.READERS`.
 
     Parameters
     ----------
@@ -667,13 +667,7 @@ def read_places(path: str | Path, **options: Any) -> Loaded:
         If the file cannot be read at all.
     """
     fmt = sniff(path)
-    if fmt == "geojson":
-        return read_geojson(path)
-    if fmt == "csv":
-        return read_csv(path)
     if fmt == "geonames":
         return read_geonames(path, layer="geonames",
                              **{k: v for k, v in options.items() if v is not None})
-    if fmt == "alternate-names":
-        return read_alternate_names(path)
-    return read_ogr(path)
+    return READERS[fmt].function()(path)

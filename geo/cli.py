@@ -12,6 +12,8 @@ import time
 from collections.abc import Sequence
 from typing import NoReturn
 
+from conflictmap.gazetteer.formats import describe as describe_gazetteers
+
 from .errors import InputError
 
 __all__ = ["main"]
@@ -86,8 +88,8 @@ def _parser() -> _Parser:
     b.add_argument("articles", nargs="*", metavar="ARTICLE",
                    help="article text files, or folders of .txt files")
     b.add_argument("--gazetteer", action="append", default=[], metavar="PATH",
-                   help="gazetteer GeoJSON (repeatable; later files override earlier ids; "
-                        "default: the bundled demo theatre's gazetteer)")
+                   help="gazetteer file (repeatable; later files override earlier ids; "
+                        f"default: the bundled demo theatre's gazetteer): {describe_gazetteers()}")
     b.add_argument("--actors", metavar="PATH", help="actors YAML (default: the demo theatre's actors)")
     b.add_argument("--date", action="append", default=[], type=_date_option,
                    metavar="PATH=YYYY-MM-DD",
@@ -132,11 +134,11 @@ def _parser() -> _Parser:
 def _gazetteer_options(p: argparse.ArgumentParser, paths_required: bool = False) -> None:
     if paths_required:
         p.add_argument("paths", nargs="+", metavar="PATH",
-                       help="gazetteer files: GeoJSON, CSV, GeoNames dump (.txt), alternate "
-                            "names, GeoPackage, Shapefile")
+                       help=f"gazetteer files: {describe_gazetteers()}")
     else:
         p.add_argument("--gazetteer", action="append", default=[], metavar="PATH", dest="paths",
-                       help="gazetteer file (repeatable; default: the bundled demo theatre's gazetteer)")
+                       help="gazetteer file (repeatable; default: the bundled demo theatre's "
+                            f"gazetteer): {describe_gazetteers()}")
     p.add_argument("--countries", metavar="CC,...", type=_codes,
                    help="GeoNames dumps: keep these ISO country codes only (e.g. SY,IQ)")
     p.add_argument("--feature-classes", metavar="X,...", type=_codes,

@@ -148,19 +148,19 @@ def site_areas(sites: gpd.GeoDataFrame, *, kinds: Iterable[str] = AREA_KINDS) ->
     local = frame.to_crs(crs).geometry.values
     bounds = {frame["site"].iat[i]: local[i] for i in np.flatnonzero(given).tolist()}
     points = quarter & ~given & ~shapely.is_empty(local) & ~shapely.is_missing(local)
-    groups: dict[object, list[int]] = {}
+    groups: dict[str | None, list[int]] = {}
     for i in np.flatnonzero(points).tolist():
         groups.setdefault(city[i], []).append(i)
     outlines: dict[str, list[shapely.Geometry]] = {}
     for town, members in sorted(groups.items(), key=lambda kv: kv[0] or ""):
-        cells = _cells(shapely.centroid(local[members]), bounds.get(town) if town else None)
-        cells = gpd.GeoSeries(cells, crs=crs).to_crs("EPSG:4326").values
+        local_cells = _cells(shapely.centroid(local[members]), bounds.get(town) if town else None)
+        cells = list(gpd.GeoSeries(local_cells, crs=crs).to_crs("EPSG:4326").values)
         for i, cell in zip(members, cells, strict=True):
             rows.append((frame["site"].iat[i], "area", True, cell))
         if town and town not in bounds:
-            outlines[town] = list(cells)
-    for city, cells in outlines.items():
-        rows.append((city, "outline", True, shapely.union_all(cells)))
+            outlines[town] = cells
+    for town, cells in outlines.items():
+        rows.append((town, "outline", True, shapely.union_all(cells)))
     if not rows:
         return empty
     rows.sort(key=lambda r: (r[0], r[1]))
