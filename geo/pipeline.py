@@ -532,7 +532,7 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
         if "gpkg" in formats:
             write_gpkg(tmp / "conflictmap.gpkg", sites=frames["sites"],
                        intervals=frames["intervals"], claims=frames["claims"],
-                       mentions=frames["mentions"], current_date=days[-1])
+                       mentions=frames["mentions"], current_date=days[-1], actors=colours)
         if "csv" in formats:
             write_claims_csv(frames["claims"], tmp / "claims.csv")
             write_events_csv(frames["claims"], tmp / "events.csv")

@@ -10,8 +10,9 @@ separator, as GDAL writes ``.geojsonl``) holds the very same lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
+from .qgis import control_qml, geometry_kind, with_validity
 from .schema import CLAIM_COLUMNS, EVENT_COLUMNS, SITE_DAY_COLUMNS, check, sorted_intervals
 
 __all__ = ["write_site_days", "write_interval_feeds", "write_claims_csv", "write_events_csv",
@@ -209,13 +211,20 @@ def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
 
 
 def write_interval_feeds(frame: gpd.GeoDataFrame, geojson: str | Path | None = None,
-                         seq: str | Path | None = None) -> None:
+                         seq: str | Path | None = None, *,
+                         actors: Mapping[str, Mapping[str, str]] | None = None,
+                         last_day: str | dt.date | None = None) -> None:
     """Write ``control.geojson`` and ``control.geojsonl`` from one serialisation of the intervals.
 
     Each feature is turned into JSON once and written to both files: the
     RFC 7946 FeatureCollection (no ``crs`` member, lon/lat, 6 decimals, one
     feature a line) and the GeoJSONSeq stream (one feature a line, no RFC
-    8142 record separator, as GDAL writes and reads ``.geojsonl``).
+    8142 record separator, as GDAL writes and reads ``.geojsonl``). ``end``
+    is null while the state goes on, so GDAL reads ``start`` and ``end`` as
+    Date fields; ``valid_from`` and ``valid_to`` follow it for QGIS's
+    Temporal Controller (:func:`maps.qgis.with_validity`). Beside each feed
+    goes its QGIS default style, ``<name>.qml`` (``control.qml`` serves both
+    feeds: QGIS looks for the file's name with ``.qml``).
 
     Parameters
     ----------
@@ -223,8 +232,17 @@ def write_interval_feeds(frame: gpd.GeoDataFrame, geojson: str | Path | None = N
         Intervals (:data:`maps.schema.INTERVAL_COLUMNS`), sorted here by site and start.
     geojson, seq : str or Path, optional
         Where to write each; a feed whose path is None is not written.
+    actors : mapping, optional
+        ``id -> {"name", "colour"}``: the style's colours (see :func:`maps.qgis.control_qml`).
+    last_day : str or datetime.date, optional
+        The last day mapped, which an ongoing interval is valid to; default:
+        the last day the intervals name.
     """
-    features = _Features(sorted_intervals(frame))
+    ordered = with_validity(sorted_intervals(frame), last_day)
+    features = _Features(ordered)
+    qml = control_qml(actors, ordered["controller"].astype(str), geometry_kind(ordered.geometry.values))
+    for style in dict.fromkeys(Path(p).with_suffix(".qml") for p in (geojson, seq) if p):
+        style.write_bytes(qml)
     # A feed not asked for goes to the null device: one loop serves both.
     with open(geojson or os.devnull, "wb") as fc, open(seq or os.devnull, "wb") as fs:
         fc.write(_head("control") + b"\n")

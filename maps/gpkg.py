@@ -1,18 +1,30 @@
 """The GeoPackage: sites, control intervals, claims and mentions in one file for QGIS.
 
-Written straight into SQLite following the OGC GeoPackage 1.4 encoding
-(application id ``GPKG``, the ``gpkg_spatial_ref_sys``, ``gpkg_contents`` and
-``gpkg_geometry_columns`` tables, geometries as GeoPackage binary headers
-over ISO WKB): one ``executemany`` per layer instead of one OGR feature at a
-time, several times faster than ``to_file`` and read back by GDAL, QGIS and
-pyogrio.  ``start`` and ``end`` are ``DATE`` columns, which GDAL reads as
-OFTDate, so QGIS's Temporal Controller finds them by name and type and shows
-the control map day by day with no set-up. An ongoing interval has a null
-``end``, which QGIS reads as open-ended.  No spatial index is written (QGIS
-offers to build one; the layers are small).
+Written straight into SQLite following the OGC GeoPackage 1.2 encoding (the
+version GDAL 3.6 and QGIS 3.22 read without a warning: application id
+``GPKG``, ``user_version`` 10200; the ``gpkg_spatial_ref_sys``,
+``gpkg_contents``, ``gpkg_geometry_columns`` and ``gpkg_extensions`` tables;
+geometries as GeoPackage binary headers over ISO WKB): one ``executemany``
+per layer instead of one OGR feature at a time, several times faster than
+``to_file``, and read back by GDAL, QGIS and pyogrio.
 
-Byte for byte reproducible: ``gpkg_contents.last_change`` is the last day
-mapped, not the time of writing, and nothing else depends on the clock.
+Every geometry layer has its spatial index (the ``gpkg_rtree_index``
+extension): the ``rtree_<table>_geom`` virtual table filled from the
+geometries' envelopes, then the standard triggers that keep it in step when
+someone edits the layer (they call GDAL's SQL functions, so they are created
+after the rows are in).
+
+``control_intervals`` keeps ``start`` and ``end`` as inclusive ``DATE``
+fields (``end`` null while the state goes on) and adds ``valid_from`` and
+``valid_to``, DATETIME fields for the Temporal Controller
+(:mod:`maps.qgis`). The layer's default style, in the ``layer_styles`` table
+QGIS reads when it loads a layer, switches the Temporal Controller on with
+them and colours the sites by ``controller``: dragged into QGIS, the layer
+plays day by day with no set-up.
+
+Byte for byte reproducible: ``gpkg_contents.last_change`` and the style's
+``update_time`` are the last day mapped, not the time of writing, and
+nothing else depends on the clock.
 """
 
 from __future__ import annotations
@@ -22,7 +34,7 @@ import os
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +45,7 @@ import shapely
 from numpy.typing import ArrayLike
 
 from .feeds import _dumps
+from .qgis import VALID_FROM, VALID_TO, control_qml, geometry_kind, with_validity
 from .schema import (
     CLAIM_COLUMNS,
     MENTION_COLUMNS,
@@ -44,18 +57,19 @@ from .schema import (
 
 __all__ = ["write_gpkg", "LAYERS"]
 
-#: Layers of ``conflictmap.gpkg``, with the columns written as DATE fields.
-LAYERS: dict[str, tuple[str, ...]] = {
-    "sites": (),
-    "control_intervals": ("start", "end"),
-    "claims": ("published", "date"),
-    "mentions": (),
+#: Layers of ``conflictmap.gpkg``, with the columns written as DATE and DATETIME fields.
+LAYERS: dict[str, dict[str, str]] = {
+    "sites": {},
+    "control_intervals": {"start": "DATE", "end": "DATE", VALID_FROM: "DATETIME", VALID_TO: "DATETIME"},
+    "claims": {"published": "DATE", "date": "DATE"},
+    "mentions": {},
 }
 
 _DESCRIPTION = {
     "sites": "Places shown on the map",
     "control_intervals": "Who held each site: one row per run of unchanged state (start and end "
-                         "inclusive; end null while ongoing)",
+                         "inclusive, end null while ongoing; valid_from and valid_to for QGIS's "
+                         "Temporal Controller)",
     "claims": "One row per claim read from the articles",
     "mentions": "Every place named in the articles",
 }
@@ -106,7 +120,39 @@ CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT N
   CONSTRAINT uk_gc_table_name UNIQUE (table_name),
   CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+  definition TEXT NOT NULL, scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
 """
+#: The table QGIS keeps layer styles in (as QGIS creates it), registered as attributes.
+_STYLES = """
+CREATE TABLE layer_styles (id INTEGER PRIMARY KEY NOT NULL, f_table_catalog TEXT(256),
+  f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
+  styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT,
+  owner TEXT(30), ui TEXT(30),
+  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))
+"""
+_RTREE_DEFINITION = "http://www.geopackage.org/spec120/#extension_rtree"
+#: The GeoPackage 1.2 R-tree triggers (spec annex F.3), by name suffix: when each fires and what
+#: it does. {t}: table, {g}: geometry column, {r}: R-tree, {row}: NEW's envelope row.
+_TRIGGERS = {
+    "insert": ('AFTER INSERT ON "{t}" WHEN (NEW."{g}" NOT NULL AND NOT ST_IsEmpty(NEW."{g}"))',
+               'INSERT OR REPLACE INTO "{r}" VALUES ({row});'),
+    "update1": ('AFTER UPDATE OF "{g}" ON "{t}" WHEN OLD.fid = NEW.fid AND '
+                '(NEW."{g}" NOTNULL AND NOT ST_IsEmpty(NEW."{g}"))',
+                'INSERT OR REPLACE INTO "{r}" VALUES ({row});'),
+    "update2": ('AFTER UPDATE OF "{g}" ON "{t}" WHEN OLD.fid = NEW.fid AND '
+                '(NEW."{g}" ISNULL OR ST_IsEmpty(NEW."{g}"))',
+                'DELETE FROM "{r}" WHERE id = OLD.fid;'),
+    "update3": ('AFTER UPDATE ON "{t}" WHEN OLD.fid != NEW.fid AND '
+                '(NEW."{g}" NOTNULL AND NOT ST_IsEmpty(NEW."{g}"))',
+                'DELETE FROM "{r}" WHERE id = OLD.fid; INSERT OR REPLACE INTO "{r}" VALUES ({row});'),
+    "update4": ('AFTER UPDATE ON "{t}" WHEN OLD.fid != NEW.fid AND '
+                '(NEW."{g}" ISNULL OR ST_IsEmpty(NEW."{g}"))',
+                'DELETE FROM "{r}" WHERE id IN (OLD.fid, NEW.fid);'),
+    "delete": ('AFTER DELETE ON "{t}" WHEN OLD."{g}" NOT NULL',
+               'DELETE FROM "{r}" WHERE id = OLD.fid;'),
+}
 
 
 def _geometry_type(geoms: np.ndarray) -> str:
@@ -140,16 +186,18 @@ def _blobs(geoms: np.ndarray) -> list[bytes | None]:
     return out
 
 
-def _sql_type(series: pd.Series, is_date: bool) -> str:
-    if is_date:
-        return "DATE"
+def _sql_type(series: pd.Series, declared: str | None) -> str:
+    if declared:
+        return declared
     kind = series.dtype.kind
     return {"b": "BOOLEAN", "i": "INTEGER", "u": "INTEGER", "f": "REAL"}.get(kind, "TEXT")
 
 
-def _column_values(series: pd.Series, is_date: bool) -> list[Any]:
-    if is_date:
-        return [None if v is None or v == "" or (isinstance(v, float) and np.isnan(v)) else str(v)[:10]
+def _column_values(series: pd.Series, declared: str | None) -> list[Any]:
+    if declared:
+        # A DATE is its ISO day; a DATETIME comes written (maps.qgis); empty is null.
+        width = 10 if declared == "DATE" else None
+        return [None if v is None or v == "" or (isinstance(v, float) and np.isnan(v)) else str(v)[:width]
                 for v in series.to_numpy(dtype=object, na_value=cast(Any, None)).tolist()]
     kind = series.dtype.kind
     if kind == "b":
@@ -162,20 +210,22 @@ def _column_values(series: pd.Series, is_date: bool) -> list[Any]:
 
 
 def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
-                 geoms: ArrayLike | None, dates: Iterable[str], stamp: str) -> None:
-    date_cols = set(dates)
+                 geoms: ArrayLike | None, types: Mapping[str, str], stamp: str) -> None:
     cols = [str(c) for c in frame.columns]
-    decl = [f'"{c}" {_sql_type(frame[c], c in date_cols)}' for c in cols]
-    values = [_column_values(frame[c], c in date_cols) for c in cols]
+    decl = [f'"{c}" {_sql_type(frame[c], types.get(c))}' for c in cols]
+    # The fids are written, so that the spatial index can name its rows.
+    fids = list(range(1, len(frame) + 1))
+    values = [fids, *(_column_values(frame[c], types.get(c)) for c in cols)]
     description = _DESCRIPTION.get(layer, layer)
+    names = ", ".join(f'"{c}"' for c in cols)
     if geoms is None:
         con.execute(f'CREATE TABLE "{layer}" (fid INTEGER PRIMARY KEY NOT NULL, '
                     f'{", ".join(decl)})')
         con.execute("INSERT INTO gpkg_contents VALUES (?, 'attributes', ?, ?, ?, NULL, NULL, NULL, "
                     "NULL, NULL)", (layer, layer, description, stamp))
-        names = ", ".join(f'"{c}"' for c in cols)
-        marks = ", ".join("?" * len(cols))
-        con.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({marks})', zip(*values, strict=True))
+        marks = ", ".join("?" * len(values))
+        con.executemany(f'INSERT INTO "{layer}" (fid, {names}) VALUES ({marks})',
+                        zip(*values, strict=True))
         return
     geoms = np.asarray(geoms, dtype=object)
     gtype = _geometry_type(geoms)
@@ -189,10 +239,38 @@ def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
     con.execute("INSERT INTO gpkg_contents VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, 4326)",
                 (layer, layer, description, stamp, minx, miny, maxx, maxy))
     con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)", (layer, gtype))
-    names = ", ".join(['"geom"', *(f'"{c}"' for c in cols)])
-    marks = ", ".join("?" * (len(cols) + 1))
-    con.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({marks})',
-                    zip(_blobs(geoms), *values, strict=True))
+    marks = ", ".join("?" * (len(values) + 1))
+    con.executemany(f'INSERT INTO "{layer}" (fid, geom, {names}) VALUES ({marks})',
+                    zip(fids, _blobs(geoms), *values[1:], strict=True))
+    _spatial_index(con, layer, "geom", geoms)
+
+
+def _spatial_index(con: sqlite3.Connection, table: str, column: str, geoms: np.ndarray) -> None:
+    """Write the ``gpkg_rtree_index`` extension: the R-tree of the envelopes, its triggers, its row."""
+    rtree = f"rtree_{table}_{column}"
+    con.execute(f'CREATE VIRTUAL TABLE "{rtree}" USING rtree(id, minx, maxx, miny, maxy)')
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    bounds = shapely.bounds(geoms[keep]).tolist()
+    fids = (np.flatnonzero(keep) + 1).tolist()
+    con.executemany(f'INSERT INTO "{rtree}" VALUES (?, ?, ?, ?, ?)',
+                    [(f, b[0], b[2], b[1], b[3]) for f, b in zip(fids, bounds, strict=True)])
+    row = ", ".join(["NEW.fid", *(f'ST_{f}(NEW."{column}")' for f in ("MinX", "MaxX", "MinY", "MaxY"))])
+    for suffix, (when, action) in _TRIGGERS.items():
+        fill = {"t": table, "g": column, "r": rtree, "row": row}
+        con.execute(f'CREATE TRIGGER "{rtree}_{suffix}" {when.format(**fill)} '
+                    f'BEGIN {action.format(**fill)} END')
+    con.execute("INSERT INTO gpkg_extensions VALUES (?, ?, 'gpkg_rtree_index', ?, 'write-only')",
+                (table, column, _RTREE_DEFINITION))
+
+
+def _default_style(con: sqlite3.Connection, table: str, qml: bytes, stamp: str) -> None:
+    """Store ``qml`` as the table's default style, where QGIS looks when it loads the layer."""
+    con.execute(_STYLES)
+    con.execute("INSERT INTO gpkg_contents VALUES ('layer_styles', 'attributes', 'layer_styles', "
+                "'QGIS layer styles', ?, NULL, NULL, NULL, NULL, NULL)", (stamp,))
+    con.execute("INSERT INTO layer_styles VALUES (1, '', '', ?, 'geom', ?, ?, '', 1, ?, '', NULL, ?)",
+                (table, "control by day", qml.decode(),
+                 "Plays day by day in the Temporal Controller; coloured by controller", stamp))
 
 
 def _points(frame: pd.DataFrame) -> np.ndarray | None:
@@ -213,6 +291,7 @@ def write_gpkg(
     claims: pd.DataFrame | None = None,
     mentions: pd.DataFrame | None = None,
     current_date: str | dt.date | None = None,
+    actors: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Path:
     """Write ``conflictmap.gpkg`` with the layers of :data:`LAYERS`.
 
@@ -224,15 +303,23 @@ def write_gpkg(
         :data:`maps.schema.SITE_COLUMNS`.
     intervals : GeoDataFrame
         :data:`maps.schema.INTERVAL_COLUMNS`; ``start``/``end`` as ISO days
-        (``end`` empty while ongoing) become DATE fields, ``evidence`` a JSON string.
+        (``end`` empty or null while ongoing) become DATE fields, followed by
+        ``valid_from``/``valid_to`` (DATETIME, :func:`maps.qgis.with_validity`);
+        ``evidence`` becomes a JSON string.
     claims : DataFrame, optional
         :data:`maps.schema.CLAIM_COLUMNS`; points from ``longitude``/``latitude``.
     mentions : DataFrame, optional
         :data:`maps.schema.MENTION_COLUMNS`; points when it has
         ``longitude``/``latitude``, else a table without geometry.
     current_date : str or datetime.date, optional
-        The time stamp recorded as ``gpkg_contents.last_change``; default:
-        the last day of the intervals, so that the same data give the same bytes.
+        The last day mapped: the time stamp recorded as
+        ``gpkg_contents.last_change`` and the day an ongoing interval is valid
+        to; default: the last day the intervals name, so that the same data
+        give the same bytes.
+    actors : mapping, optional
+        ``id -> {"name", "colour"}`` (as :func:`maps.html.write_map` takes):
+        the colours of the default style of ``control_intervals``; without it
+        every controller but ``contested`` and ``unknown`` gets a spare colour.
 
     Returns
     -------
@@ -251,11 +338,14 @@ def write_gpkg(
     # GeoPackage datetimes carry milliseconds (Req 15).
     stamp = f"{str(current_date)[:10]}T00:00:00.000Z"
     ordered_sites = sites.sort_values("site", kind="stable")
+    timed = with_validity(ordered.drop(columns=ordered.geometry.name), current_date)
     layers: list[tuple[str, pd.DataFrame, ArrayLike | None]] = [
         ("sites", ordered_sites.drop(columns=ordered_sites.geometry.name),
          ordered_sites.geometry.values),
-        ("control_intervals", ordered.drop(columns=ordered.geometry.name), ordered.geometry.values),
+        ("control_intervals", timed, ordered.geometry.values),
     ]
+    qml = control_qml(actors, ordered["controller"].astype(str),
+                      geometry_kind(ordered.geometry.values))
     if claims is not None:
         layers.append(("claims", claims, _points(claims)))
     if mentions is not None:
@@ -273,13 +363,15 @@ def write_gpkg(
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
-            con.execute("PRAGMA user_version = 10400")  # GeoPackage 1.4
+            # GeoPackage 1.2: GDAL 3.6 warns that it may only partly support 1.4.
+            con.execute("PRAGMA user_version = 10200")
             with con:
                 con.executescript(_SCHEMA)
                 con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _SRS)
                 for name, frame, geoms in layers:
                     _write_layer(con, name, frame.reset_index(drop=True), geoms,
-                                 LAYERS.get(name, ()), stamp)
+                                 LAYERS.get(name, {}), stamp)
+                _default_style(con, "control_intervals", qml, stamp)
         finally:
             con.close()
         tmp.replace(path)

@@ -7,6 +7,7 @@ import sqlite3
 import struct
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -140,7 +141,8 @@ def test_gpkg_layers_types_and_counts(demo):
     reading, out, _ = demo
     path = out / "conflictmap.gpkg"
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"sites", "control_intervals", "claims", "mentions"}
+    assert set(layers) == {"sites", "control_intervals", "claims", "mentions", "layer_styles"}
+    assert layers["layer_styles"] is None  # QGIS's style table, without geometry
     counts = {"sites": len(reading.timeline.sites),
               "control_intervals": len(reading.timeline.intervals()),
               "claims": len(reading.claims),
@@ -153,6 +155,7 @@ def test_gpkg_layers_types_and_counts(demo):
     info = pyogrio.read_info(path, layer="control_intervals")
     types = dict(zip(info["fields"], info["ogr_types"], strict=True))
     assert types["start"] == "OFTDate" and types["end"] == "OFTDate"
+    assert types["valid_from"] == "OFTDateTime" and types["valid_to"] == "OFTDateTime"
     assert types["evidence"] == "OFTString" and types["controller"] == "OFTString"
     claims = dict(zip(*[pyogrio.read_info(path, layer="claims")[k] for k in ("fields", "ogr_types")],
                       strict=True))
@@ -163,6 +166,11 @@ def test_gpkg_layers_types_and_counts(demo):
     ongoing = df["end"].isna()
     assert ongoing.any() and (df.loc[~ongoing, "end"] < last).all()
     assert (df["start"] <= df["end"].fillna(last)).all()
+    # valid_from/valid_to span the same days: the first instant of the first, the last of the last.
+    day = pd.Timedelta(days=1)
+    assert (df["valid_from"] == df["start"].dt.tz_localize("UTC")).all()
+    last_instant = (df["end"].fillna(last) + day).dt.tz_localize("UTC") - pd.Timedelta(1, "ms")
+    assert (df["valid_to"] == last_instant).all()
     for ev in df["evidence"]:
         parsed = json.loads(ev)
         assert isinstance(parsed, list) and all("sentence" in e for e in parsed)
@@ -180,6 +188,147 @@ def test_gpkg_time_stamp_is_the_last_day(frames, tmp_path):
     assert stamps == {f"{DAYS[-1]}T00:00:00.000Z"}
     assert geom_types["sites"] == "GEOMETRY"  # points and a polygon
     assert set(pyogrio.read_dataframe(tmp_path / "a.gpkg", layer="mentions").columns) >= {"place"}
+
+
+def _frame_shows(iv, day, as_text):
+    """Whether QGIS's Temporal Controller shows an interval in the frame [day, day + 1).
+
+    QGIS keeps a feature when valid_from < the frame's end and valid_to > its start. QGIS 3.22
+    compiles that for a GeoPackage to SQL comparing the stored text with 'YYYY-MM-DDT00:00:00.000'.
+    """
+    begin = pd.Timestamp(day, tz="UTC")
+    end = begin + pd.Timedelta(days=1)
+    if as_text:
+        return (iv["valid_from"] < end.strftime("%Y-%m-%dT%H:%M:%S.000")
+                and iv["valid_to"] > begin.strftime("%Y-%m-%dT%H:%M:%S.000"))
+    return pd.Timestamp(iv["valid_from"]) < end and pd.Timestamp(iv["valid_to"]) > begin
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_each_day_frame_shows_one_interval_a_site(frames, as_text):
+    from conflictmap.maps.qgis import with_validity
+
+    timed = with_validity(frames["intervals"], DAYS[-1])
+    assert timed["end"].isna().sum() == (frames["intervals"]["end"] == "").sum() > 0
+    for day in DAYS:
+        shown = [iv for _, iv in timed.iterrows() if _frame_shows(iv, day, as_text)]
+        assert sorted(iv["site"] for iv in shown) == ["p1", "p2", "sq"], day
+        for iv in shown:  # and it is the interval whose inclusive days hold the day
+            assert iv["start"] <= day <= (iv["end"] or DAYS[-1])
+    # An ongoing interval runs to the end of the last day mapped, not of the last day it names.
+    later = with_validity(frames["intervals"], "2020-01-09")
+    assert set(later.loc[later["end"].isna(), "valid_to"]) == {"2020-01-09T23:59:59.999Z"}
+
+
+def test_gpkg_version_and_spatial_index(frames, tmp_path):
+    path = write_gpkg(tmp_path / "a.gpkg", sites=frames["sites"], intervals=frames["intervals"],
+                      claims=frames["claims"], mentions=frames["mentions"])
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 10200  # GeoPackage 1.2
+        tables = [r[0] for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")]
+        extensions = set(con.execute("SELECT table_name, column_name, extension_name, scope "
+                                     "FROM gpkg_extensions"))
+        triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        rtrees = {t: con.execute(f'SELECT id, minx, maxx, miny, maxy FROM "rtree_{t}_geom" ORDER BY id')
+                  .fetchall() for t in tables}
+    assert set(tables) == {"sites", "control_intervals", "claims"}  # these mentions have no points
+    assert extensions == {(t, "geom", "gpkg_rtree_index", "write-only") for t in tables}
+    for t in tables:
+        assert {f"rtree_{t}_geom_{s}" for s in ("insert", "update1", "update2", "update3", "update4",
+                                                 "delete")} <= triggers
+        df = pyogrio.read_dataframe(path, layer=t, fid_as_index=True)
+        assert [r[0] for r in rtrees[t]] == df.index[~df.geometry.is_empty].tolist()
+        for fid, minx, maxx, miny, maxy in rtrees[t]:  # float32 boxes hold their geometry
+            x0, y0, x1, y1 = df.geometry[fid].bounds
+            assert minx <= x0 <= x1 <= maxx and miny <= y0 <= y1 <= maxy
+            assert maxx - minx <= x1 - x0 + 1e-5 and maxy - miny <= y1 - y0 + 1e-5
+        assert pyogrio.read_info(path, layer=t)["capabilities"]["fast_spatial_filter"]
+    # GDAL finds features through the index, and its insert trigger keeps the index in step.
+    def inside(bbox):
+        return pyogrio.read_dataframe(path, layer="sites", bbox=bbox)["site"].tolist()
+
+    assert inside((10.015, 50.015, 10.025, 50.025)) == ["p2"]
+    new = gpd.GeoDataFrame({"site": ["n1"], "name": ["New"], "kind": ["square"], "precision": ["exact"],
+                            "source": ["t"]}, geometry=[Point(11.5, 51.5)], crs="EPSG:4326")
+    pyogrio.write_dataframe(new, path, layer="sites", append=True)
+    assert inside((11.4, 51.4, 11.6, 51.6)) == ["n1"]
+    with sqlite3.connect(path) as con:
+        count = con.execute('SELECT count(*) FROM "rtree_sites_geom"').fetchone()[0]
+    assert count == len(rtrees["sites"]) + 1
+
+
+def _qml_categories(qml):
+    root = ElementTree.fromstring(qml)
+    renderer = root.find("renderer-v2")
+    colours = {s.get("name"): s.find("layer/Option/Option[@name='color']").get("value")
+               for s in renderer.find("symbols")}
+    return root, renderer, {c.get("value"): (c.get("label"), colours[c.get("symbol")])
+                            for c in renderer.find("categories")}
+
+
+def _rgba(hex_colour):
+    return ",".join(str(int(hex_colour[i:i + 2], 16)) for i in (1, 3, 5)) + ",255"
+
+
+@pytest.mark.parametrize("writer", ["gpkg", "geojson"])
+def test_default_style_plays_by_valid_from_and_to(frames, tmp_path, writer):
+    from conflictmap.maps.schema import STYLE
+
+    actors = {**ACTORS, "C": {"name": "Side <C> & co", "colour": "#009E73"}}
+    if writer == "gpkg":
+        path = write_gpkg(tmp_path / "a.gpkg", sites=frames["sites"], intervals=frames["intervals"],
+                          actors=actors)
+        with sqlite3.connect(path) as con:
+            rows = con.execute("SELECT f_table_name, f_geometry_column, useAsDefault, styleQML "
+                               "FROM layer_styles").fetchall()
+            kind = con.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'")
+            assert kind.fetchone() == ("attributes",)
+        assert [r[:3] for r in rows] == [("control_intervals", "geom", 1)]
+        qml = rows[0][3]
+    else:
+        write_interval_feeds(frames["intervals"], tmp_path / "control.geojson", tmp_path / "control.geojsonl",
+                             actors=actors)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["control.geojson", "control.geojsonl",
+                                                              "control.qml"]
+        qml = (tmp_path / "control.qml").read_text()
+    root, renderer, cats = _qml_categories(qml)
+    temporal = root.find("temporal")
+    assert (temporal.get("enabled"), temporal.get("mode")) == ("1", "2")  # start and end from fields
+    assert (temporal.get("startField"), temporal.get("endField")) == ("valid_from", "valid_to")
+    assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", "controller")
+    assert cats == {**{k: (v["name"], _rgba(v["colour"])) for k, v in actors.items()},
+                    **{k: (k, _rgba(v["colour"])) for k, v in STYLE.items()}}
+
+
+def test_style_names_a_controller_the_actors_lack(frames, tmp_path):
+    write_interval_feeds(frames["intervals"], tmp_path / "c.geojson", actors={"A": ACTORS["A"]})
+    _, _, cats = _qml_categories((tmp_path / "c.qml").read_text())
+    assert set(cats) == {"A", "B", "contested", "unknown"}
+    assert len({colour for _, colour in cats.values()}) == 4  # B is drawn, in a colour of its own
+
+
+def test_interval_feeds_write_null_ends_and_validity(frames, tmp_path):
+    write_interval_feeds(frames["intervals"], tmp_path / "a.geojson", tmp_path / "a.geojsonl",
+                         last_day=DAYS[-1])
+    feats = json.loads((tmp_path / "a.geojson").read_text())["features"]
+    ongoing = [f["properties"] for f in feats if f["properties"]["end"] is None]
+    assert len(ongoing) == (frames["intervals"]["end"] == "").sum()
+    assert not [f for f in feats if f["properties"]["end"] == ""]
+    assert {p["valid_to"] for p in ongoing} == {f"{DAYS[-1]}T23:59:59.999Z"}
+    for feed in ("a.geojson", "a.geojsonl"):
+        info = pyogrio.read_info(tmp_path / feed)
+        types = dict(zip(info["fields"], info["ogr_types"], strict=True))
+        assert (types["start"], types["end"]) == ("OFTDate", "OFTDate")
+        assert (types["valid_from"], types["valid_to"]) == ("OFTDateTime", "OFTDateTime")
+        df = pyogrio.read_dataframe(tmp_path / feed)
+        assert str(df["end"].dtype).startswith("datetime64") and df["end"].isna().sum() == len(ongoing)
+    # None and NaN ends are the same ongoing state as "".
+    for missing in (None, np.nan):
+        frames["intervals"]["end"] = [missing if e == "" else e for e in frames["intervals"]["end"]]
+        write_interval_feeds(frames["intervals"], tmp_path / "b.geojson", tmp_path / "b.geojsonl",
+                             last_day=DAYS[-1])
+        for suffix in ("geojson", "geojsonl", "qml"):
+            assert (tmp_path / f"b.{suffix}").read_bytes() == (tmp_path / f"a.{suffix}").read_bytes()
 
 
 # --- RFC 7946 ----------------------------------------------------------------------------
