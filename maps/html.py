@@ -1,8 +1,16 @@
-"""The HTML control map: a self-contained folium page with a day slider."""
+"""The HTML control map: a self-contained folium page with a day slider.
+
+The page shades each quarter's area in the colour of its day's holder,
+draws cities' outlines and rivers for orientation without a basemap, names
+every site some evidence speaks of, and plays the days through with a list
+of what changed on each. Every text from an article, a gazetteer or an
+actors file reaches the page as JSON data and the DOM as text.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -10,13 +18,17 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import orjson
+import pandas as pd
+import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
-from shapely.geometry import mapping
+from shapely.ops import nearest_points, polylabel
 from xstatic.pkg import leaflet as xleaflet
 
-from .feeds import PRECISION, _rounded
+from .areas import CITY_KINDS, site_areas
+from .feeds import PRECISION
 from .schema import (
     BACKGROUND_COLUMNS,
     FIGHT_STYLE,
@@ -25,17 +37,18 @@ from .schema import (
     SITE_COLUMNS,
     SITE_DAY_COLUMNS,
     STYLE,
-    UNKNOWN,
     SchemaError,
     check,
     interval_days,
     sorted_intervals,
 )
+from .style import evidence_list, safe_actors, web_url
 
 __all__ = ["DaySlider", "OfflineMap", "write_map", "intervals_from_days", "STYLE"]
 
+# Leaflet path options of the background, by kind.
 _BACKGROUND_STYLE = {
-    "river": {"color": "#56B4E9", "weight": 4, "opacity": 0.8},
+    "river": {"color": "#56B4E9", "weight": 5, "opacity": 0.9},
     "default": {"color": "#999999", "weight": 1, "fillOpacity": 0.05},
 }
 
@@ -96,12 +109,16 @@ class DaySlider(MacroElement):
     Parameters
     ----------
     payload : dict
-        The days, actors, sites with their intervals of unchanged state
-        (``[first day, last day, 8 * controller + 2 * fighting + inferred, evidence
-        refs...]``, day indices inclusive, controller an index into
-        ``controllers``, fighting an index into :data:`maps.schema.FIGHTING`) and
-        the evidence, each sentence once as ``[day offset from the first day,
-        article index, sentence]`` (built by :func:`write_map`).
+        Built by :func:`write_map`: the days, the actors, the sites with
+        their intervals of unchanged state (``[first day, last day,
+        8 * controller + 2 * fighting + inferred, evidence refs...]``, day
+        indices inclusive, controller an index into ``controllers``,
+        fighting an index into :data:`maps.schema.FIGHTING`), their areas
+        and outlines as packed rings (integers of ``1 / scale`` degrees,
+        each vertex the step from the one before), the background, and the
+        evidence, each sentence once as ``[day offset from the first day,
+        source index, sentence]`` with ``sources`` as ``[citation, http(s)
+        URL or ""]``.
     """
 
     _template = Template(
@@ -129,10 +146,6 @@ class DaySlider(MacroElement):
             data_id=self.data_id, map_name=self._parent.get_name()
         )
         super().render(**kwargs)
-
-
-def _round_geometry(geom: Any) -> dict[str, Any]:
-    return mapping(_rounded(geom))
 
 
 def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -172,90 +185,262 @@ def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                             geometry="geometry", crs=site_days.crs)
 
 
-#: Above this many sites with a known state, only cities get a permanent label.
-LABELS_AT_MOST = 200
+# Coordinates in the page: integers of 10**-PRECISION degrees, each vertex as
+# the step from the one before, so ten thousand areas stay about a megabyte.
+_SCALE = 10 ** PRECISION
+#: Above this many sites, the page draws on one canvas instead of SVG paths.
+SVG_AT_MOST = 3000
 
 
-def _payload(
-    sites: gpd.GeoDataFrame, intervals: gpd.GeoDataFrame, days: list[str],
-    actors: Mapping[str, Mapping[str, str]], title: str, credit: str, start: str | None,
-) -> dict[str, Any]:
-    day_index = {d: i for i, d in enumerate(days)}
-    last = len(days) - 1
-    first_day = dt.date.fromisoformat(days[0])
-    offsets: dict[str, int | str] = {}
+def _packed_ring(coords: Any, closed: bool) -> list[int]:
+    xy = np.asarray(coords, dtype=float)[:, :2]
+    if closed and len(xy) > 1:
+        xy = xy[:-1]  # Leaflet closes rings itself
+    q = np.rint(xy * _SCALE).astype(np.int64)
+    return np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()
 
-    def offset(day: str) -> int | str:
+
+def _polygons(geom: Any) -> list[Any]:
+    """Return the polygons of a geometry (a collection from ``make_valid`` keeps its polygonal parts)."""
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "Polygon":
+        return [geom]
+    if geom.geom_type in ("MultiPolygon", "GeometryCollection"):
+        return [p for part in geom.geoms for p in _polygons(part)]
+    return []
+
+
+def _lines(geom: Any) -> list[Any]:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [geom]
+    if geom.geom_type in ("MultiLineString", "GeometryCollection"):
+        return [ln for part in geom.geoms for ln in _lines(part)]
+    return []
+
+
+def _packed_polygons(geom: Any) -> list[list[list[int]]]:
+    """``[[exterior, hole...], ...]`` of packed rings, for ``L.polygon``."""
+    return [[_packed_ring(p.exterior.coords, True), *(_packed_ring(h.coords, True) for h in p.interiors)]
+            for p in _polygons(geom)]
+
+
+def _packed_lines(geom: Any) -> list[list[int]]:
+    return [_packed_ring(ln.coords, False) for ln in _lines(geom)]
+
+
+def _anchor(geom: Any) -> list[float]:
+    """Where an area's label goes: the point of its largest part farthest from its edge."""
+    part = max(_polygons(geom), key=lambda p: p.area)
+    pt = polylabel(part, tolerance=10 ** -PRECISION * 10)
+    return [round(pt.x, PRECISION), round(pt.y, PRECISION)]
+
+
+def _top(geom: Any) -> list[float]:
+    """Return the northernmost vertex of an outline: a city's name goes above it."""
+    xy = shapely.get_coordinates(geom)
+    x, y = xy[int(np.argmax(xy[:, 1]))]
+    return [round(float(x), PRECISION), round(float(y), PRECISION)]
+
+
+def _iso_day(value: Any) -> str:
+    """Return the ISO day of a str, date or datetime64 cell; "" for null (an open end)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        return value[:10]
+    if isinstance(value, (dt.date, np.datetime64)):
+        return pd.Timestamp(value).date().isoformat()
+    return str(value)[:10]
+
+
+def _normalised(intervals: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Intervals as read back by GDAL (datetimes, NaT, JSON evidence, integer flags) as written."""
+    out = intervals.copy()
+    out["start"] = [_iso_day(v) for v in out["start"]]
+    out["end"] = [_iso_day(v) for v in out["end"]]
+    out["inferred"] = [bool(v) and not pd.isna(v) for v in out["inferred"]]
+    out["evidence"] = [evidence_list(v) for v in out["evidence"]]
+    if "fighting" in out.columns:
+        out["fighting"] = [v if v in FIGHTING else "none" for v in out["fighting"]]
+    return out
+
+
+class _Evidence:
+    """The page's evidence table: each sentence once, its source (citation and link) once."""
+
+    def __init__(self, first_day: str) -> None:
+        self.first = dt.date.fromisoformat(first_day)
+        self.rows: list[list[Any]] = []
+        self.sources: list[list[str]] = []
+        self._rows: dict[tuple[str, int, str], int] = {}
+        self._sources: dict[tuple[str, str], int] = {}
+
+    def _offset(self, day: str) -> int | str:
         # Evidence dates as days after the first day mapped: 3 bytes, not 12.
-        if day not in offsets:
-            try:
-                offsets[day] = (dt.date.fromisoformat(day) - first_day).days
-            except (TypeError, ValueError):
-                offsets[day] = day
-        return offsets[day]
-    evidence: list[list[Any]] = []
-    ev_index: dict[tuple, int] = {}
-    articles: list[str] = []
-    art_index: dict[str, int] = {}
+        try:
+            return (dt.date.fromisoformat(day) - self.first).days
+        except (TypeError, ValueError):
+            return day
+
+    def ref(self, ev: Mapping[str, Any]) -> int:
+        """Return the index of one piece of evidence, adding it (and its source) if new."""
+        cite = str(ev.get("cite") or ev.get("article") or "")
+        src = (cite, web_url(ev.get("url")))
+        s = self._sources.setdefault(src, len(self.sources))
+        if s == len(self.sources):
+            self.sources.append(list(src))
+        key = (str(ev.get("date", "")), s, str(ev.get("sentence", "")))
+        k = self._rows.setdefault(key, len(self.rows))
+        if k == len(self.rows):
+            self.rows.append([self._offset(key[0]), s, key[2]])
+        return k
+
+
+def _site_intervals(intervals: gpd.GeoDataFrame, day_index: Mapping[str, int], evidence: _Evidence
+                    ) -> tuple[dict[str, list[list[int]]], list[str]]:
+    """Each site's intervals as ``[first, last, 8 * controller + 2 * fighting + inferred, refs...]``."""
+    last = len(day_index) - 1
     controllers: list[str] = []
     ctl_index: dict[str, int] = {}
-    per_site: dict[str, list[list[Any]]] = {}
+    per_site: dict[str, list[list[int]]] = {}
     ordered = sorted_intervals(intervals)
-    cols = [ordered[c].tolist() for c in ("site", "controller", "start", "end", "inferred",
-                                          "evidence")]
-    fighting = (ordered["fighting"].tolist() if "fighting" in ordered.columns
-                else ["none"] * len(ordered))
-    for site, controller, first, end, inferred, evs, fight in zip(*cols, fighting, strict=True):
-        refs = []
-        for ev in evs if isinstance(evs, (list, tuple)) else ():
-            key = (ev["date"], ev["article"], ev["sentence"])
-            k = ev_index.get(key)
-            if k is None:
-                a = art_index.get(ev["article"])
-                if a is None:
-                    a = art_index[ev["article"]] = len(articles)
-                    articles.append(ev["article"])
-                k = ev_index[key] = len(evidence)
-                evidence.append([offset(ev["date"]), a, ev["sentence"]])
-            refs.append(k)
-        c = ctl_index.get(controller)
-        if c is None:
-            c = ctl_index[controller] = len(controllers)
+    fighting = ordered["fighting"] if "fighting" in ordered.columns else ["none"] * len(ordered)
+    rows = zip(ordered["site"], ordered["controller"], ordered["start"], ordered["end"],
+               ordered["inferred"], ordered["evidence"], fighting, strict=True)
+    for site, controller, first, end, inferred, evs, fight in rows:
+        c = ctl_index.setdefault(controller, len(controllers))
+        if c == len(controllers):
             controllers.append(controller)
-        s = day_index.get(str(first), 0)
-        e = day_index.get(str(end), last) if end else last
-        f = FIGHTING.index(fight) if fight in FIGHTING else 0
-        per_site.setdefault(site, []).append([s, e, 8 * c + 2 * f + (1 if inferred else 0), *refs])
-    out_sites: list[dict[str, Any]] = []
+        s = day_index.get(first, 0)
+        e = day_index.get(end, last) if end else last
+        state = 8 * c + 2 * FIGHTING.index(fight) + (1 if inferred else 0)
+        per_site.setdefault(site, []).append([s, e, state, *(evidence.ref(ev) for ev in evs)])
+    return per_site, controllers
+
+
+#: A site's area or outline and whether it is approximate, by site.
+_Shapes = dict[str, tuple[Any, bool]]
+
+
+def _shapes(sites: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> tuple[_Shapes, _Shapes]:
+    """Each site's shaded area and each city's outline, as ``site -> (geometry, approximate)``."""
+    shaded: _Shapes = {}
+    outline: _Shapes = {}
+    for row in areas.itertuples(index=False):
+        if _polygons(row.geometry):
+            (outline if row.role == "outline" else shaded)[row.site] = (row.geometry, bool(row.approximate))
+    for site, kind, geom in zip(sites["site"], sites["kind"], sites.geometry, strict=True):
+        if not _polygons(geom):
+            continue
+        if kind in CITY_KINDS:
+            outline[site] = (geom, False)
+        else:
+            shaded.setdefault(site, (geom, False))
+    return shaded, outline
+
+
+def _site_entries(sites: gpd.GeoDataFrame, per_site: Mapping[str, list[list[int]]],
+                  shaded: _Shapes, outline: _Shapes) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for row in sites.sort_values("site", kind="stable").itertuples(index=False):
         geom = row.geometry
         pt = geom.representative_point()
         ivs = per_site.get(row.site, [])
-        known = any(controllers[iv[2] >> 3] != UNKNOWN for iv in ivs)
         entry: dict[str, Any] = {
-            "id": row.site, "name": row.name, "kind": row.kind,
+            "id": row.site, "name": str(row.name), "kind": str(row.kind),
             "lon": round(pt.x, PRECISION), "lat": round(pt.y, PRECISION),
-            "precision": row.precision, "source": row.source, "iv": ivs,
+            "precision": str(row.precision), "source": str(row.source), "iv": ivs,
         }
-        if geom.geom_type != "Point":
-            entry["geometry"] = _round_geometry(geom)
-        if known:
-            entry["listed"] = 1
-        if known or row.kind == "city":
-            entry["label"] = 1
-        out_sites.append(entry)
-    if sum("label" in s for s in out_sites) > LABELS_AT_MOST:
-        for entry in out_sites:
-            if entry["kind"] != "city":
-                entry.pop("label", None)
-    # Known sites last, so they draw above the grey ones.
-    out_sites.sort(key=lambda s: ("listed" in s, s["kind"] == "city", s["id"]))
+        if any(len(iv) > 3 for iv in ivs):
+            entry["ev"] = 1
+        if row.site in shaded:
+            area, approx = shaded[row.site]
+            entry["area"] = _packed_polygons(area)
+            entry["at"] = _anchor(area)
+            if approx:
+                entry["approx"] = 1
+        elif _lines(geom):
+            entry["line"] = _packed_lines(geom)
+        if row.site in outline:
+            ring, approx = outline[row.site]
+            entry["outline"] = _packed_polygons(ring)
+            entry["at"] = _top(ring)
+            if approx:
+                entry["approx"] = 1
+        out.append(entry)
+    # Sites some evidence speaks of last, so they draw above the quiet ones; cities on top.
+    out.sort(key=lambda s: ("ev" in s, s["kind"] in CITY_KINDS, s["id"]))
+    return out
+
+
+def _opening_view(sites: gpd.GeoDataFrame, shaded: _Shapes, outline: _Shapes, evidenced: set[str]
+                  ) -> tuple[float, float, float, float]:
+    """Return the bounds the page opens on: sites with evidence, their areas, their cities' outlines.
+
+    Far villages nothing is reported of stay out of it; with no evidence at all, every site is framed.
+    """
+    if not evidenced:
+        geoms = [*sites.geometry, *(g for g, _ in shaded.values()), *(g for g, _ in outline.values())]
+    else:
+        named = sites[sites["site"].isin(evidenced)].geometry
+        points = shapely.points([(g.representative_point().x, g.representative_point().y) for g in named])
+        own = [shaded[s][0] for s in sorted(evidenced) if s in shaded]
+        # A city's outline is in view when it holds a site with evidence.
+        around = [g for g, _ in outline.values() if bool(np.any(shapely.intersects(g, points)))]
+        geoms = [*named, *own, *around]
+    minx, miny, maxx, maxy = shapely.total_bounds(np.asarray(geoms, dtype=object))
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def _context(background: gpd.GeoDataFrame | None, view: tuple[float, float, float, float]
+             ) -> list[dict[str, Any]]:
+    """Rivers and other background shapes, each with a label point near the opening view's centre."""
+    if background is None or not len(background):
+        return []
+    centre = shapely.Point((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
+    out: list[dict[str, Any]] = []
+    for row in background.sort_values(["name", "kind"], kind="stable").itertuples(index=False):
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        near = nearest_points(geom, centre)[0]
+        entry: dict[str, Any] = {"name": str(row.name), "kind": str(row.kind),
+                                 "at": [round(near.x, PRECISION), round(near.y, PRECISION)]}
+        if _polygons(geom):
+            entry["area"] = _packed_polygons(geom)
+        elif _lines(geom):
+            entry["line"] = _packed_lines(geom)
+        else:
+            continue
+        out.append(entry)
+    return out
+
+
+def _payload(
+    sites: gpd.GeoDataFrame, intervals: gpd.GeoDataFrame, days: list[str],
+    actors: Mapping[str, Mapping[str, str]], *, title: str, credit: str, start: str | None,
+    areas: gpd.GeoDataFrame, background: gpd.GeoDataFrame | None,
+) -> dict[str, Any]:
+    day_index = {d: i for i, d in enumerate(days)}
+    evidence = _Evidence(days[0])
+    per_site, controllers = _site_intervals(intervals, day_index, evidence)
+    shaded, outline = _shapes(sites, areas)
+    entries = _site_entries(sites, per_site, shaded, outline)
+    minx, miny, maxx, maxy = _opening_view(sites, shaded, outline, {s["id"] for s in entries if "ev" in s})
     return {
         "title": title, "credit": credit, "days": days,
-        "start": day_index.get(start, last) if start else last,
-        "actors": {k: {"name": v["name"], "colour": v["colour"]} for k, v in actors.items()},
-        "style": {**STYLE, "fighting": FIGHT_STYLE}, "controllers": controllers, "sites": out_sites,
-        "articles": articles, "evidence": evidence,
+        "start": day_index.get(start, 0) if start else 0,
+        "view": [[round(miny, PRECISION), round(minx, PRECISION)],
+                 [round(maxy, PRECISION), round(maxx, PRECISION)]],
+        "actors": safe_actors(actors),
+        "style": {**STYLE, "fighting": FIGHT_STYLE, "context": _BACKGROUND_STYLE},
+        "controllers": controllers, "sites": entries, "scale": _SCALE,
+        "context": _context(background, (minx, miny, maxx, maxy)),
+        "sources": evidence.sources, "evidence": evidence.rows,
+        "svg": len(entries) <= SVG_AT_MOST,
     }
 
 
@@ -278,6 +463,7 @@ def write_map(
     *,
     days: Sequence[str] | None = None,
     background: gpd.GeoDataFrame | None = None,
+    areas: gpd.GeoDataFrame | None = None,
     title: str = "Control map",
     credit: str = "",
     start: str | None = None,
@@ -288,30 +474,37 @@ def write_map(
     The page embeds each site's intervals of unchanged state (not one state
     per site and day) and the evidence sentences once each; the day's state
     is worked out in the browser, so a year of ten thousand sites stays a
-    page of a few megabytes.
+    page of a few megabytes. Quarters are shaded as areas
+    (:func:`maps.areas.site_areas`), cities get an outline, and every site
+    some evidence speaks of a permanent label.
 
     Parameters
     ----------
     path : str or Path
         The HTML file to write.
     sites : GeoDataFrame
-        :data:`maps.schema.SITE_COLUMNS`. Polygon sites are shaded as areas,
-        the others drawn as points.
+        :data:`maps.schema.SITE_COLUMNS`, optionally ``parent``.
     intervals : GeoDataFrame
         :data:`maps.schema.INTERVAL_COLUMNS` (site-days,
         :data:`maps.schema.SITE_DAY_COLUMNS`, are accepted too and collapsed).
+        As read back from the GeoPackage too: ``start`` and ``end`` as
+        datetimes (NaT for an open end), ``evidence`` as JSON text,
+        ``inferred`` as an integer.
     actors : mapping
-        ``id -> {"name", "colour"}``.
+        ``id -> {"name", "colour"}``; a colour that is not ``#rgb`` or
+        ``#rrggbb`` is drawn as :data:`maps.style.DEFAULT_COLOUR`.
     days : sequence of str, optional
         The ISO days of the slider, consecutive (default: from the first
         start to the last start or end).
     background : GeoDataFrame, optional
         Context drawn under the sites (rivers, outlines): columns ``name``,
         ``kind``, ``geometry``. Keeps the map readable with no basemap.
+    areas : GeoDataFrame, optional
+        :data:`maps.areas.AREA_COLUMNS`; default ``site_areas(sites)``.
     title, credit : str
-        Shown in the panel.
+        Shown in the panel (the title also as the page's title).
     start : str, optional
-        The ISO day shown first (default: the last).
+        The ISO day shown first (default: the first).
     tiles : str, optional
         A basemap tile URL template; none by default (the page fetches nothing).
     """
@@ -319,6 +512,7 @@ def write_map(
     if "date" in intervals.columns and "start" not in intervals.columns:
         intervals = intervals_from_days(intervals)
     check(intervals, INTERVAL_COLUMNS, "intervals")
+    intervals = _normalised(intervals)
     if background is not None:
         check(background, BACKGROUND_COLUMNS, "background")
     if days is None:
@@ -326,25 +520,17 @@ def write_map(
     days = [str(d) for d in days]
     if not days:
         raise SchemaError("intervals frame holds no day to map")
-    # Frame the sites something is known of, not every place of the theatre.
-    known = set(intervals.loc[intervals["controller"] != UNKNOWN, "site"])
-    framed = sites[sites["site"].isin(known)] if known else sites
-    minx, miny, maxx, maxy = framed.total_bounds
-    m = OfflineMap(tiles=tiles, zoom_control=True, prefer_canvas=False)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(60, 60),
-                 padding_bottom_right=(360, 60), max_zoom=16)
-    _figure(m).title = title
-    if background is not None and len(background):
-        for row in background.sort_values("name", kind="stable").itertuples(index=False):
-            style = _BACKGROUND_STYLE.get(row.kind, _BACKGROUND_STYLE["default"])
-            folium.GeoJson(
-                _round_geometry(row.geometry), name=row.name, interactive=False,
-                style_function=lambda _f, s=style: s,
-            ).add_to(m)
-    DaySlider(_payload(sites, intervals, days, actors, title, credit, start)).add_to(m)
+    if areas is None:
+        areas = site_areas(sites)
+    payload = _payload(sites, intervals, days, actors, title=title, credit=credit, start=start,
+                       areas=areas, background=background)
+    # The page frames payload["view"] itself, with room for the panel on a desktop or a phone.
+    m = OfflineMap(tiles=tiles, zoom_control=True, prefer_canvas=False, zoom_snap=0.25, zoom_delta=1)
+    _figure(m).title = html_lib.escape(title)
+    DaySlider(payload).add_to(m)
     _stable_ids(m.get_root())
-    html = m.get_root().render()
-    Path(path).write_text(html, encoding="utf-8")
+    page = m.get_root().render()
+    Path(path).write_text(page, encoding="utf-8")
 
 
 def _day_span(intervals: gpd.GeoDataFrame) -> list[str]:
