@@ -481,6 +481,12 @@ def _payload(path):
     return json.loads(html[start:html.index("</script>", start)])
 
 
+def _unpacked(flat, scale):
+    """A packed ring of the page (steps of 1 / scale degrees) as lon/lat pairs."""
+    xy = np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0) / scale
+    return [tuple(p) for p in xy.tolist()]
+
+
 def test_html_embeds_intervals_and_polygons(frames, tmp_path):
     write_map(tmp_path / "m.html", frames["sites"], frames["intervals"], ACTORS, days=DAYS)
     html = (tmp_path / "m.html").read_text()
@@ -488,9 +494,18 @@ def test_html_embeds_intervals_and_polygons(frames, tmp_path):
     data = _payload(tmp_path / "m.html")
     assert data["days"] == DAYS
     sites = {s["id"]: s for s in data["sites"]}
-    assert sites["sq"]["geometry"]["type"] == "Polygon"
-    assert LinearRing(sites["sq"]["geometry"]["coordinates"][0]).is_ccw
-    assert "geometry" not in sites["p1"]
+    # The square is shaded as its own polygon, holes and all; the point quarters get
+    # approximate areas (their cells) with their label in the middle.
+    def area(site):
+        rings = [_unpacked(r, data["scale"]) for r in sites[site]["area"][0]]
+        return Polygon(rings[0], rings[1:])
+
+    assert len(sites["sq"]["area"]) == 1 and area("sq").equals(CW_SQUARE)
+    assert "approx" not in sites["sq"] and sites["p1"]["approx"] == 1
+    assert area("p1").contains(Point(sites["p1"]["at"]))
+    assert area("p1").contains(Point(sites["p1"]["lon"], sites["p1"]["lat"]))
+    assert "area" not in sites["p2"]  # a hospital is a point
+    assert data["start"] == 0  # the first day
     # [first day, last day, 8 * controller + 2 * fighting + inferred, evidence refs...]
     got = {(s["id"], iv[0], iv[1], data["controllers"][iv[2] >> 3], bool(iv[2] & 1),
             tuple(data["evidence"][k][2] for k in iv[3:]))
@@ -578,3 +593,23 @@ def test_writers_accept_null_ends(frames, tmp_path):
     write_gpkg(tmp_path / "a.gpkg", sites=frames["sites"], intervals=frames["intervals"])
     write_map(tmp_path / "m.html", frames["sites"], frames["intervals"], ACTORS)
     assert (tmp_path / "a.gpkg").stat().st_size and (tmp_path / "m.html").stat().st_size
+
+
+def test_html_from_the_geopackage_read_back(tmp_path):
+    # What GDAL gives back: datetime start / end (NaT for an open end), evidence as JSON
+    # text; inferred as an integer, as some readers give it. The page is the demo's own.
+    from conflictmap.geo.actors import Actors
+
+    out = tmp_path / "demo"
+    main(["demo", "--out", str(out), "-q"])
+    sites = pyogrio.read_dataframe(out / "conflictmap.gpkg", layer="sites")
+    intervals = pyogrio.read_dataframe(out / "conflictmap.gpkg", layer="control_intervals")
+    assert str(intervals["start"].dtype).startswith("datetime64") and intervals["end"].isna().any()
+    assert isinstance(intervals["evidence"].iloc[0], str)
+    intervals["inferred"] = intervals["inferred"].astype(int)
+    actors = {a.id: {"name": a.name, "colour": a.colour} for a in Actors.load(bundled_theatre()["actors"])}
+    write_map(tmp_path / "m.html", sites, intervals, actors)
+    got, want = _payload(tmp_path / "m.html"), _payload(out / "index.html")
+    assert sorted(s["id"] for s in got["sites"]) == sorted(sites["site"])
+    for key in ("days", "sites", "evidence", "sources", "controllers", "view"):
+        assert got[key] == want[key], key
