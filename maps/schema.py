@@ -27,7 +27,9 @@ controller str      an actor id, ``contested`` or ``unknown``
 inferred   bool     no evidence speaks of that day; implied by later evidence
 fighting   str      optional: ``none``, ``around`` (besieged, shelled, fought
                     around: the holder keeps it) or ``inside`` (fought in)
-evidence   list     of dicts ``{article, date, sentence}``
+evidence   list     of dicts ``{article, date, sentence}``, optionally also
+                    ``type``, ``actor``, ``source`` (outlet), ``title``,
+                    ``url`` and ``cite`` (how to cite the report)
 geometry   geometry as above
 ========== ======== ==================================================
 
