@@ -579,7 +579,8 @@
     if (tagName === "TEXTAREA" || tagName === "SELECT" || tagName === "BUTTON" || tagName === "A" || tagName === "SUMMARY"
         || (tagName === "INPUT" && t.type !== "range")) { return; }
     if (e.key === " " || e.key === "Spacebar") { e.preventDefault(); play(); }
-    else if (tagName !== "INPUT" && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+    // Arrows on the focused map pan it (Leaflet's keyboard); elsewhere they step the days.
+    else if (tagName !== "INPUT" && !map.getContainer().contains(t) && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
       e.preventDefault(); step(e.key === "ArrowLeft" ? -1 : 1);
     }
   });
