@@ -63,10 +63,12 @@ def _reach(points: np.ndarray) -> np.ndarray:
     # The distance from each quarter to its nearest neighbour sets its reach.
     if len(points) < 2:
         return np.full(len(points), _REACH_ALONE)
-    xy = shapely.get_coordinates(points)
-    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    np.fill_diagonal(d, np.inf)
-    nearest = d.min(axis=1)
+    tree = shapely.STRtree(points)
+    pairs, distance = tree.query_nearest(points, exclusive=True, return_distance=True,
+                                         all_matches=False)
+    # One answer a point, none where all the points coincide.
+    nearest = np.full(len(points), _REACH_ALONE / _REACH)
+    nearest[pairs[0]] = distance
     # A quarter in a dense cluster reaches as far as a typical one: no holes between cells.
     return np.clip(np.maximum(nearest, np.median(nearest)) * _REACH, _REACH_MIN, _REACH_MAX)
 
@@ -74,19 +76,13 @@ def _reach(points: np.ndarray) -> np.ndarray:
 def _cells(points: np.ndarray, bound: shapely.Geometry | None) -> np.ndarray:
     """Voronoi cells of projected points, in their order, clipped to ``bound`` or their discs."""
     discs = shapely.buffer(points, _reach(points), quad_segs=16)
-    clip = bound if bound is not None else shapely.union_all(discs)
     if len(points) == 1:
-        return np.array([clip], dtype=object)
-    frame = shapely.envelope(shapely.union_all([clip, *points])).buffer(1000.0)
-    regions = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points),
-                                                         extend_to=frame))
-    out = np.empty(len(points), dtype=object)
-    # voronoi_polygons does not keep the input order: a cell is the one holding its point.
-    for cell in regions:
-        inside = np.flatnonzero(shapely.contains(cell, points) | shapely.touches(cell, points))
-        for i in inside.tolist():
-            if out[i] is None:
-                out[i] = cell
+        return np.array([discs[0] if bound is None else bound], dtype=object)
+    extent = shapely.envelope(shapely.multipoints(points) if bound is None else bound)
+    frame = shapely.buffer(extent, _REACH_MAX + 1000.0)
+    # ordered: the cells come in the order of their points.
+    out = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points),
+                                                     extend_to=frame, ordered=True))
     # Each cell within its own disc, or within the city's polygon.
     return shapely.intersection(out, discs if bound is None else bound)
 
