@@ -88,7 +88,7 @@ def _cells(points: np.ndarray, bound: shapely.Geometry | None) -> np.ndarray:
 
 
 def _cities(frame: pd.DataFrame) -> list[str | None]:
-    """The city each site is in: its nearest ancestor in ``frame`` of a kind in :data:`CITY_KINDS`."""
+    """Return the city each site is in: its nearest ancestor in ``frame`` of a kind in CITY_KINDS."""
     parent = dict(zip(frame["site"], frame["parent"] if "parent" in frame else [None] * len(frame),
                       strict=True))
     kind = dict(zip(frame["site"], frame["kind"], strict=True))
