@@ -542,7 +542,7 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
                                               lineterminator="\n")
         if "png" in formats or "gif" in formats:
             write_day_images(tmp / "days", frames["sites"], frames["days"], colours, title=title,
-                             background=frames["background"], png="png" in formats,
+                             background=frames["background"], credit=credit, png="png" in formats,
                              gif=tmp / "days.gif" if "gif" in formats else None)
         out.mkdir(exist_ok=True)
         _replace(tmp, out, formats)
