@@ -4,7 +4,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import struct
 import subprocess
 import sys
 from xml.etree import ElementTree
@@ -405,30 +404,6 @@ def test_events_from_synthetic_claims(frames, tmp_path):
     row = pd.read_csv(tmp_path / "e.csv").iloc[0]
     assert (row["actor1"], row["actor2"], row["time_precision"], row["geo_precision"]) == ("B", "A", 1, 1)
     assert row["notes"] == "B took p1 <script>x</script>."
-
-
-def _png_chunks(data):
-    pos, chunks = 8, []
-    while pos < len(data):
-        (n,) = struct.unpack(">I", data[pos:pos + 4])
-        chunks.append((data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]))
-        pos += 12 + n
-    return chunks
-
-
-def test_day_images(demo):
-    reading, out, _ = demo
-    pngs = sorted((out / "days").glob("*.png"))
-    assert [p.stem for p in pngs] == [d.isoformat() for d in reading.timeline.days]
-    for p in pngs:
-        data = p.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        chunks = _png_chunks(data)
-        assert struct.unpack(">II", chunks[0][1][:8]) == (800, 640)
-        assert not any(kind in (b"tEXt", b"iTXt", b"tIME") for kind, _ in chunks)
-    from PIL import Image
-    with Image.open(out / "days.gif") as gif:
-        assert gif.n_frames == len(pngs)
 
 
 def test_images_of_synthetic_frames_draw_polygons(frames, tmp_path):
