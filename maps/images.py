@@ -75,6 +75,7 @@ _SIZE = (8.0, 6.4)
 #: above, the legend to the right, the source line below.
 _MAP = (0.02, 0.075, 0.65, 0.805)
 _LEGEND_X = 0.69
+_LEGEND_CHARS = 34
 _PAPER = "#f4f1ea"
 #: Fill opacity of an area: light, so that the names on it read.
 _FILL = {"reported": 0.55, "inferred": 0.25, UNKNOWN: 0.2}
@@ -312,7 +313,8 @@ def _view(layers: _Layers, known: set[str], background: gpd.GeoDataFrame | None
                 continue
             p = nearest_points(geom, area)[0]
             minx, miny, maxx, maxy = min(minx, p.x), min(miny, p.y), max(maxx, p.x), max(maxy, p.y)
-    pad = max(span * 0.04, 150.0)
+    # Points need more room than areas: their labels go beside them.
+    pad = max(span * (0.04 if len(layers.quarters) else 0.08), 150.0)
     return (minx - pad, miny - pad, maxx + pad, maxy + pad)
 
 
@@ -356,7 +358,8 @@ def _offsets(w: float, h: float, r: float, place: str) -> list[tuple[float, floa
         return [(-w / 2, 2.0), (-w / 2, -h - 2.0), (4.0, 2.0), (-w - 4.0, 2.0)]
     out = []
     for reach in (r, 2.5 * r + 6.0):  # beside the point, then a little further off in a crowd
-        g, d = reach + 2.0, 0.7 * reach + 1.0
+        # Clear of the point and of the fighting ring that may go round it.
+        g, d = reach + 5.0, 0.7 * reach + 3.5
         out += [(g, -h / 2), (-g - w, -h / 2), (-w / 2, g), (-w / 2, -g - h),
                 (d, d), (-d - w, d), (d, -d - h), (-d - w, -d - h)]
     return out
@@ -412,7 +415,9 @@ def _legend(actors: Mapping[str, Mapping[str, str]], river: bool) -> list[Any]:
         return Patch(facecolor=_on_paper(colour, alpha), edgecolor=kw.pop("edgecolor", _EDGE),
                      linewidth=kw.pop("linewidth", 0.6), **kw)
 
-    handles: list[Any] = [area(_colour(k, actors), _FILL["reported"], label=f"{a['name']} ({k})")
+    # A long side's name on two lines, so that the legend stays on the page.
+    handles: list[Any] = [area(_colour(k, actors), _FILL["reported"],
+                               label=textwrap.fill(f"{a['name']} ({k})", _LEGEND_CHARS))
                           for k, a in actors.items()]
     inside_w, inside_ls = _fight_line("inside")
     around_w, around_ls = _fight_line("around")
