@@ -847,7 +847,8 @@ def write_gif(frames: Sequence[bytes | str | Path], path: str | Path, frame_ms: 
     for f in frames:
         src = io.BytesIO(f) if isinstance(f, bytes) else f
         with Image.open(src) as im:
-            images.append(im.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT,
+            # An octree keeps the few pixels of a small point's colour; median cut merged them away.
+            images.append(im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
                                                      dither=Image.Dither.NONE))
     durations = [frame_ms] * len(images)
     durations[-1] = frame_ms * 3

@@ -282,6 +282,11 @@ def test_day_images_are_800_by_640_without_stamps(demo):
         assert not any(kind in (b"tEXt", b"iTXt", b"tIME") for kind, _ in chunks)
     with Image.open(demo / "days.gif") as gif:
         assert gif.n_frames == len(pngs)
+        # Each frame is its day's picture, every colour kept (a point's too, not merged away).
+        for i, p in enumerate(pngs):
+            gif.seek(i)
+            frame = np.asarray(gif.convert("RGB"), dtype=float)
+            assert np.abs(frame - _rgb(p)).max() <= 20, p.name
 
 
 def test_two_runs_are_byte_identical(demo, demo_frames, tmp_path):
