@@ -240,7 +240,8 @@ def write_interval_feeds(frame: gpd.GeoDataFrame, geojson: str | Path | None = N
     """
     ordered = with_validity(sorted_intervals(frame), last_day)
     features = _Features(ordered)
-    qml = control_qml(actors, ordered["controller"].astype(str), geometry_kind(ordered.geometry.values))
+    qml = control_qml(actors, ordered["controller"].astype(str).unique(),
+                      geometry_kind(ordered.geometry.values))
     for style in dict.fromkeys(Path(p).with_suffix(".qml") for p in (geojson, seq) if p):
         style.write_bytes(qml)
     # A feed not asked for goes to the null device: one loop serves both.

@@ -41,7 +41,7 @@ import shapely
 
 from .schema import CONTESTED, STYLE, UNKNOWN
 
-__all__ = ["VALID_FROM", "VALID_TO", "with_validity", "control_qml", "geometry_kind", "is_open"]
+__all__ = ["VALID_FROM", "VALID_TO", "with_validity", "control_qml", "geometry_kind"]
 
 VALID_FROM = "valid_from"
 VALID_TO = "valid_to"
@@ -55,26 +55,11 @@ _SPARE = ("#009E73", "#F0E442", "#56B4E9", "#E69F00", "#000000")
 _OUTLINE = "#222222"  # an actor's outline, as on the HTML map
 
 
-def is_open(value: Any) -> bool:
-    """Return True for an ongoing interval's end: ``""``, None, NaN or NaT.
-
-    Parameters
-    ----------
-    value : object
-
-    Returns
-    -------
-    bool
-    """
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
-
-
-def _day(value: Any) -> str:
-    return str(value)[:10]
+def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ISO days of a column (str, date or datetime), and where it is empty (``""`` or null)."""
+    text = values.astype(str).str.strip()
+    empty = (values.isna() | (text == "")).to_numpy()
+    return text.str[:10].to_numpy(dtype=object), empty
 
 
 def with_validity(frame: pd.DataFrame, last_day: str | dt.date | None = None) -> pd.DataFrame:
@@ -83,7 +68,8 @@ def with_validity(frame: pd.DataFrame, last_day: str | dt.date | None = None) ->
     Parameters
     ----------
     frame : DataFrame
-        Intervals with ``start`` and ``end`` as ISO days (``end`` empty while ongoing).
+        Intervals with ``start`` and ``end`` as ISO days (``end`` empty while ongoing:
+        ``""``, None, NaN or NaT).
     last_day : str or datetime.date, optional
         The last day mapped: an ongoing interval is valid to its end. Default:
         the last day the intervals name, which is earlier when nothing
@@ -95,16 +81,18 @@ def with_validity(frame: pd.DataFrame, last_day: str | dt.date | None = None) ->
         A copy; ``start`` and ``end`` are ISO day strings (``end`` None while
         ongoing), the validity times ISO 8601 UTC strings with milliseconds.
     """
-    starts = [_day(v) for v in frame["start"]]
-    ends = [None if is_open(v) else _day(v) for v in frame["end"]]
-    last = _day(last_day) if last_day is not None else max([*starts, *(e for e in ends if e)],
-                                                            default="1970-01-01")
+    starts, _ = _days(frame["start"])
+    ends, ongoing = _days(frame["end"])
+    if last_day is not None:
+        last = str(last_day)[:10]
+    else:
+        last = max([*starts.tolist(), *ends[~ongoing].tolist()], default="1970-01-01")
     out = frame.copy()
     out["start"] = starts
-    out["end"] = pd.Series(ends, index=frame.index, dtype=object)
+    out["end"] = pd.Series(np.where(ongoing, None, ends), index=frame.index, dtype=object)
     at = list(out.columns).index("end") + 1
-    out.insert(at, VALID_FROM, [f"{s}T00:00:00.000Z" for s in starts])
-    out.insert(at + 1, VALID_TO, [f"{e or last}T23:59:59.999Z" for e in ends])
+    out.insert(at, VALID_FROM, starts + "T00:00:00.000Z")
+    out.insert(at + 1, VALID_TO, np.where(ongoing, last, ends) + "T23:59:59.999Z")
     return out
 
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
 from xml.etree import ElementTree
@@ -254,6 +255,38 @@ def test_gpkg_version_and_spatial_index(frames, tmp_path):
     with sqlite3.connect(path) as con:
         count = con.execute('SELECT count(*) FROM "rtree_sites_geom"').fetchone()[0]
     assert count == len(rtrees["sites"]) + 1
+
+
+def test_packed_rtree_answers_as_sqlites_own(tmp_path):
+    # Thousands of sites: a tree of several levels, packed by the writer rather than grown by SQLite.
+    rng = np.random.default_rng(5)
+    n = 3000
+    xy = rng.normal((39.0, 35.95), 0.03, (n, 2))
+    geoms = [Point(x, y) for x, y in xy] + [Point(39.0, 35.95).buffer(0.01), CW_SQUARE]
+    ids = [f"s{i}" for i in range(len(geoms))]
+    sites = gpd.GeoDataFrame({"site": ids, "name": ids, "kind": "square", "precision": "exact",
+                              "source": "test"}, geometry=geoms, crs="EPSG:4326")
+    intervals = gpd.GeoDataFrame({"site": ids, "name": ids, "controller": "A", "start": DAYS[0], "end": "",
+                                  "inferred": False, "evidence": [[] for _ in ids]},
+                                 geometry=geoms, crs="EPSG:4326")
+    path = write_gpkg(tmp_path / "a.gpkg", sites=sites, intervals=intervals)
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT rtreecheck('rtree_sites_geom')").fetchone() == ("ok",)
+        root = con.execute("SELECT data FROM rtree_sites_geom_node WHERE nodeno = 1").fetchone()[0]
+        assert struct.unpack(">H", root[:2])[0] >= 2  # the tree's depth: leaves, a level, the root
+        # The same boxes inserted one by one, as SQLite grows a tree.
+        con.execute("CREATE VIRTUAL TABLE ref USING rtree(id, minx, maxx, miny, maxy)")
+        bounds = shapely.bounds(np.asarray(sites.sort_values("site").geometry.values))
+        fids = pyogrio.read_dataframe(path, layer="sites", fid_as_index=True).index
+        rows = [(int(f), b[0], b[2], b[1], b[3]) for f, b in zip(fids, bounds.tolist(), strict=True)]
+        con.executemany("INSERT INTO ref VALUES (?, ?, ?, ?, ?)", rows)
+        stored = {r[0]: r[1:] for r in con.execute("SELECT * FROM rtree_sites_geom")}
+        assert stored == {r[0]: r[1:] for r in con.execute("SELECT * FROM ref")}
+        query = "SELECT id FROM {} WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? ORDER BY id"
+        for x, y in rng.normal((39.0, 35.95), 0.03, (50, 2)).tolist():
+            box = (x - 0.004, x + 0.004, y - 0.003, y + 0.003)
+            assert con.execute(query.format("rtree_sites_geom"), box).fetchall() == \
+                con.execute(query.format("ref"), box).fetchall()
 
 
 def _qml_categories(qml):

@@ -85,7 +85,9 @@ def test_style_sidecar_is_in_the_build(seed_build):
 
 
 @pytest.mark.parametrize("kind", LAYERS)
-def test_layer_loads_with_its_temporal_setup(seen, kind):
+def test_layer_loads_with_its_temporal_setup(seen, kind, seed_build):
+    if kind != "gpkg":
+        assert (seed_build[1] / "control.qml").is_file(), "no control.qml: the feeds' style is missing"
     layer = seen[kind]
     assert layer["valid"] and layer["styled"], layer.get("style_message")
     assert layer["temporal"] == {"active": True, "mode": START_AND_END_FROM_FIELDS, "start": "valid_from",
