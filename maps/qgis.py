@@ -89,7 +89,10 @@ def with_validity(frame: pd.DataFrame, last_day: str | dt.date | None = None) ->
         last = max([*starts.tolist(), *ends[~ongoing].tolist()], default="1970-01-01")
     out = frame.copy()
     out["start"] = starts
-    out["end"] = pd.Series(np.where(ongoing, None, ends), index=frame.index, dtype=object)
+    # Object dtype: pandas would read a column of days with None as strings with NaN.
+    open_ends: list[str | None] = [None if o else e
+                                   for e, o in zip(ends.tolist(), ongoing.tolist(), strict=True)]
+    out["end"] = pd.Series(open_ends, index=frame.index, dtype=object)
     at = list(out.columns).index("end") + 1
     out.insert(at, VALID_FROM, starts + "T00:00:00.000Z")
     out.insert(at + 1, VALID_TO, np.where(ongoing, last, ends) + "T23:59:59.999Z")
