@@ -43,7 +43,7 @@ __all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_out
 #: there: only the files of the formats asked for), as glob patterns.
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "html": ("index.html",),
-    "geojson": ("control.geojson", "control.geojsonl", "days/*.geojson"),
+    "geojson": ("control.geojson", "control.geojsonl", "control.qml", "days/*.geojson"),
     "gpkg": ("conflictmap.gpkg",),
     "csv": ("claims.csv", "events.csv", "mentions.csv", "unresolved.csv"),
     "png": ("days/*.png",),
@@ -527,7 +527,7 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
                       title=title, credit=credit, tiles=tiles)
         if "geojson" in formats:
             write_interval_feeds(frames["intervals"], tmp / "control.geojson",
-                                 tmp / "control.geojsonl")
+                                 tmp / "control.geojsonl", actors=colours, last_day=days[-1])
             write_site_days(frames["days"], tmp / "days")
         if "gpkg" in formats:
             write_gpkg(tmp / "conflictmap.gpkg", sites=frames["sites"],
