@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from conflictmap.gazetteer.formats import describe as describe_gazetteers
+from conflictmap.maps.formats import DEFAULT_FORMATS
+from conflictmap.maps.formats import describe as describe_outputs
 
 from .errors import InputError
 
@@ -74,8 +76,8 @@ def _parser() -> _Parser:
                        help="basemap tile URL template; by default the page loads no tiles "
                             "and works offline")
         p.add_argument("--format", metavar="LIST", default=None,
-                       help="what to write, comma-separated, or 'all': html, geojson, gpkg, csv, "
-                            "png, gif (default: html,geojson,gpkg,csv)")
+                       help=f"what to write, comma-separated, or 'all': {describe_outputs()} "
+                            f"(default: {','.join(DEFAULT_FORMATS)})")
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
 
     b = sub.add_parser(

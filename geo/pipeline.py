@@ -18,15 +18,8 @@ import pandas as pd
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.core import SETTLEMENTS
 from conflictmap.gazetteer.world import ATTRIBUTION, world_places
-from conflictmap.maps import (
-    write_claims_csv,
-    write_day_images,
-    write_events_csv,
-    write_gpkg,
-    write_interval_feeds,
-    write_map,
-    write_site_days,
-)
+from conflictmap.maps.formats import DEFAULT_FORMATS, WRITERS, Output
+from conflictmap.maps.formats import write as write_formats
 
 from .actors import Actors
 from .articles import Article, Metadata, NoDateError, read_article, read_sidecar
@@ -41,18 +34,9 @@ __all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_out
 
 #: What each output format writes into the output folder (and replaces
 #: there: only the files of the formats asked for), as glob patterns.
-OUTPUTS: dict[str, tuple[str, ...]] = {
-    "html": ("index.html",),
-    "geojson": ("control.geojson", "control.geojsonl", "control.qml", "days/*.geojson"),
-    "gpkg": ("conflictmap.gpkg",),
-    "csv": ("claims.csv", "events.csv", "mentions.csv", "unresolved.csv"),
-    "png": ("days/*.png",),
-    "gif": ("days.gif",),
-}
+OUTPUTS: dict[str, tuple[str, ...]] = {name: w.files for name, w in WRITERS.items()}
 #: The formats ``--format`` knows, in the order they are written.
-FORMATS = tuple(OUTPUTS)
-#: What a build writes when no format is asked for.
-DEFAULT_FORMATS = ("html", "geojson", "gpkg", "csv")
+FORMATS = tuple(WRITERS)
 
 
 def parse_formats(spec: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -483,6 +467,17 @@ def _replace(tmp: Path, out: Path, formats: Sequence[str]) -> None:
                 new.replace(target)
 
 
+def _credit(reading: Reading) -> str:
+    # The source line of the map and the pictures: whose reports, whose places.
+    outlets = Counter(a.outlet for a in reading.articles if a.outlet)
+    named = ", ".join(o for o, _ in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))[:4])
+    more = "…" if len(outlets) > 4 else ""
+    n = len(reading.articles)
+    reports = f"{n} report{'s' if n != 1 else ''}" + (f" ({named}{more})" if named else "")
+    return (f"Sources: {reports}, {len(reading.claims)} claims read · sites and river from the "
+            f"gazetteer, no basemap · {ATTRIBUTION} · conflictmap")
+
+
 def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str | Path,
                   tiles: str | None = None, formats: str | Sequence[str] | None = None) -> Path:
     """Write the map and feeds into ``out_dir``, replacing only what the chosen formats write.
@@ -515,35 +510,14 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     focus_name = gaz[reading.focus].name if reading.focus else "the theatre"
     days = reading.timeline.days
     title = f"Who held what in {focus_name}, {days[0]} to {days[-1]}"
-    credit = (f"conflictmap · {len(reading.articles)} articles, {len(reading.claims)} claims · "
-              f"no basemap: sites and river from the gazetteer · {ATTRIBUTION}")
+    credit = _credit(reading)
     colours = {a.id: {"name": a.name, "colour": a.colour} for a in actors}
+    output = Output({**frames, "unresolved": _unresolved_frame(reading)}, colours, days,
+                    title=title, credit=credit, tiles=tiles, formats=formats)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        if "html" in formats:
-            write_map(tmp / "index.html", frames["sites"], frames["intervals"], colours,
-                      days=[d.isoformat() for d in days], background=frames["background"],
-                      title=title, credit=credit, tiles=tiles)
-        if "geojson" in formats:
-            write_interval_feeds(frames["intervals"], tmp / "control.geojson",
-                                 tmp / "control.geojsonl", actors=colours, last_day=days[-1])
-            write_site_days(frames["days"], tmp / "days")
-        if "gpkg" in formats:
-            write_gpkg(tmp / "conflictmap.gpkg", sites=frames["sites"],
-                       intervals=frames["intervals"], claims=frames["claims"],
-                       mentions=frames["mentions"], current_date=days[-1], actors=colours)
-        if "csv" in formats:
-            write_claims_csv(frames["claims"], tmp / "claims.csv")
-            write_events_csv(frames["claims"], tmp / "events.csv")
-            frames["mentions"].to_csv(tmp / "mentions.csv", index=False, lineterminator="\n",
-                                      float_format="%.6f")
-            _unresolved_frame(reading).to_csv(tmp / "unresolved.csv", index=False,
-                                              lineterminator="\n")
-        if "png" in formats or "gif" in formats:
-            write_day_images(tmp / "days", frames["sites"], frames["days"], colours, title=title,
-                             background=frames["background"], credit=credit, png="png" in formats,
-                             gif=tmp / "days.gif" if "gif" in formats else None)
+        write_formats(output, tmp, formats)
         out.mkdir(exist_ok=True)
         _replace(tmp, out, formats)
     finally:

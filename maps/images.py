@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -50,6 +49,7 @@ import shapely
 
 from .areas import AREA_KINDS, CITY_KINDS, site_areas
 from .schema import CONTESTED, FIGHT_STYLE, SITE_COLUMNS, SITE_DAY_COLUMNS, STYLE, UNKNOWN, check
+from .style import has_evidence, safe_colour
 
 if TYPE_CHECKING:  # matplotlib is imported when an image is drawn, not with the package
     from matplotlib.axes import Axes
@@ -62,7 +62,6 @@ if TYPE_CHECKING:  # matplotlib is imported when an image is drawn, not with the
 
 __all__ = ["write_day_images", "write_gif", "COLOURS"]
 
-_HEX = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
 _BAD_COLOUR = "#777777"
 
 #: Colours of the states that are not an actor (as on the HTML map).
@@ -95,14 +94,9 @@ _RC: dict[RcKeyType, Any] = {"svg.hashsalt": "conflictmap", "path.simplify": Tru
 
 # --- small pieces --------------------------------------------------------------------------
 
-def _safe_colour(value: object) -> str:
-    # An actors file's colour is drawn only if it is #rgb or #rrggbb (as on the HTML map).
-    return value if isinstance(value, str) and _HEX.fullmatch(value) else _BAD_COLOUR
-
-
 def _colour(controller: str, actors: Mapping[str, Mapping[str, str]]) -> str:
     if controller in actors:
-        return _safe_colour(actors[controller].get("colour"))
+        return safe_colour(actors[controller].get("colour"), _BAD_COLOUR)
     return COLOURS.get(controller, COLOURS[UNKNOWN])
 
 
@@ -122,15 +116,6 @@ def _rgba(colours: Sequence[str], alpha: np.ndarray) -> Any:
     palette = {c: to_rgb(c) for c in set(colours)}
     rgb = np.array([palette[c] for c in colours], dtype=float).reshape(-1, 3)
     return np.column_stack([rgb, alpha])
-
-
-def _has_evidence(value: object) -> bool:
-    # Evidence is a list of dicts from the pipeline; a frame read back may give an array or JSON text.
-    if isinstance(value, str):
-        return value.strip() not in ("", "[]", "null")
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return len(value) > 0
-    return False
 
 
 def _truth(values: Iterable[object]) -> np.ndarray:
@@ -219,7 +204,7 @@ class _Layers:
 
     def __init__(self, sites: gpd.GeoDataFrame, site_days: gpd.GeoDataFrame) -> None:
         table = self._table(sites, site_days)
-        evidenced = site_days.loc[[_has_evidence(e) for e in site_days["evidence"]], ["site", "date"]]
+        evidenced = site_days.loc[[has_evidence(e) for e in site_days["evidence"]], ["site", "date"]]
         self.named: dict[str, int] = evidenced.drop_duplicates().groupby("site").size().to_dict()
         self.crs = self._crs(table)
         self.kinds: dict[str, str] = dict(zip(table["site"], table["kind"], strict=True))

@@ -76,6 +76,8 @@ def evidence_list(value: object) -> list[dict[str, Any]]:
     """
     if isinstance(value, str):
         value = orjson.loads(value) if value.strip() else []
+    if hasattr(value, "tolist"):  # a numpy array, as Parquet and Arrow give a list back
+        value = value.tolist()
     if isinstance(value, (list, tuple)):
         return [dict(ev) for ev in value if isinstance(ev, Mapping)]
     return []
