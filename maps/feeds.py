@@ -255,6 +255,26 @@ def write_interval_feeds(frame: gpd.GeoDataFrame, geojson: str | Path | None = N
         fc.write((b"\n" if sep else b"") + b"]}\n")
 
 
+def write_areas(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write ``areas.geojson``: the ground each quarter covers, and the cities' outlines.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        :func:`maps.areas.site_areas` (``site``, ``role``, ``approximate``,
+        geometry), with any other columns (``name``, ``kind``) written too.
+    path : str or Path
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    ordered = frame.sort_values(["site", "role"], kind="stable").reset_index(drop=True)
+    path.write_bytes(_collection(_Features(ordered).lines(), "areas"))
+    return path
+
+
 def write_claims_csv(frame: pd.DataFrame, path: str | Path) -> None:
     r"""Write ``claims.csv``, one row per claim (UTF-8, ``\\n`` line ends).
 

@@ -44,6 +44,8 @@ class Output:
     formats : tuple of str
         All the formats being written (the images writer makes the GIF and
         the PNGs in one pass).
+    cache : dict
+        What one writer works out for others (the quarters' areas).
     """
 
     frames: Mapping[str, Any]
@@ -53,6 +55,7 @@ class Output:
     credit: str = ""
     tiles: str | None = None
     formats: tuple[str, ...] = field(default_factory=tuple)
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,12 +91,26 @@ def _html(out: Output, folder: Path) -> None:
               title=out.title, credit=out.credit, tiles=out.tiles)
 
 
+def _areas(out: Output) -> Any:
+    # Computed once for all the formats that show ground.
+    from .areas import site_areas
+
+    if "areas" not in out.cache:
+        sites = out.frames["sites"]
+        areas = site_areas(sites)
+        names = sites.set_index("site")[["name", "kind"]]
+        out.cache["areas"] = areas.join(names, on="site")[["site", "name", "kind", "role",
+                                                           "approximate", "geometry"]]
+    return out.cache["areas"]
+
+
 def _geojson(out: Output, folder: Path) -> None:
-    from .feeds import write_interval_feeds, write_site_days
+    from .feeds import write_areas, write_interval_feeds, write_site_days
 
     write_interval_feeds(out.frames["intervals"], folder / "control.geojson",
                          folder / "control.geojsonl", actors=out.actors, last_day=out.days[-1])
     write_site_days(out.frames["days"], folder / "days")
+    write_areas(_areas(out), folder / "areas.geojson")
 
 
 def _gpkg(out: Output, folder: Path) -> None:
@@ -102,7 +119,7 @@ def _gpkg(out: Output, folder: Path) -> None:
     f = out.frames
     write_gpkg(folder / "conflictmap.gpkg", sites=f["sites"], intervals=f["intervals"],
                claims=f["claims"], mentions=f["mentions"], current_date=out.days[-1],
-               actors=out.actors)
+               actors=out.actors, areas=_areas(out))
 
 
 def _csv(out: Output, folder: Path) -> None:
@@ -128,7 +145,8 @@ def _images(out: Output, folder: Path) -> None:
 #: The output formats by name, in the order they are written.
 WRITERS: dict[str, Writer] = {w.name: w for w in (
     Writer("html", ("index.html",), "the map page", _html, default=True),
-    Writer("geojson", ("control.geojson", "control.geojsonl", "control.qml", "days/*.geojson"),
+    Writer("geojson", ("control.geojson", "control.geojsonl", "control.qml", "days/*.geojson",
+                       "areas.geojson"),
            "interval and day feeds", _geojson, default=True),
     Writer("gpkg", ("conflictmap.gpkg",), "GeoPackage for QGIS", _gpkg, default=True),
     Writer("csv", ("claims.csv", "events.csv", "mentions.csv", "unresolved.csv"),

@@ -62,6 +62,7 @@ __all__ = ["write_gpkg", "LAYERS"]
 LAYERS: dict[str, dict[str, str]] = {
     "sites": {},
     "control_intervals": {"start": "DATE", "end": "DATE", VALID_FROM: "DATETIME", VALID_TO: "DATETIME"},
+    "control_areas": {"start": "DATE", "end": "DATE", VALID_FROM: "DATETIME", VALID_TO: "DATETIME"},
     "claims": {"published": "DATE", "date": "DATE"},
     "mentions": {},
 }
@@ -71,6 +72,8 @@ _DESCRIPTION = {
     "control_intervals": "Who held each site: one row per run of unchanged state (start and end "
                          "inclusive, end null while ongoing; valid_from and valid_to for QGIS's "
                          "Temporal Controller)",
+    "control_areas": "The same intervals on the ground each quarter covers: the gazetteer's "
+                     "polygon, or an approximate cell (approximate = 1) shared out from points",
     "claims": "One row per claim read from the articles",
     "mentions": "Every place named in the articles",
 }
@@ -336,14 +339,24 @@ def _spatial_index(con: sqlite3.Connection, table: str, column: str, geoms: np.n
                 (table, column, _RTREE_DEFINITION))
 
 
-def _default_style(con: sqlite3.Connection, table: str, qml: bytes, stamp: str) -> None:
-    """Store ``qml`` as the table's default style, where QGIS looks when it loads the layer."""
+def _default_styles(con: sqlite3.Connection, styles: list[tuple[str, bytes]], stamp: str) -> None:
+    """Store each table's QML as its default style, where QGIS looks when it loads the layer."""
     con.execute(_STYLES)
     con.execute("INSERT INTO gpkg_contents VALUES ('layer_styles', 'attributes', 'layer_styles', "
                 "'QGIS layer styles', ?, NULL, NULL, NULL, NULL, NULL)", (stamp,))
-    con.execute("INSERT INTO layer_styles VALUES (1, '', '', ?, 'geom', ?, ?, '', 1, ?, '', NULL, ?)",
-                (table, "control by day", qml.decode(),
-                 "Plays day by day in the Temporal Controller; coloured by controller", stamp))
+    for i, (table, qml) in enumerate(styles, start=1):
+        con.execute("INSERT INTO layer_styles VALUES (?, '', '', ?, 'geom', ?, ?, '', 1, ?, '', NULL, ?)",
+                    (i, table, "control by day", qml.decode(),
+                     "Plays day by day in the Temporal Controller; coloured by controller", stamp))
+
+
+def _on_areas(timed: pd.DataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the intervals of the sites that have an area, on that area (``role`` ``area``)."""
+    ground = areas[areas["role"] == "area"][["site", "approximate", "geometry"]]
+    ground = ground.drop_duplicates("site")
+    joined = timed.merge(pd.DataFrame(ground), on="site", how="inner", sort=False)
+    joined["approximate"] = joined["approximate"].astype(bool)
+    return joined
 
 
 def _points(frame: pd.DataFrame) -> np.ndarray | None:
@@ -365,6 +378,7 @@ def write_gpkg(
     mentions: pd.DataFrame | None = None,
     current_date: str | dt.date | None = None,
     actors: Mapping[str, Mapping[str, str]] | None = None,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> Path:
     """Write ``conflictmap.gpkg`` with the layers of :data:`LAYERS`.
 
@@ -393,6 +407,11 @@ def write_gpkg(
         ``id -> {"name", "colour"}`` (as :func:`maps.html.write_map` takes):
         the colours of the default style of ``control_intervals``; without it
         every controller but ``contested`` and ``unknown`` gets a spare colour.
+    areas : GeoDataFrame, optional
+        :func:`maps.areas.site_areas` of the sites: the intervals of the
+        quarters are written again on their areas as ``control_areas``
+        (with ``approximate``), styled and timed as ``control_intervals``,
+        so QGIS shades territory day by day.
 
     Returns
     -------
@@ -417,8 +436,15 @@ def write_gpkg(
          ordered_sites.geometry.values),
         ("control_intervals", timed, ordered.geometry.values),
     ]
-    qml = control_qml(actors, ordered["controller"].astype(str).unique(),
-                      geometry_kind(ordered.geometry.values))
+    controllers = ordered["controller"].astype(str).unique()
+    styles = [("control_intervals", control_qml(actors, controllers,
+                                                geometry_kind(ordered.geometry.values)))]
+    if areas is not None:
+        ground = _on_areas(timed, areas)
+        if len(ground):
+            layers.append(("control_areas", ground.drop(columns="geometry"),
+                           np.asarray(ground["geometry"].to_numpy(), dtype=object)))
+            styles.append(("control_areas", control_qml(actors, controllers, "polygon")))
     if claims is not None:
         layers.append(("claims", claims, _points(claims)))
     if mentions is not None:
@@ -444,7 +470,7 @@ def write_gpkg(
                 for name, frame, geoms in layers:
                     _write_layer(con, name, frame.reset_index(drop=True), geoms,
                                  LAYERS.get(name, {}), stamp)
-                _default_style(con, "control_intervals", qml, stamp)
+                _default_styles(con, styles, stamp)
         finally:
             con.close()
         tmp.replace(path)

@@ -19,7 +19,8 @@ def _hashes(folder):
 def test_outputs_and_feeds(seed_build):
     reading, out = seed_build
     assert {p.name for p in out.iterdir()} == {
-        "index.html", "control.geojson", "control.geojsonl", "control.qml", "days", "conflictmap.gpkg",
+        "index.html", "control.geojson", "control.geojsonl", "control.qml", "areas.geojson", "days",
+        "conflictmap.gpkg",
         "claims.csv", "events.csv", "mentions.csv", "unresolved.csv"}
     days = sorted(p.name for p in (out / "days").iterdir())
     assert days == [f"2017-10-{d}.geojson" for d in (14, 15, 16, 17)]

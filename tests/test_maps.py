@@ -141,8 +141,15 @@ def test_gpkg_layers_types_and_counts(demo):
     reading, out, _ = demo
     path = out / "conflictmap.gpkg"
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"sites", "control_intervals", "claims", "mentions", "layer_styles"}
+    assert set(layers) == {"sites", "control_intervals", "control_areas", "claims", "mentions",
+                           "layer_styles"}
     assert layers["layer_styles"] is None  # QGIS's style table, without geometry
+    # The quarters' intervals again on their ground, approximate where the gazetteer has a point.
+    ground = pyogrio.read_dataframe(path, layer="control_areas")
+    assert layers["control_areas"] == "Polygon" and ground["approximate"].all()
+    intervals = pyogrio.read_dataframe(path, layer="control_intervals")
+    quarters = set(ground["site"])
+    assert len(ground) == intervals["site"].isin(quarters).sum() and len(quarters) >= 10
     counts = {"sites": len(reading.timeline.sites),
               "control_intervals": len(reading.timeline.intervals()),
               "claims": len(reading.claims),

@@ -15,6 +15,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import pyogrio
 import pytest
 
 from conflictmap.maps.schema import STYLE
@@ -23,6 +24,7 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 DRIVER = Path(__file__).with_name("qgis_driver.py")
 LAYERS = {
     "gpkg": "conflictmap.gpkg|layername=control_intervals",
+    "gpkg-areas": "conflictmap.gpkg|layername=control_areas",
     "geojson": "control.geojson",
     "geojsonl": "control.geojsonl",
 }
@@ -86,7 +88,7 @@ def test_style_sidecar_is_in_the_build(seed_build):
 
 @pytest.mark.parametrize("kind", LAYERS)
 def test_layer_loads_with_its_temporal_setup(seen, kind, seed_build):
-    if kind != "gpkg":
+    if not kind.startswith("gpkg"):
         assert (seed_build[1] / "control.qml").is_file(), "no control.qml: the feeds' style is missing"
     layer = seen[kind]
     assert layer["valid"] and layer["styled"], layer.get("style_message")
@@ -124,8 +126,15 @@ def test_every_day_shows_each_site_once_with_the_day_feeds_controller(seen, kind
     colours = {a.id: a.colour.lower() for a in actors} | {k: v["colour"].lower() for k, v in STYLE.items()}
     frames = seen[kind]["frames"]
     assert [f["begin"][:10] for f in frames] == [d.isoformat() for d in days]
+    # The areas layer holds the quarters only: each of them, every day.
+    only = (set(pyogrio.read_dataframe(out / "conflictmap.gpkg", layer="control_areas",
+                                       columns=["site"], read_geometry=False)["site"])
+            if kind == "gpkg-areas" else None)
+    assert only is None or len(only) >= 10
     for day, frame in zip(days, frames, strict=True):
         want = _day_feed(out, day.isoformat())
+        if only is not None:
+            want = {site: c for site, c in want.items() if site in only}
         assert frame["visible"] and frame["filter"]
         sites = Counter(site for site, _, _ in frame["features"])
         assert set(sites) == set(want) and set(sites.values()) == {1}, day
