@@ -88,7 +88,7 @@ def _html(out: Output, folder: Path) -> None:
 
     write_map(folder / "index.html", out.frames["sites"], out.frames["intervals"], out.actors,
               days=[d.isoformat() for d in out.days], background=out.frames["background"],
-              title=out.title, credit=out.credit, tiles=out.tiles)
+              title=out.title, credit=out.credit, tiles=out.tiles, areas=_areas(out))
 
 
 def _areas(out: Output) -> Any:
