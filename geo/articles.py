@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import errno
 import io
+import logging
+import os
 import re
+import stat
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .furniture import dateline_end, page_lines
 
 __all__ = ["Article", "Metadata", "NoDateError", "Sentence", "SIDECARS", "HEADER_KEYS", "infer_date",
-           "read_article", "read_sidecar", "split_sentences"]
+           "read_article", "read_sidecar", "split_sentences", "Text", "read_text", "article_limit",
+           "MAX_ARTICLE_BYTES", "LIMIT_VARIABLE", "LEGACY_ENCODINGS", "missing", "article_files"]
 
 # The date line some desks put first: " date 2017-10-17" then text on the same
 # line or the next; it may also follow other header lines.
@@ -31,7 +39,6 @@ _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 #: File names of the metadata table a folder of articles may hold, in the order looked for.
 SIDECARS = ("articles.csv", "metadata.csv")
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
 # Links and tags a stored page may keep in its text.
 _MARKUP = re.compile(r"https?://[^\s<>]+|www\.[^\s<>]+|<[^<>\n]{1,200}>|"
                      r"[^\s<>]+\.(?:html?|php|aspx?)\b[^\s<>]*>?")
@@ -116,6 +123,9 @@ class Article:
     outlet, title, url, author : str
         From the file's header lines or the folder's sidecar table; empty
         when not given.
+    encoding : str
+        The codec its bytes were read with (``utf-8``, ``utf-8-sig``,
+        ``utf-16``, ``cp1256`` ...; see :func:`read_text`).
     """
 
     path: str
@@ -127,6 +137,7 @@ class Article:
     title: str = ""
     url: str = ""
     author: str = ""
+    encoding: str = "utf-8"
 
     @property
     def cite(self) -> str:
@@ -173,16 +184,330 @@ class NoDateError(InputError):
     """An article with no date line, no date given, and no dateline to infer one from."""
 
 
-def _decode(path: str, raw: bytes) -> str:
-    for enc in _ENCODINGS:
+# --- Reading the bytes of a report: what it is, how large, in which encoding -------------------
+
+#: Largest article read, in bytes, unless the environment variable
+#: ``CONFLICTMAP_MAX_ARTICLE_BYTES`` says otherwise (a whole number, or with a
+#: ``K``, ``M`` or ``G`` suffix: ``50M``).
+MAX_ARTICLE_BYTES = 20 * 2**20
+LIMIT_VARIABLE = "CONFLICTMAP_MAX_ARTICLE_BYTES"
+_LIMIT = re.compile(r"\s*(\d{1,15})\s*([KMG]?)B?\s*", re.IGNORECASE)
+# Single-byte encodings of news desks, the commonest first: a tie between them goes to the first.
+LEGACY_ENCODINGS = ("cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1254", "cp1255", "cp1257",
+                    "cp1258", "koi8_r", "koi8_u", "latin_1")
+# Byte-order marks: the name an article records, and the codec that reads the bytes after it.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32", "utf-32-be"),
+         (b"\xef\xbb\xbf", "utf-8-sig", "utf-8"), (b"\xff\xfe", "utf-16", "utf-16-le"),
+         (b"\xfe\xff", "utf-16", "utf-16-be"))
+# Files a desk may save by mistake under a .txt name, by their first bytes.
+_SIGNATURES = ((b"PK\x03\x04", "a ZIP archive (.zip, .docx, .odt?)"), (b"%PDF", "a PDF document"),
+               (b"\xd0\xcf\x11\xe0", "an Office document (.doc?)"), (b"\x1f\x8b", "a gzip archive"),
+               (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+               (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
+               (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"\x7fELF", "a program"),
+               (b"SQLite format 3\x00", "an SQLite database"))
+# Control characters that are no part of a text; line-like ones become line ends (the
+# reader splits lines at "\n" only), the others spaces, so that offsets stay as they are.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+_LINE_LIKE = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Text:
+    r"""An article file's text as decoded, before its header is read.
+
+    Attributes
+    ----------
+    path : str
+    text : str
+        With ``\\n`` line ends and no control characters.
+    encoding : str
+        The codec used (``utf-8``, ``utf-8-sig``, ``utf-16``, ``utf-16-le``,
+        ``cp1256`` ...).
+    warnings : tuple of str
+        What was repaired, one line each (bytes that are not UTF-8 ...).
+    """
+
+    path: str
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def article_limit() -> int:
+    """Return the largest article size read, in bytes.
+
+    Returns
+    -------
+    int
+        ``CONFLICTMAP_MAX_ARTICLE_BYTES`` when set, else :data:`MAX_ARTICLE_BYTES`.
+
+    Raises
+    ------
+    InputError
+        If the variable is not a size (``20000000``, ``50M``).
+    """
+    value = os.environ.get(LIMIT_VARIABLE, "")
+    if not value.strip():
+        return MAX_ARTICLE_BYTES
+    m = _LIMIT.fullmatch(value)
+    if not m or int(m.group(1)) == 0:
+        raise InputError(LIMIT_VARIABLE, f"{value[:40]!r} is not a size in bytes (e.g. 20000000 or 50M)")
+    return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n} bytes"
+
+
+def _why(exc: OSError) -> str:
+    """Return the reason an operating-system error gives, in words a user acts on."""
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def missing(path: str | Path) -> str:
+    """Say why ``path`` cannot be found: no such file, or a link to nothing.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    str
+        One line for an :class:`InputError`.
+    """
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "no such file or folder"
+    return f"a symbolic link to {target[:200]!r}, which does not exist"
+
+
+def _read_bytes(spath: str) -> bytes:
+    """Return a regular file's bytes, at most :func:`article_limit` of them."""
+    limit = article_limit()
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; fstat then refuses it.
+        fd = os.open(spath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(spath, f"cannot read article: {missing(spath)}") from None
+    except OSError as exc:
+        raise InputError(spath, f"cannot read article: {_why(exc)}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(spath, "is a folder, not an article")
+        if not stat.S_ISREG(st.st_mode):
+            what = ("a named pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                    else "a device")
+            raise InputError(spath, f"is {what}, not an article file")
+        if st.st_size > limit:
+            raise InputError(spath, f"article is {_megabytes(st.st_size)}, more than the {_megabytes(limit)} "
+                                    f"an article may be (set {LIMIT_VARIABLE} to allow more)")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(limit + 1)  # a file that grows while it is read stops at the limit
+    except OSError as exc:
+        raise InputError(spath, f"cannot read article: {_why(exc)}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise InputError(spath, f"article is more than the {_megabytes(limit)} an article may be "
+                                f"(set {LIMIT_VARIABLE} to allow more)")
+    return raw
+
+
+class _Marks(threading.local):
+    offsets: list[int]
+
+
+_MARKS = _Marks()
+
+
+def _mark(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: note where an undecodable sequence starts, read it as U+FFFD."""
+    assert isinstance(exc, UnicodeDecodeError)
+    _MARKS.offsets.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("conflictmap-mark", _mark)
+
+
+def _repaired(spath: str, raw: bytes, codec: str, skip: int = 0) -> tuple[str, tuple[str, ...]]:
+    """Decode ``raw[skip:]``, U+FFFD for each undecodable sequence, and a warning naming the first."""
+    _MARKS.offsets = []
+    text = raw[skip:].decode(codec, "conflictmap-mark")
+    bad, _MARKS.offsets = _MARKS.offsets, []
+    if not bad:
+        return text, ()
+    more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
+    name = codec.upper().replace("_", "-").removesuffix("-LE").removesuffix("-BE")
+    return text, (f"{spath}: byte offset {bad[0] + skip}{more} not {name}: read as U+FFFD",)
+
+
+def _legacy(spath: str, raw: bytes) -> str:
+    """Return the single-byte encoding ``raw`` reads best in (by charset-normalizer's measure)."""
+    from charset_normalizer import from_bytes
+
+    found = list(from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS)))
+    if not found:
+        raise InputError(spath, "cannot tell the text's encoding (not UTF-8, UTF-16 or a "
+                                "Windows/ISO single-byte code page)")
+    rank = {e: k for k, e in enumerate(LEGACY_ENCODINGS)}
+
+    def key(m: Any) -> tuple[float, float, int]:
+        return (round(m.chaos, 3), -round(m.coherence, 3), rank.get(m.encoding, len(rank)))
+
+    best = min(found, key=key)
+    text = str(best)
+    # Encodings that read these bytes alike are one: name the commoner.
+    for enc in LEGACY_ENCODINGS:
         try:
-            text = raw.decode(enc)
+            if raw.decode(enc) == text:
+                return enc
         except UnicodeDecodeError:
             continue
-        if enc == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        return text
-    raise InputError(path, "cannot decode the text (not UTF-8, UTF-16 or Windows-1252)")
+    return str(best.encoding)
+
+
+def _nul_utf16(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` for UTF-16 text saved without its byte-order mark, else None."""
+    if len(raw) % 2 or len(raw) < 4:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    half = len(raw) // 2
+    if even == 0 and odd * 4 >= half:
+        return "utf-16-le"
+    if odd == 0 and even * 4 >= half:
+        return "utf-16-be"
+    return None
+
+
+def _utf8_or_legacy(spath: str, raw: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """Read bytes without a byte-order mark: UTF-8, damaged UTF-8 or a single-byte code page."""
+    try:
+        return "utf-8", raw.decode("utf-8"), ()
+    except UnicodeDecodeError:
+        pass
+    # A few bad bytes among more whole UTF-8 characters are damage; more bad than whole, a code page.
+    quick = raw.decode("utf-8", "replace")
+    bad = quick.count("\ufffd") - raw.count("\ufffd".encode())
+    whole = len(quick) - len(quick.encode("ascii", "ignore")) - bad
+    if bad > whole:
+        codec = _legacy(spath, raw)
+        return codec, raw.decode(codec), ()
+    text, warned = _repaired(spath, raw, "utf-8")
+    return "utf-8", text, warned
+
+
+def _not_text(spath: str, raw: bytes) -> None:
+    for magic, what in _SIGNATURES:
+        if raw.startswith(magic):
+            raise InputError(spath, f"is {what}, not a plain-text article")
+
+
+def article_files(path: str | Path) -> list[Path]:
+    """Return the articles an argument names: the file itself, or a folder's ``.txt`` files.
+
+    A folder's files are those directly in it (no walk into subfolders, so
+    no link can lead into an endless one) whose names end in ``.txt`` and
+    do not start with a dot (hidden files, such as the ``._name.txt`` a Mac
+    leaves beside a copy), sorted by name.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    InputError
+        If the path does not exist, is a dangling link or a loop of links,
+        or is a folder that cannot be listed or holds no ``.txt`` file.
+    """
+    spath = str(path)
+    try:
+        is_dir = stat.S_ISDIR(os.stat(spath).st_mode)
+    except FileNotFoundError:
+        raise InputError(spath, missing(spath)) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise InputError(spath, _why(exc) if isinstance(exc, OSError) else "not a file name") from None
+    if not is_dir:
+        return [Path(path)]
+    try:
+        with os.scandir(spath) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".txt") and not e.name.startswith("."))
+    except OSError as exc:
+        raise InputError(spath, f"cannot read folder: {_why(exc)}") from None
+    if not names:
+        raise InputError(spath, "folder holds no .txt articles")
+    return [Path(path) / n for n in names]
+
+
+def read_text(path: str | Path) -> Text:
+    """Read an article file's bytes and decode them as a news desk saved them.
+
+    UTF-8 (with or without byte-order mark), UTF-16 and UTF-32 with a
+    byte-order mark, UTF-16 without one; bytes that are not UTF-8 are either
+    a few stray bytes in UTF-8 text (each read as U+FFFD, with a warning
+    naming the file and the byte offset) or a single-byte code page
+    (:data:`LEGACY_ENCODINGS`: Windows-1252, -1256 Arabic, -1251 Cyrillic
+    ...), told apart by charset-normalizer. Warnings are logged (logger
+    ``conflictmap.geo.articles``) and kept on the result.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Text
+
+    Raises
+    ------
+    InputError
+        If the path is missing, a dangling link or a loop of links, not a
+        regular file (a folder, pipe, socket or device), unreadable, larger
+        than :func:`article_limit`, not text (NUL bytes, a known binary
+        format, many control characters), or in no encoding it knows.
+    """
+    spath = str(path)
+    try:
+        spath.encode("utf-8")
+    except UnicodeEncodeError:  # the bytes of the name are not UTF-8: no output could name it
+        raise InputError(spath, "the file name is not UTF-8: rename the file") from None
+    raw = _read_bytes(spath)
+    _not_text(spath, raw)
+    bom = next((b for b in _BOMS if raw.startswith(b[0])), None)
+    if bom is not None:
+        codec = bom[1]
+        text, warned = _repaired(spath, raw, bom[2], len(bom[0]))
+    elif b"\x00" in raw:
+        codec = _nul_utf16(raw) or ""
+        if not codec:
+            raise InputError(spath, f"binary data (a NUL byte at byte offset {raw.index(0)}), "
+                                    "not a text article")
+        text, warned = _repaired(spath, raw, codec)
+    else:
+        codec, text, warned = _utf8_or_legacy(spath, raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    controls = len(_CONTROLS.findall(text))
+    if "\x00" in text or controls * 200 > len(text):
+        raise InputError(spath, f"binary data ({controls} control characters), not a text article")
+    text = _LINE_LIKE.sub("\n", _CONTROLS.sub(" ", text))
+    for w in warned:
+        _LOG.warning("conflictmap: warning: %s", w)
+    return Text(spath, text, codec, warned)
 
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -273,15 +598,15 @@ def _split_header(spath: str, text: str) -> tuple[Metadata, str]:
     return Metadata(day, **fields), text[pos:]
 
 
-def read_article(path: str | Path, date: dt.date | None = None,
+def read_article(path: str | Path | Text, date: dt.date | None = None,
                  near: Sequence[dt.date] | None = None, meta: Metadata | None = None) -> Article:
     """Read a news article from a text file.
 
     Parameters
     ----------
-    path : str or Path
-        A text file in any common encoding (UTF-8 with or without BOM,
-        UTF-16 with BOM, Windows-1252), any line ends. It may open with a
+    path : str, Path or Text
+        A text file in any common encoding (see :func:`read_text`), any
+        line ends, or a file :func:`read_text` has read. It may open with a
         header block: a date line `` date YYYY-MM-DD`` (text may follow on
         the same line) and lines ``source:`` (the outlet; ``outlet:`` is the
         same), ``title:``, ``url:`` and ``author:``, in any order. Only these
@@ -304,17 +629,14 @@ def read_article(path: str | Path, date: dt.date | None = None,
     Raises
     ------
     InputError
-        If the file cannot be read or decoded, is empty, has a bad date line,
+        If the file cannot be read or decoded (see :func:`read_text`), is
+        empty, has a bad date line,
         a header key twice or a ``url`` that is not a web address, or has no
         date from the date line, ``meta`` or ``date``.
     """
-    spath = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(spath, f"cannot read article ({exc.strerror})") from None
-    text = _decode(spath, raw).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    header, text = _split_header(spath, text)
+    read = path if isinstance(path, Text) else read_text(path)
+    spath = read.path
+    header, text = _split_header(spath, read.text)
     if not text.strip():
         raise InputError(spath, "the article has no text")
     _checked_url(spath, header.url)
@@ -322,7 +644,8 @@ def read_article(path: str | Path, date: dt.date | None = None,
     name = Path(spath).name
 
     def article(day: dt.date, source: str) -> Article:
-        return Article(spath, name, text, day, source, info.outlet, info.title, info.url, info.author)
+        return Article(spath, name, text, day, source, info.outlet, info.title, info.url, info.author,
+                       read.encoding)
 
     if date is not None:
         return article(date, "option")
