@@ -22,7 +22,7 @@ from conflictmap.maps.formats import DEFAULT_FORMATS, WRITERS, Output
 from conflictmap.maps.formats import write as write_formats
 
 from .actors import Actors
-from .articles import Article, Metadata, NoDateError, read_article, read_sidecar
+from .articles import Article, Metadata, NoDateError, article_files, read_article, read_sidecar, read_text
 from .claims import Claim, Language, extract_claims
 from .errors import InputError
 from .mentions import Mention, find_mentions, focus_city
@@ -163,36 +163,33 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
     files: list[Path] = []
     meta: dict[Path, Metadata] = {}
     for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found = sorted(p.glob("*.txt"))
-            if not found:
-                raise InputError(str(p), "folder holds no .txt articles")
-            files.extend(found)
+        found = article_files(p)
+        files.extend(found)
+        if found != [Path(p)]:  # a folder
             table = read_sidecar(p, {f.name for f in found})
             meta.update((f, table[f.name]) for f in found if f.name in table)
-        else:
-            files.append(p)
     if not files:
         raise InputError("(arguments)", "no articles given")
     used = set()
     articles = []
     undated = []
     fallback = dict(fallback or {})
+    # Each file is read and decoded once (its warnings said once), whatever dates it then takes.
+    texts = {f: read_text(f) for f in files}
     for f in files:
-        keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]
+        keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]  # after read_text: no loop
         used.update(keys)
         try:
-            articles.append(read_article(f, dates[keys[0]] if keys else None, meta=meta.get(f)))
+            articles.append(read_article(texts[f], dates[keys[0]] if keys else None, meta=meta.get(f)))
         except NoDateError:
             if f.name in fallback:
-                articles.append(read_article(f, fallback[f.name], meta=meta.get(f)))
+                articles.append(read_article(texts[f], fallback[f.name], meta=meta.get(f)))
             else:
                 undated.append(f)
     # Articles without a date line take it from their dateline, the year from the others.
     near = [a.published for a in articles]
     for f in undated:
-        articles.append(read_article(f, None, near=near, meta=meta.get(f)))
+        articles.append(read_article(texts[f], None, near=near, meta=meta.get(f)))
     unused = [k for k in dates if k not in used]
     if unused:
         raise InputError(unused[0], "--date names a file that is not among the articles")
@@ -417,13 +414,14 @@ def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd
             "actor_kind": kind(c.actor), "taker_kind": kind(c.taker), **where[c.site],
             "outlet": art.outlet if art else "", "title": art.title if art else "",
             "url": art.url if art else "", "cite": art.cite if art else c.article,
+            "encoding": art.encoding if art else "",
         })
     claims = pd.DataFrame(claim_rows, columns=[
         "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
         "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
         "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
         "site_kind", "part", "fighting", "order", "withdrawal", "date_source", "taker", "actor_kind",
-        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite"])
+        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite", "encoding"])
     mention_rows = []
     for art in reading.articles:
         for m in reading.mentions[art.name]:
