@@ -31,6 +31,7 @@ GeoPackage, Shapefile and other OGR formats
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import orjson
@@ -65,6 +66,23 @@ PLACE_FIELDS = (
 #: Where each place came from: the file, and its line (CSV, GeoNames) or feature number.
 ORIGIN_FIELDS = ("file", "row")
 _PRECISIONS = ("exact", "approximate", "estimate")
+#: Longest name, alias, id, kind or parent a place may have (characters).  Longer is not a
+#: place name but a mistake or an attack: a key of megabytes crashes the name automaton.
+MAX_NAME_LENGTH = 300
+#: Longest ``source`` text (characters).
+MAX_SOURCE_LENGTH = 2000
+#: Most aliases one place may have.
+MAX_ALIASES = 2000
+#: Largest magnitude of ``prominence`` and ``population``.
+MAX_NUMBER = 10**12
+#: The geometry types a place may have: what every writer draws.
+GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+# How deep the coordinates of each GeoJSON type nest above one position.
+_GEOJSON_DEPTH = dict(zip(GEOMETRY_TYPES, (0, 1, 1, 2, 2, 3), strict=True))
+# Control characters (C0, DEL, C1) and lone surrogates: never part of a name.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same, but a source may run over lines.
+_CONTROL_SOURCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # Column names a user's table may use for each field (compared case-insensitively).
 _COLUMNS = {
     "id": ("id", "place_id", "fid_text"),
@@ -149,23 +167,65 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-def _split_aliases(value: Any) -> list[str] | None:
+def _short(value: Any, limit: int = 40) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters, for a message quoting bad input."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def name_problem(name: str, what: str = "name") -> str | None:
+    """Return what is wrong with a name or alias, or None.
+
+    Parameters
+    ----------
+    name : str
+    what : str
+        How the message calls it (``"name"``, ``"alias 3"``).
+
+    Returns
+    -------
+    str or None
+        Too long (over :data:`MAX_NAME_LENGTH` characters), or holding a
+        control character.
+    """
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{what} is {len(name):,} characters long (at most {MAX_NAME_LENGTH})"
+    bad = _CONTROL.search(name)
+    if bad:
+        return f"{what} contains the control character U+{ord(bad.group()):04X}"
+    return None
+
+
+def _split_aliases(value: Any) -> list[str] | str:
+    """Return a cell's aliases, or what is wrong with them."""
     if _missing(value):
         return []
     if isinstance(value, str):
-        return [a.strip() for a in value.split("|") if a.strip()]
-    if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(a, str) for a in value):
-        return [a.strip() for a in value if a.strip()]
-    return None
+        aliases = [a.strip() for a in value.split("|")]
+    elif isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(a, str) for a in value):
+        aliases = [a.strip() for a in value]
+    else:
+        return "'aliases' must be a list of names"
+    aliases = [a for a in aliases if a]
+    if len(aliases) > MAX_ALIASES:
+        return f"{len(aliases):,} aliases (at most {MAX_ALIASES:,})"
+    for n, alias in enumerate(aliases, start=1):
+        bad = name_problem(alias, f"alias {n}")
+        if bad:
+            return bad
+    return aliases
 
 
 def _int(value: Any) -> int | None:
     if _missing(value) or value == "":
         return 0
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, int, float, np.number)):
         return None
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if abs(number) <= MAX_NUMBER else None
 
 
 def _text(value: Any) -> str:
@@ -174,27 +234,65 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_geometry(geom: BaseGeometry | None) -> str | None:
-    """Return what is wrong with a place's geometry, or None."""
+def _scalar(values: Mapping[str, Any], key: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """Return a text field, or raise ValueError saying what is wrong with it.
+
+    Text and numbers are taken (an id may be a number); a list or a mapping is
+    not a value but a mistake, and a control character has no place in it.
+    """
+    value = values.get(key)
+    if _missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, int, float, np.number)):
+        raise ValueError(f"{key!r} must be text, not {type(value).__name__} {_short(value)}")
+    text = str(value).strip()
+    if len(text) > limit:
+        raise ValueError(f"{key!r} is {len(text):,} characters long (at most {limit:,})")
+    bad = (_CONTROL_SOURCE if key == "source" else _CONTROL).search(text)
+    if bad:
+        raise ValueError(f"{key!r} contains the control character U+{ord(bad.group()):04X}")
+    return text
+
+
+def _check_geometry(geom: BaseGeometry | str | None) -> BaseGeometry | str:
+    """Return a place's geometry made two-dimensional, or what is wrong with it.
+
+    A place must have a location: every map, feed and image draws it.  The
+    types are those of :data:`GEOMETRY_TYPES`; heights are dropped.
+    """
+    if isinstance(geom, str):
+        return geom
     if geom is None:
-        return None
+        return "no geometry (every place needs a location)"
+    if geom.geom_type not in GEOMETRY_TYPES:
+        return f"unsupported geometry type {geom.geom_type!r} (use {', '.join(GEOMETRY_TYPES)})"
     if geom.is_empty:
         return "empty geometry"
-    minx, miny, maxx, maxy = geom.bounds
-    if any(np.isnan(v) for v in (minx, miny, maxx, maxy)):
-        return "geometry has no coordinates"
+    flat: BaseGeometry = shapely.force_2d(geom)
+    coords = shapely.get_coordinates(flat)
+    if not np.isfinite(coords).all():
+        return "coordinates must be finite numbers (found NaN or infinity)"
+    minx, miny, maxx, maxy = flat.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         return f"coordinates out of range (lon {minx:g}..{maxx:g}, lat {miny:g}..{maxy:g})"
-    if not geom.is_valid:
-        return f"invalid geometry ({shapely.is_valid_reason(geom)})"
-    return None
+    if not flat.is_valid:
+        return f"invalid geometry ({shapely.is_valid_reason(flat)})"
+    return flat
 
 
-def _record(path: str, where: str, row: int, values: dict[str, Any], geom: BaseGeometry | None,
+def _record(path: str, where: str, row: int, values: dict[str, Any], geom: BaseGeometry | str | None,
             layer: str, problems: list[Problem]) -> dict[str, Any] | None:
-    """Check one place's values and return its record, or None (with a problem noted)."""
-    pid = _text(values.get("id"))
-    name = values.get("name")
+    """Check one place's values and return its record, or None (with a problem noted).
+
+    ``geom`` is the place's geometry, or what the reader found wrong with it.
+    """
+    try:
+        fields = {k: _scalar(values, k) for k in ("id", "kind", "parent", "precision")}
+        fields["source"] = _scalar(values, "source", MAX_SOURCE_LENGTH)
+    except ValueError as exc:
+        problems.append(Problem(path, where, str(exc)))
+        return None
+    pid, name = fields["id"], values.get("name")
     if not pid:
         problems.append(Problem(path, where, "missing 'id'"))
         return None
@@ -202,31 +300,73 @@ def _record(path: str, where: str, row: int, values: dict[str, Any], geom: BaseG
         problems.append(Problem(path, where, "missing 'name'"))
         return None
     aliases = _split_aliases(values.get("aliases"))
-    if aliases is None:
-        problems.append(Problem(path, where, "'aliases' must be a list of names"))
-        return None
-    precision = _text(values.get("precision")) or "approximate"
-    if precision not in _PRECISIONS:
-        problems.append(Problem(
-            path, where, f"'precision' must be one of {list(_PRECISIONS)}, not {precision!r}"))
-        return None
-    numbers = {k: _int(values.get(k)) for k in ("prominence", "population")}
-    for k, v in numbers.items():
-        if v is None:
-            problems.append(Problem(path, where, f"{k!r} must be a number, not {values[k]!r}"))
-            return None
-    bad = _check_geometry(geom)
+    bad = name_problem(name.strip()) or (aliases if isinstance(aliases, str) else None)
     if bad:
         problems.append(Problem(path, where, bad))
         return None
+    precision = fields["precision"] or "approximate"
+    if precision not in _PRECISIONS:
+        problems.append(Problem(
+            path, where, f"'precision' must be one of {list(_PRECISIONS)}, not {_short(precision)}"))
+        return None
+    numbers = {k: _int(values.get(k)) for k in ("prominence", "population")}
+    for k, v in numbers.items():
+        if v is None or (k == "population" and v < 0):
+            problems.append(Problem(path, where, f"{k!r} must be a whole number up to {MAX_NUMBER:.0e}"
+                                                 f"{' and not negative' if k == 'population' else ''}, "
+                                                 f"not {_short(values[k])}"))
+            return None
+    checked = _check_geometry(geom)
+    if isinstance(checked, str):
+        problems.append(Problem(path, where, checked))
+        return None
     return {
         "id": pid, "name": name.strip(), "aliases": tuple(dict.fromkeys(aliases)),
-        "kind": (_text(values.get("kind")) or "place").lower(),
-        "parent": _text(values.get("parent")) or None, "source": _text(values.get("source")),
+        "kind": (fields["kind"] or "place").lower(),
+        "parent": fields["parent"] or None, "source": fields["source"],
         "precision": precision, "prominence": numbers["prominence"],
-        "population": numbers["population"], "layer": layer, "geometry": geom,
+        "population": numbers["population"], "layer": layer, "geometry": checked,
         "file": path, "row": row,
     }
+
+
+def _bad_coordinates(coords: Any, depth: int) -> str | None:
+    """Return what is wrong with GeoJSON coordinates nested ``depth`` lists above a position."""
+    if depth == 0:
+        if coords == []:
+            return None  # an empty geometry, said as such once it is made
+        if (not isinstance(coords, list) or not 2 <= len(coords) <= 3
+                or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords)):
+            return f"a position must be [longitude, latitude] numbers, not {_short(coords)}"
+        if not all(abs(c) < 1e300 for c in coords):  # False for NaN and infinity
+            return f"coordinates must be finite numbers, not {_short(coords)}"
+        return None
+    if not isinstance(coords, list):
+        return f"coordinates must be nested {depth + 1} lists deep, not {_short(coords)}"
+    for part in coords:
+        bad = _bad_coordinates(part, depth - 1)
+        if bad:
+            return bad
+    return None
+
+
+def _geojson_geometry(raw: Any) -> BaseGeometry | str | None:
+    """Return a feature's geometry (None when it has none), or what is wrong with it."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        return f"'geometry' must be a GeoJSON geometry object, not {_short(raw)}"
+    gtype = raw.get("type")
+    if gtype not in _GEOJSON_DEPTH:
+        return f"unsupported geometry type {_short(gtype)} (use {', '.join(GEOMETRY_TYPES)})"
+    coords = raw.get("coordinates")
+    bad = _bad_coordinates(coords, _GEOJSON_DEPTH[gtype])
+    if bad:
+        return f"invalid geometry ({gtype}: {bad})"
+    try:
+        return shape({"type": gtype, "coordinates": coords})
+    except (shapely.errors.ShapelyError, ValueError, TypeError, IndexError) as exc:
+        return f"invalid geometry ({gtype}: {_first_line(exc)})"
 
 
 def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
@@ -241,6 +381,10 @@ def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
     Returns
     -------
     Loaded
+        A feature without a location, of a type other than
+        :data:`GEOMETRY_TYPES`, with coordinates of the wrong shape or not
+        finite, or with a name longer than :data:`MAX_NAME_LENGTH` is a
+        problem naming the feature; heights (a third coordinate) are dropped.
 
     Raises
     ------
@@ -255,25 +399,32 @@ def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
         raise GazetteerError(path, f"not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise GazetteerError(path, "not a GeoJSON FeatureCollection")
+    features = doc.get("features") or []
+    if not isinstance(features, list):
+        raise GazetteerError(path, "'features' must be a list")
     problems: list[Problem] = []
     rows = []
-    for n, feature in enumerate(doc.get("features") or [], start=1):
-        feature = feature if isinstance(feature, dict) else {}
-        props = feature.get("properties") or {}
-        where = f"feature {n}" + (f" (id {props['id']!r})" if props.get("id") else "")
-        geom = None
-        if feature.get("geometry"):
-            try:
-                geom = shape(feature["geometry"])
-            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-                problems.append(Problem(path, where, f"invalid geometry ({exc})"))
-                continue
+    for n, feature in enumerate(features, start=1):
+        props = feature.get("properties") or {} if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            problems.append(Problem(path, f"feature {n}", "not a GeoJSON Feature with 'properties'"))
+            continue
+        pid = props.get("id")
+        named = isinstance(pid, (str, int)) and not isinstance(pid, bool) and str(pid).strip()
+        where = f"feature {n}" + (f" (id {_short(str(pid).strip(), 60)})" if named else "")
+        geom = _geojson_geometry(feature.get("geometry"))  # type: ignore[union-attr]
         rec = _record(path, where, n, props, geom, layer, problems)
         if rec:
             rows.append(rec)
     if not rows and not problems:
         raise GazetteerError(path, "no features")
     return Loaded(_frame(rows), problems, "geojson")
+
+
+def _first_line(exc: BaseException) -> str:
+    """Return the first line of an exception's message (its type when it has none)."""
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if len(lines[0]) <= 200 else lines[0][:197] + "...") if lines else type(exc).__name__
 
 
 @contextmanager
@@ -311,7 +462,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "place"
 
 
-def _table_places(path: str, table: pd.DataFrame, geoms: Sequence[BaseGeometry | None],
+def _table_places(path: str, table: pd.DataFrame, geoms: Sequence[BaseGeometry | str | None],
                   rows: Sequence[int], where_word: str, layer: str) -> Loaded:
     cols = _columns(table.columns)
     if "name" not in cols:
@@ -351,44 +502,52 @@ def read_csv(path: str | Path, layer: str = "theatre") -> Loaded:
     raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    reader = csv.reader(text.splitlines())
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise GazetteerError(path, "empty file") from None
-    body = []
-    lines = []
-    for n, row in enumerate(reader, start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise GazetteerError(path, f"line {n}: {len(row)} fields, the header has {len(header)}")
-        body.append(row)
-        lines.append(n)
+    except UnicodeDecodeError as exc:
+        # Guessing another encoding would put wrong names on the map without a word.
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise GazetteerError(path, f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02X}); "
+                                   "save the file as UTF-8") from None
+    body, lines, header = _csv_rows(path, text)
     if not body:
         raise GazetteerError(path, "no places (only a header)")
     table = pd.DataFrame(body, columns=header, dtype=object)
     cols = _columns(header)
-    problems: list[Problem] = []
-    geoms: list[BaseGeometry | None] = []
-    for n, rec in zip(lines, table.to_dict("records"), strict=True):
-        geoms.append(_csv_geometry(path, n, rec, cols, problems))
+    geoms = [_csv_geometry(rec, cols) for rec in table.to_dict("records")]
     loaded = _table_places(path, table, geoms, lines, "line", layer)
-    loaded.problems[:0] = problems
     loaded.kind = "csv"
     return loaded
 
 
-def _csv_geometry(path: str, line: int, rec: Mapping[Hashable, Any], cols: dict[str, str],
-                  problems: list[Problem]) -> BaseGeometry | None:
+def _csv_rows(path: str, text: str) -> tuple[list[list[str]], list[int], list[str]]:
+    """Return a CSV text's rows that are not blank, their line numbers and the header."""
+    # Lines as a text editor counts them: str.splitlines would also break at \x1c or U+2028.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    body, lines = [], []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise GazetteerError(path, "empty file")
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                raise GazetteerError(path, f"line {reader.line_num}: {len(row)} fields, the header has "
+                                           f"{len(header)}")
+            body.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise GazetteerError(path, f"line {reader.line_num}: not CSV ({exc})") from None
+    return body, lines, header
+
+
+def _csv_geometry(rec: Mapping[Hashable, Any], cols: dict[str, str]) -> BaseGeometry | str | None:
+    """Return a CSV row's geometry (None when it has none), or what is wrong with it."""
     if "wkt" in cols and _text(rec.get(cols["wkt"])):
+        wkt = _text(rec[cols["wkt"]])
         try:
-            return shapely.from_wkt(_text(rec[cols["wkt"]]))
-        except shapely.errors.GEOSException as exc:
-            problems.append(Problem(path, f"line {line}", f"invalid WKT geometry ({exc})"))
-            return None
+            return shapely.from_wkt(wkt)
+        except (shapely.errors.ShapelyError, ValueError) as exc:
+            return f"invalid WKT geometry ({(str(exc).splitlines() or ['unreadable'])[0]})"
     if "lat" in cols and "lon" in cols:
         lat, lon = _text(rec.get(cols["lat"])), _text(rec.get(cols["lon"]))
         if not lat and not lon:
@@ -396,7 +555,7 @@ def _csv_geometry(path: str, line: int, rec: Mapping[Hashable, Any], cols: dict[
         try:
             return shapely.Point(float(lon), float(lat))
         except ValueError:
-            problems.append(Problem(path, f"line {line}", f"coordinates are not numbers ({lon!r}, {lat!r})"))
+            return f"coordinates are not numbers ({_short(lon)}, {_short(lat)})"
     return None
 
 
@@ -636,10 +795,15 @@ def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | No
     path = str(path)
     try:
         frame = pyogrio.read_dataframe(path, layer=ogr_layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise GazetteerError(path, f"cannot read with GDAL ({str(exc).splitlines()[0]})") from None
+    except Exception as exc:  # GDAL, its drivers and shapely fail in many ways on a stranger's file
+        raise GazetteerError(path, f"cannot read with GDAL ({_first_line(exc)})") from None
+    if getattr(frame, "crs", None) is None and "geometry" not in frame:
+        raise GazetteerError(path, "no geometry column: every place needs a location")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
+        try:
+            frame = frame.to_crs(4326)
+        except Exception as exc:  # pyproj: an unknown or unusable CRS
+            raise GazetteerError(path, f"cannot reproject to WGS84 ({_first_line(exc)})") from None
     geoms = list(frame.geometry)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     loaded = _table_places(path, table, geoms, list(range(1, len(table) + 1)), "feature", layer)
@@ -667,7 +831,17 @@ def read_places(path: str | Path, **options: Any) -> Loaded:
         If the file cannot be read at all.
     """
     fmt = sniff(path)
-    if fmt == "geonames":
-        return read_geonames(path, layer="geonames",
-                             **{k: v for k, v in options.items() if v is not None})
-    return READERS[fmt].function()(path)
+    try:
+        if fmt == "geonames":
+            return read_geonames(path, layer="geonames",
+                                 **{k: v for k, v in options.items() if v is not None})
+        return cast(Loaded, READERS[fmt].function()(path))
+    except GazetteerError:
+        raise
+    except MemoryError:
+        raise GazetteerError(str(path), "too large to read in memory") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError,
+            shapely.errors.ShapelyError) as exc:
+        # A shape no check above foresaw: still one line naming the file, never a traceback.
+        raise GazetteerError(str(path), f"cannot read as {fmt} ({type(exc).__name__}: "
+                                        f"{_first_line(exc)})") from None
