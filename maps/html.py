@@ -9,12 +9,16 @@ actors file reaches the page as JSON data and the DOM as text.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html as html_lib
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import folium
 import geopandas as gpd
@@ -44,7 +48,7 @@ from .schema import (
 )
 from .style import evidence_list, safe_actors, web_url
 
-__all__ = ["DaySlider", "OfflineMap", "write_map", "intervals_from_days", "STYLE"]
+__all__ = ["DaySlider", "OfflineMap", "write_map", "intervals_from_days", "tile_source", "STYLE"]
 
 # Leaflet path options of the background, by kind.
 _BACKGROUND_STYLE = {
@@ -96,11 +100,26 @@ class OfflineMap(folium.Map):
         js = (base / "leaflet.js").read_text("utf-8").replace("</script", "<\\/script")
         # The source-map comment would make developer tools fetch a file we do not ship.
         js = "\n".join(ln for ln in js.splitlines() if not ln.startswith("//# sourceMappingURL"))
-        _figure(self).header.add_child(
-            Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet_inline"
-        )
+        leaflet = _Text("<style>{{ this.text[0] }}</style>\n<script>{{ this.text[1] }}</script>", (css, js))
+        _figure(self).header.add_child(leaflet, name="leaflet_inline")
+        # Where the basemap's tiles come from, as a CSP source; None without tiles.
+        self.tile_origin: str | None = None
         if tiles:
-            folium.TileLayer(tiles=tiles, attr="basemap: see the tile provider").add_to(self)
+            layer = folium.TileLayer(tiles=tiles, attr="basemap: see the tile provider")
+            self.tile_origin = tile_source(layer.tiles)
+            layer.add_to(self)
+
+
+class _Text(Element):
+    """An element whose text is data of its template, never template source.
+
+    (branca's ``Element(text)`` would read ``{{ ... }}`` in ``text`` as Jinja.)
+    """
+
+    def __init__(self, template: str, text: Any) -> None:
+        super().__init__()
+        self._template = Template(template)
+        self.text = text
 
 
 class DaySlider(MacroElement):
@@ -526,10 +545,12 @@ def write_map(
                        areas=areas, background=background)
     # The page frames payload["view"] itself, with room for the panel on a desktop or a phone.
     m = OfflineMap(tiles=tiles, zoom_control=True, prefer_canvas=False, zoom_snap=0.25, zoom_delta=1)
-    _figure(m).title = html_lib.escape(title)
+    # The title after the charset (a long one must not push it past the first 1024 bytes).
+    _figure(m).header.add_child(_Text("<title>{{ this.text }}</title>", html_lib.escape(title)),
+                                name="title", index=1)
     DaySlider(payload).add_to(m)
     _stable_ids(m.get_root())
-    page = m.get_root().render()
+    page = with_policy(m.get_root().render(), m.tile_origin)
     Path(path).write_text(page, encoding="utf-8")
 
 
@@ -539,3 +560,137 @@ def _day_span(intervals: gpd.GeoDataFrame) -> list[str]:
         return []
     first, last = dt.date.fromisoformat(min(bounds)), dt.date.fromisoformat(max(bounds))
     return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+
+_RAW_START = re.compile(r"<(script|style)\b([^>]*)>", re.IGNORECASE)
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
+
+
+def _inline_elements(page: str) -> Iterator[tuple[str, str, str]]:
+    """Yield ``(tag, attributes, text)`` of each ``<script>`` and ``<style>``, as the HTML parser ends it.
+
+    A raw-text element ends at the first ``</script`` (``</style``) followed by
+    a space, ``/`` or ``>``, whatever its text means; nothing inside it is a
+    start tag.
+    """
+    pos = 0
+    while (start := _RAW_START.search(page, pos)) is not None:
+        tag = start.group(1).lower()
+        end = re.compile(rf"</{tag}[\t\n\f\r />]", re.IGNORECASE).search(page, start.end())
+        if end is None:
+            raise RuntimeError(f"a <{tag}> element of the page is never closed")
+        text = page[start.end():end.start()]
+        if tag == "script" and "<!--" in text:
+            # The parser's escaped-script states would end this element elsewhere.
+            raise RuntimeError("an inline script holds '<!--'")
+        yield tag, start.group(2), text
+        pos = end.end()
+
+
+def _hash_source(text: str) -> str:
+    # The browser hashes the text as parsed: line ends normalised, NUL replaced.
+    parsed = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    digest = hashlib.sha256(parsed.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def tile_source(url: str) -> str:
+    """Return the CSP source a tile URL template loads from: scheme, host and port.
+
+    A host label holding a placeholder (``{s}``) and any label before it
+    becomes ``*``: ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` gives
+    ``https://*.tile.example.org``.
+
+    Parameters
+    ----------
+    url : str
+        A Leaflet tile URL template.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If the URL is not ``http(s)://host...`` with a host of letters, digits,
+        hyphens and placeholders: anything else could widen the page's policy.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"tiles URL {url[:80]!r} has a bad host or port") from None
+    host = parts.netloc.rsplit(":", 1)[0] if port is not None else parts.netloc
+    if parts.scheme.lower() not in ("http", "https") or not host or "@" in host:
+        raise ValueError(f"tiles URL {url[:80]!r} is not an http(s) address with a host")
+    labels = host.split(".")
+    placeholders = [i for i, label in enumerate(labels) if "{" in label or "}" in label]
+    if placeholders:
+        labels = labels[placeholders[-1] + 1:]
+    if not labels or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise ValueError(f"tiles URL {url[:80]!r} has a host a Content-Security-Policy cannot name")
+    return (f"{parts.scheme.lower()}://{'*.' if placeholders else ''}{'.'.join(labels).lower()}"
+            f"{'' if port is None else f':{port}'}")
+
+
+def content_policy(page: str, tiles: str | None = None) -> str:
+    """Return the Content-Security-Policy of a page: its own inline scripts and styles, nothing else.
+
+    Each inline ``<script>`` and ``<style>`` is allowed by the sha256 of its
+    text (data scripts, ``type="application/json"``, never run and need
+    none); no ``'unsafe-inline'``, no ``'unsafe-eval'`` (Leaflet needs
+    neither: it styles elements through the CSSOM, which a policy does not
+    govern). Images only as ``data:`` URLs, and from the tile host when
+    there is one.
+
+    Parameters
+    ----------
+    page : str
+        The rendered page, without its policy.
+    tiles : str, optional
+        The tile host as a CSP source (:func:`tile_source`).
+
+    Returns
+    -------
+    str
+    """
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for tag, attrs, text in _inline_elements(page):
+        if tag == "script" and re.search(r"\btype\s*=\s*[\"']?application/json", attrs, re.IGNORECASE):
+            continue
+        source = _hash_source(text)
+        if source not in hashes[tag]:
+            hashes[tag].append(source)
+    directives = [
+        "default-src 'none'",
+        "script-src " + " ".join(hashes["script"]),
+        "style-src " + " ".join(hashes["style"]),
+        "img-src data:" + (f" {tiles}" if tiles else ""),
+        *([f"connect-src {tiles}"] if tiles else []),
+        "base-uri 'none'", "form-action 'none'", "object-src 'none'",
+    ]
+    return "; ".join(d for d in directives if not d.endswith("-src "))
+
+
+def with_policy(page: str, tiles: str | None = None) -> str:
+    """Return the page with its :func:`content_policy` as the first element of its head.
+
+    Parameters
+    ----------
+    page : str
+        A rendered page with one ``<head>``.
+    tiles : str, optional
+        The tile host as a CSP source (:func:`tile_source`).
+
+    Returns
+    -------
+    str
+    """
+    head = re.search(r"<head>[ \t]*\n?", page, re.IGNORECASE)
+    if head is None:
+        raise RuntimeError("the page has no <head>")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_policy(page, tiles)}" />\n'
+    return page[:head.end()] + meta + page[head.end():]

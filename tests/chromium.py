@@ -8,6 +8,7 @@ aborted and recorded.
 from __future__ import annotations
 
 import shutil
+import time
 from typing import Any
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -44,4 +45,26 @@ def guard(page: Any) -> tuple[list[str], list[str]]:
             r.abort()
 
     page.route("**/*", route)
+    page.wait_for_function = lambda expression, arg=None, **kw: wait_for(page, expression, arg, **kw)
     return errors, remote
+
+
+def wait_for(page: Any, expression: str, arg: Any = None, *, timeout: float | None = None,
+             polling: Any = None) -> Any:
+    """Wait until a JavaScript expression (or function of ``arg``) is truthy; return its value.
+
+    Playwright's own ``wait_for_function`` compiles the predicate with
+    ``new Function`` inside the page, which the map's Content-Security-Policy
+    (no ``'unsafe-eval'``) forbids; ``page.evaluate`` goes through the
+    DevTools protocol, which the policy does not govern. :func:`guard` puts
+    this in the page's ``wait_for_function``.
+    """
+    deadline = time.monotonic() + (30000 if timeout is None else timeout) / 1000
+    step = polling if isinstance(polling, (int, float)) else 20
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout} ms for {expression[:80]!r}")
+        page.wait_for_timeout(step)
