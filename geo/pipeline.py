@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
+import fcntl
+import hashlib
+import os
+import re
+import secrets
 import shutil
-import tempfile
+import signal
+import sys
+import threading
+import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -450,19 +461,251 @@ def _unresolved_frame(reading: Reading) -> pd.DataFrame:
         columns=["name", "kind", "count", "articles", "sentence"])
 
 
-def _replace(tmp: Path, out: Path, formats: Sequence[str]) -> None:
-    # Only the files of the formats written are replaced; the others stay.
-    for fmt in formats:
-        for pattern in OUTPUTS[fmt]:
-            for old in sorted(out.glob(pattern)):
-                if old.is_dir():
-                    shutil.rmtree(old)
-                else:
-                    old.unlink()
-            for new in sorted(tmp.glob(pattern)):
-                target = out / new.relative_to(tmp)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                new.replace(target)
+#: Seconds a build waits for another build writing the same folder
+#: (the environment variable ``CONFLICTMAP_LOCK_TIMEOUT`` overrides it).
+LOCK_TIMEOUT = 60.0
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _lock_timeout(timeout: float | None) -> float:
+    if timeout is not None:
+        return timeout
+    value = os.environ.get("CONFLICTMAP_LOCK_TIMEOUT", "")
+    try:
+        return float(value) if value else LOCK_TIMEOUT
+    except ValueError:
+        raise InputError("CONFLICTMAP_LOCK_TIMEOUT", f"{value!r} is not a number of seconds") from None
+
+
+@contextmanager
+def _locked(out: Path, shown: str, timeout: float) -> Iterator[None]:
+    # A lock file beside the folder (the folder itself is swapped), removed by its holder
+    # when done; whoever then gets a lock on the removed file tries again on a new one.
+    path = out.parent / f".{_tag(out)}.lock"
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            if _lock_fd(fd, deadline) and _same_file(fd, path):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+        if time.monotonic() >= deadline:
+            raise InputError(shown, "another conflictmap build is writing this folder "
+                                    f"(waited {timeout:g} s)")
+    try:
+        yield
+    finally:
+        with suppress(FileNotFoundError):
+            path.unlink()
+        os.close(fd)  # and so unlocked, as it is when the process is killed
+
+
+def _lock_fd(fd: int, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    here = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (here.st_dev, here.st_ino)
+
+
+def _remove_stale(out: Path) -> None:
+    # Called under the lock: no live build owns a temporary folder of ``out`` then, so
+    # any left is a killed build's.
+    stale = re.compile(rf"\.{re.escape(_tag(out))}\.(new|old)-[0-9a-f]{{8}}")
+    for entry in sorted(os.scandir(out.parent), key=lambda e: e.name):
+        if stale.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _tag(out: Path) -> str:
+    # The folder's name in the names of its lock and temporary folders, kept short enough.
+    if len(out.name) <= 200:
+        return out.name
+    return out.name[:180] + "~" + hashlib.sha256(os.fsencode(out.name)).hexdigest()[:16]
+
+
+def _temp_name(out: Path, role: str) -> Path:
+    return out.parent / f".{_tag(out)}.{role}-{secrets.token_hex(4)}"
+
+
+def _new_folder(out: Path) -> Path:
+    # Created with the umask's mode (mkdtemp's 0700 would hide the published folder).
+    while True:
+        path = _temp_name(out, "new")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _out_path(out_dir: str | Path) -> Path:
+    """Return the folder a build swaps, or raise why ``out_dir`` cannot be one."""
+    shown = str(out_dir)
+    out = Path(os.path.abspath(out_dir))
+    if out.parent == out:
+        raise InputError(shown, "cannot write outputs over the root folder")
+    if os.path.islink(out):
+        if not out.exists():
+            raise InputError(shown, "is a symbolic link to nothing (a dangling link)")
+        out = Path(os.path.realpath(out))  # the folder it points at is the one replaced
+    if out.exists() and not out.is_dir():
+        raise InputError(shown, "output path exists and is not a folder")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(shown, f"cannot write: {parent} is a file, not a folder")
+            break
+    cwd = Path.cwd()
+    if out == cwd or out in cwd.parents:
+        # The swap would leave the shell standing in a deleted folder.
+        raise InputError(shown, "is the current folder or holds it; give a folder of its own")
+    if out.is_dir() and os.path.ismount(out):
+        raise InputError(shown, "is a mount point; give a folder inside it (outputs are swapped "
+                                "in by renaming their folder)")
+    return out
+
+
+def _checked_out(out_dir: str | Path) -> Path:
+    try:
+        return _out_path(out_dir)
+    except OSError as exc:  # a name too long, a folder we may not look into
+        raise InputError(str(out_dir), f"cannot write: {exc.strerror or exc}") from None
+
+
+def _replaced(out: Path, formats: Sequence[str]) -> set[Path]:
+    return {p for fmt in formats for pattern in OUTPUTS[fmt] for p in out.glob(pattern)}
+
+
+def _keep(old: Path, new: Path, replaced: set[Path]) -> None:
+    """Hard-link (or copy) into ``new`` what ``old`` holds that this build does not replace."""
+    device = os.stat(old).st_dev
+    for entry in sorted(os.scandir(old), key=lambda e: e.name):
+        path, target = Path(entry.path), new / entry.name
+        if path in replaced or os.path.lexists(target):
+            continue  # a file this build writes
+        if entry.is_symlink():
+            os.symlink(os.readlink(path), target)
+        elif entry.is_dir():
+            if entry.stat().st_dev != device:
+                raise InputError(str(path), "is a mount point inside the output folder")
+            target.mkdir()
+            shutil.copymode(path, target)
+            _keep(path, target, replaced)
+        elif entry.is_file():
+            try:
+                os.link(path, target)
+            except OSError:  # a file system without hard links
+                shutil.copy2(path, target)
+
+
+def _fsync_tree(folder: Path) -> None:
+    # Everything on disk before the folder is published under its name.
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(dirpath))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # a C library without it
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # the file system cannot
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    # Ctrl-C or SIGTERM between two renames would leave no folder: they wait until after.
+    held = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def _swap(new: Path, out: Path, old: Path) -> None:
+    """Put the complete folder ``new`` at ``out``.
+
+    With ``renameat2(RENAME_EXCHANGE)`` the old folder and the new trade
+    places in one step (the old ends up at ``new``). Elsewhere it is two
+    renames, ``out -> old`` then ``new -> out``: between them, for the
+    time of one system call, ``out`` does not exist.
+    """
+    with _signals_held():
+        if not out.exists():
+            os.rename(new, out)
+        elif not _exchange(new, out):
+            os.rename(out, old)
+            try:
+                os.rename(new, out)
+            except BaseException:
+                os.rename(old, out)
+                raise
+        _fsync_dir(out.parent)
+
+
+def _replace(output: Output, out: Path, formats: Sequence[str]) -> None:
+    """Write ``formats`` into a new folder beside ``out`` and swap it in whole.
+
+    The new folder gets the files of ``formats`` and everything of the old
+    folder that they do not replace (hard links), so a reader, a crash or
+    a kill sees either the old folder or the new, never a mix.
+    """
+    new, old = _new_folder(out), _temp_name(out, "old")
+    try:
+        write_formats(output, new, formats)
+        if out.is_dir():
+            shutil.copymode(out, new)
+            _keep(out, new, _replaced(out, formats))
+        _fsync_tree(new)
+        _swap(new, out, old)
+    finally:
+        # After the swap these hold the old folder; before it, the unfinished new one.
+        for path in (new, old):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _credit(reading: Reading) -> str:
@@ -477,11 +720,16 @@ def _credit(reading: Reading) -> str:
 
 
 def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str | Path,
-                  tiles: str | None = None, formats: str | Sequence[str] | None = None) -> Path:
+                  tiles: str | None = None, formats: str | Sequence[str] | None = None,
+                  lock_timeout: float | None = None) -> Path:
     """Write the map and feeds into ``out_dir``, replacing only what the chosen formats write.
 
-    Everything is first written to a temporary folder beside ``out_dir`` and
-    then moved in, so a failure never leaves a half-written output.
+    The complete new folder (the files written and the old folder's other
+    files) is made beside ``out_dir`` and then swapped in, so that
+    ``out_dir`` is at every moment either the whole old output or the
+    whole new one. A build waits for another writing the same folder (a
+    lock file ``.NAME.lock`` beside it) and removes the temporary folders
+    of builds that were killed.
 
     Parameters
     ----------
@@ -494,16 +742,23 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     formats : str or sequence of str, optional
         Among :data:`FORMATS` (see :data:`OUTPUTS` for their files), or
         ``"all"``; default :data:`DEFAULT_FORMATS`.
+    lock_timeout : float, optional
+        Seconds to wait for another build of the same folder (default
+        ``CONFLICTMAP_LOCK_TIMEOUT`` or :data:`LOCK_TIMEOUT`).
 
     Returns
     -------
     Path
         The output folder.
+
+    Raises
+    ------
+    InputError
+        If the folder cannot be written (the old one is then left as it was).
     """
     formats = parse_formats(formats)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(str(out), "output path exists and is not a folder")
+    timeout = _lock_timeout(lock_timeout)
+    out = _checked_out(out_dir)  # before the work: a wrong path is said at once
     frames = _frames(reading, gaz)
     focus_name = gaz[reading.focus].name if reading.focus else "the theatre"
     days = reading.timeline.days
@@ -512,15 +767,15 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     colours = {a.id: {"name": a.name, "colour": a.colour} for a in actors}
     output = Output({**frames, "unresolved": _unresolved_frame(reading)}, colours, days,
                     title=title, credit=credit, tiles=tiles, formats=formats)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        write_formats(output, tmp, formats)
-        out.mkdir(exist_ok=True)
-        _replace(tmp, out, formats)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(out, str(out_dir), timeout):
+            out = _checked_out(out_dir)  # again: it may have changed while we waited
+            _remove_stale(out)
+            _replace(output, out, formats)
+    except OSError as exc:
+        raise InputError(str(out_dir), f"cannot write: {exc.strerror or exc}") from None
+    return Path(out_dir)
 
 
 def load_inputs(
