@@ -12,7 +12,12 @@ import numpy as np
 
 from .names import _absorb, fold, fold_with_offsets
 
-__all__ = ["NameIndex", "Hit", "index_names"]
+__all__ = ["NameIndex", "Hit", "index_names", "MAX_KEY_LENGTH"]
+
+#: Longest folded key the index takes; longer ones are left out.  pyahocorasick
+#: recurses once a character of a key, so a key of about a million characters
+#: overflows the C stack (a segfault, not an exception); no name is this long.
+MAX_KEY_LENGTH = 1_000
 
 
 @dataclass(frozen=True, order=True)
@@ -60,7 +65,7 @@ class NameIndex:
         slots: dict[str, int] = {}
         values: list[list] = []
         for key, value in entries:
-            if not key:
+            if not key or len(key) > MAX_KEY_LENGTH:
                 continue
             slot = slots.get(key)
             if slot is None:
@@ -77,7 +82,7 @@ class NameIndex:
         for key, slot in slots.items():
             self._automaton.add_word(f" {key} ", slot)
         self._values = [tuple(v) for v in values]
-        self._lengths = array("H", (min(len(k), 65535) for k in slots))
+        self._lengths = array("H", (len(k) for k in slots))  # each at most MAX_KEY_LENGTH
         # Read only now: index_names fills it while the entries stream in.
         self._exact_case = exact_case or {}
         self._exact_slots = np.array(sorted(slots[k] for k in self._exact_case if k in slots),
@@ -90,6 +95,8 @@ class NameIndex:
 
     def get(self, key: str) -> tuple:
         """Return the values registered under a folded ``key`` (empty if none)."""
+        if len(key) > MAX_KEY_LENGTH:
+            return ()
         slot = self._automaton.get(f" {key} ", -1) if self._values else -1
         return self._values[slot] if slot >= 0 else ()
 
