@@ -668,12 +668,14 @@ def read_geonames(
     lat = pd.to_numeric(table["latitude"], errors="coerce").to_numpy()
     lon = pd.to_numeric(table["longitude"], errors="coerce").to_numpy()
     problems = []
-    bad = (np.isnan(lat) | np.isnan(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    odd_name = ((table["name"].str.len() > MAX_NAME_LENGTH) | table["name"].str.contains(_CONTROL)).to_numpy()
+    bad = (np.isnan(lat) | np.isnan(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180) | odd_name
            | (table["name"].str.strip() == "").to_numpy() | ~table["geonameid"].str.isdigit().to_numpy())
     bad_rows = np.flatnonzero(bad)
     for i in bad_rows[:1000]:
         r = table.iloc[i]
         what = ("missing 'name'" if not r["name"].strip()
+                else str(name_problem(r["name"])) if odd_name[i]
                 else "geonameid is not a number" if not r["geonameid"].isdigit()
                 else f"coordinates are not numbers ({r['longitude']!r}, {r['latitude']!r})"
                 if np.isnan(lat[i]) or np.isnan(lon[i])
@@ -689,7 +691,8 @@ def read_geonames(
     }
     names = table["name"].str.strip().tolist()
     aliases = [
-        tuple(dict.fromkeys(a for a in (ascii_, *alts.split(",")) if a and a != name))
+        tuple(dict.fromkeys(a for a in _usable_names(ascii_, alts)
+                            if a and a != name))
         for name, ascii_, alts in zip(names, table["asciiname"], table["alternatenames"], strict=True)
     ]
     frame = pd.DataFrame({
@@ -712,6 +715,18 @@ def read_geonames(
                                             table["feature_code"].to_numpy(),
                                             table["country_code"].to_numpy())
     return Loaded(frame.reset_index(drop=True), problems, "geonames")
+
+
+def _usable_names(ascii_: str, alternates: str) -> Sequence[str]:
+    """Return a GeoNames place's other names, without those too long or holding control characters.
+
+    A dump is not the user's own file to correct: such names are dropped, not
+    reported one by one.  Most rows are short and clean, told by one search.
+    """
+    names = (ascii_, *alternates.split(","))
+    if len(ascii_) + len(alternates) <= MAX_NAME_LENGTH and not _CONTROL.search(ascii_ + alternates):
+        return names
+    return [n for n in names if name_problem(n) is None][:MAX_ALIASES]
 
 
 #: How far a site may be from the city it is taken to belong to.
@@ -768,7 +783,8 @@ def read_alternate_names(path: str | Path) -> Loaded:
                             encoding="utf-8")
     table.columns = ["geonameid", "isolanguage", "name"]
     skip = {"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "fr_1793", "tcid"}
-    table = table[~table["isolanguage"].isin(skip) & (table["name"].str.strip() != "")]
+    odd = (table["name"].str.len() > MAX_NAME_LENGTH) | table["name"].str.contains(_CONTROL)
+    table = table[~table["isolanguage"].isin(skip) & (table["name"].str.strip() != "") & ~odd]
     aliases: dict[str, list[str]] = {}
     for gid, name in zip(table["geonameid"], table["name"], strict=True):
         aliases.setdefault(f"geonames:{gid}", []).append(name.strip())
