@@ -2,21 +2,65 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import difflib
 import os
-import re
+import signal
 import sys
-import time
-from collections.abc import Sequence
-from typing import NoReturn
+from types import TracebackType
+from typing import Any, NoReturn
 
-from conflictmap.gazetteer.formats import describe as describe_gazetteers
-from conflictmap.maps.formats import DEFAULT_FORMATS
-from conflictmap.maps.formats import describe as describe_outputs
 
-from .errors import InputError
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that its clean-ups (temporary folders) run."""
+
+
+def _on_sigterm(signum: int, frame: object) -> NoReturn:
+    raise _Terminated
+
+
+def _stop_line(kind: type[BaseException]) -> tuple[str, int]:
+    # What an interrupted run says and its status: 128 + the signal's number, as shells do.
+    if issubclass(kind, _Terminated):
+        return "conflictmap: terminated", 128 + signal.SIGTERM
+    return "conflictmap: interrupted", 128 + signal.SIGINT
+
+
+_previous_excepthook = sys.excepthook
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    # Ctrl-C or SIGTERM before main() runs, while the modules load: one line, no traceback.
+    if not issubclass(kind, (KeyboardInterrupt, _Terminated)):
+        _previous_excepthook(kind, value, tb)
+        return
+    line, status = _stop_line(kind)
+    try:
+        print(line, file=sys.stderr, flush=True)
+    finally:
+        os._exit(status)
+
+
+def _as_program() -> bool:
+    # Run as `conflictmap` or `python -m conflictmap`, not imported by another program.
+    parts = os.path.normpath(sys.argv[0] if sys.argv else "").split(os.sep)
+    return parts[-1] == "conflictmap" or parts[-2:] == ["conflictmap", "__main__.py"]
+
+
+if _as_program():
+    sys.excepthook = _excepthook
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+import argparse  # noqa: E402 - after the guard above, so that Ctrl-C while loading is one line
+import datetime as dt  # noqa: E402
+import difflib  # noqa: E402
+import re  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
+from conflictmap.gazetteer.formats import describe as describe_gazetteers  # noqa: E402
+from conflictmap.maps.formats import DEFAULT_FORMATS  # noqa: E402
+from conflictmap.maps.formats import describe as describe_outputs  # noqa: E402
+
+from .errors import InputError  # noqa: E402
 
 __all__ = ["main"]
 
@@ -316,8 +360,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input (one line on stderr, no traceback).
+        0 on success, 2 on bad input or an output that cannot be written,
+        130 on Ctrl-C, 143 on SIGTERM (each failure one line on stderr, no
+        traceback).
     """
+    previous = _catch_sigterm()
+    try:
+        return _main(argv)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        line, status = _stop_line(type(exc))
+        print(line, file=sys.stderr)
+        return status
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _catch_sigterm() -> Any:
+    # SIGTERM becomes an exception for the time of main(), so that temporary folders go;
+    # returns the handler to put back (None: leave it).
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None  # only the main thread may set handlers
+    return signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
@@ -330,12 +399,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, GazetteerError) as exc:
         print(f"conflictmap: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the exit flush is silent
         return 0
+    except OSError as exc:
+        # A file the system refused that no reader turned into an InputError: still one line.
+        where = exc.filename if exc.filename is not None else "(system)"
+        print(f"conflictmap: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def _subparser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
