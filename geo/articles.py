@@ -126,6 +126,9 @@ class Article:
     encoding : str
         The codec its bytes were read with (``utf-8``, ``utf-8-sig``,
         ``utf-16``, ``cp1256`` ...; see :func:`read_text`).
+    warnings : tuple of str
+        What reading it repaired, one line each ("a.txt: byte offset 812 is
+        not UTF-8 (read as U+FFFD)").
     """
 
     path: str
@@ -138,6 +141,7 @@ class Article:
     url: str = ""
     author: str = ""
     encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
 
     @property
     def cite(self) -> str:
@@ -289,6 +293,20 @@ def missing(path: str | Path) -> str:
     return f"a symbolic link to {target[:200]!r}, which does not exist"
 
 
+def _kind(spath: str, mode: int | None = None) -> str:
+    """Say what a path that is not a regular file is ("is a socket ..."); empty if it is one."""
+    if mode is None:
+        try:
+            mode = os.stat(spath).st_mode
+        except OSError:
+            return ""
+    if stat.S_ISREG(mode):
+        return ""
+    what = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"is {what}, not an article file"
+
+
 def _read_bytes(spath: str) -> bytes:
     """Return a regular file's bytes, at most :func:`article_limit` of them."""
     limit = article_limit()
@@ -298,15 +316,11 @@ def _read_bytes(spath: str) -> bytes:
     except FileNotFoundError:
         raise InputError(spath, f"cannot read article: {missing(spath)}") from None
     except OSError as exc:
-        raise InputError(spath, f"cannot read article: {_why(exc)}") from None
+        raise InputError(spath, _kind(spath) or f"cannot read article: {_why(exc)}") from None
     try:
         st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise InputError(spath, "is a folder, not an article")
         if not stat.S_ISREG(st.st_mode):
-            what = ("a named pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
-                    else "a device")
-            raise InputError(spath, f"is {what}, not an article file")
+            raise InputError(spath, _kind(spath, st.st_mode) or "is not a regular file")
         if st.st_size > limit:
             raise InputError(spath, f"article is {_megabytes(st.st_size)}, more than the {_megabytes(limit)} "
                                     f"an article may be (set {LIMIT_VARIABLE} to allow more)")
@@ -325,6 +339,11 @@ def _read_bytes(spath: str) -> bytes:
 
 class _Marks(threading.local):
     offsets: list[int]
+    most: int = 0
+
+
+class _TooDamaged(Exception):
+    """More undecodable sequences than a damaged text has."""
 
 
 _MARKS = _Marks()
@@ -334,6 +353,8 @@ def _mark(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler: note where an undecodable sequence starts, read it as U+FFFD."""
     assert isinstance(exc, UnicodeDecodeError)
     _MARKS.offsets.append(exc.start)
+    if len(_MARKS.offsets) > _MARKS.most:
+        raise _TooDamaged
     return "\ufffd", exc.end
 
 
@@ -342,14 +363,23 @@ codecs.register_error("conflictmap-mark", _mark)
 
 def _repaired(spath: str, raw: bytes, codec: str, skip: int = 0) -> tuple[str, tuple[str, ...]]:
     """Decode ``raw[skip:]``, U+FFFD for each undecodable sequence, and a warning naming the first."""
-    _MARKS.offsets = []
-    text = raw[skip:].decode(codec, "conflictmap-mark")
+    # Damage is a few bytes in a hundred; more is a file in another encoding, or not text.
+    _MARKS.offsets, _MARKS.most = [], 16 + len(raw) // 100
+    name = codec.upper().replace("_", "-").removesuffix("-LE").removesuffix("-BE")
+    try:
+        text = raw[skip:].decode(codec, "conflictmap-mark")
+        damaged = False
+    except _TooDamaged:
+        damaged = True
     bad, _MARKS.offsets = _MARKS.offsets, []
+    if damaged:
+        raise InputError(spath, f"not {name} text: more than {len(bad) - 1} places are not {name}, "
+                                f"the first at byte offset {bad[0] + skip}")
     if not bad:
         return text, ()
-    more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
-    name = codec.upper().replace("_", "-").removesuffix("-LE").removesuffix("-BE")
-    return text, (f"{spath}: byte offset {bad[0] + skip}{more} not {name}: read as U+FFFD",)
+    where = (f"byte offset {bad[0] + skip} is" if len(bad) == 1
+             else f"{len(bad)} places, the first at byte offset {bad[0] + skip}, are")
+    return text, (f"{spath}: {where} not {name} (read as U+FFFD)",)
 
 
 def _legacy(spath: str, raw: bytes) -> str:
@@ -462,8 +492,9 @@ def read_text(path: str | Path) -> Text:
     a few stray bytes in UTF-8 text (each read as U+FFFD, with a warning
     naming the file and the byte offset) or a single-byte code page
     (:data:`LEGACY_ENCODINGS`: Windows-1252, -1256 Arabic, -1251 Cyrillic
-    ...), told apart by charset-normalizer. Warnings are logged (logger
-    ``conflictmap.geo.articles``) and kept on the result.
+    ...), told apart by charset-normalizer. Warnings are kept on the result
+    (and logged at level INFO, logger ``conflictmap.geo.articles``): printing
+    them is the caller's, so that a build that fails says one line.
 
     Parameters
     ----------
@@ -485,7 +516,8 @@ def read_text(path: str | Path) -> Text:
     try:
         spath.encode("utf-8")
     except UnicodeEncodeError:  # the bytes of the name are not UTF-8: no output could name it
-        raise InputError(spath, "the file name is not UTF-8: rename the file") from None
+        shown = spath.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise InputError(shown, "the file name is not UTF-8: rename the file") from None
     raw = _read_bytes(spath)
     _not_text(spath, raw)
     bom = next((b for b in _BOMS if raw.startswith(b[0])), None)
@@ -506,7 +538,7 @@ def read_text(path: str | Path) -> Text:
         raise InputError(spath, f"binary data ({controls} control characters), not a text article")
     text = _LINE_LIKE.sub("\n", _CONTROLS.sub(" ", text))
     for w in warned:
-        _LOG.warning("conflictmap: warning: %s", w)
+        _LOG.info("%s", w)  # said by the caller (Article.warnings) once the build has succeeded
     return Text(spath, text, codec, warned)
 
 
@@ -645,7 +677,7 @@ def read_article(path: str | Path | Text, date: dt.date | None = None,
 
     def article(day: dt.date, source: str) -> Article:
         return Article(spath, name, text, day, source, info.outlet, info.title, info.url, info.author,
-                       read.encoding)
+                       read.encoding, read.warnings)
 
     if date is not None:
         return article(date, "option")
