@@ -293,7 +293,11 @@ def missing(path: str | Path) -> str:
     return f"a symbolic link to {target[:200]!r}, which does not exist"
 
 
-def _kind(spath: str, mode: int | None = None) -> str:
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in ("a", "e", "i", "o", "u") else "a ") + noun
+
+
+def _kind(spath: str, mode: int | None = None, what: str = "article") -> str:
     """Say what a path that is not a regular file is ("is a socket ..."); empty if it is one."""
     if mode is None:
         try:
@@ -302,38 +306,37 @@ def _kind(spath: str, mode: int | None = None) -> str:
             return ""
     if stat.S_ISREG(mode):
         return ""
-    what = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device")
-    return f"is {what}, not an article file"
+    return f"is {kind}, not {_a(what)} file"
 
 
-def _read_bytes(spath: str) -> bytes:
+def _read_bytes(spath: str, what: str = "article") -> bytes:
     """Return a regular file's bytes, at most :func:`article_limit` of them."""
     limit = article_limit()
+    too_big = f"more than the {_megabytes(limit)} {_a(what)} may be (set {LIMIT_VARIABLE} to allow more)"
     try:
         # O_NONBLOCK: opening a named pipe must not wait for a writer; fstat then refuses it.
         fd = os.open(spath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError(spath, f"cannot read article: {missing(spath)}") from None
+        raise InputError(spath, f"cannot read {what}: {missing(spath)}") from None
     except OSError as exc:
-        raise InputError(spath, _kind(spath) or f"cannot read article: {_why(exc)}") from None
+        raise InputError(spath, _kind(spath, None, what) or f"cannot read {what}: {_why(exc)}") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(spath, _kind(spath, st.st_mode) or "is not a regular file")
+            raise InputError(spath, _kind(spath, st.st_mode, what) or "is not a regular file")
         if st.st_size > limit:
-            raise InputError(spath, f"article is {_megabytes(st.st_size)}, more than the {_megabytes(limit)} "
-                                    f"an article may be (set {LIMIT_VARIABLE} to allow more)")
+            raise InputError(spath, f"{what} is {_megabytes(st.st_size)}, {too_big}")
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as f:
             raw = f.read(limit + 1)  # a file that grows while it is read stops at the limit
     except OSError as exc:
-        raise InputError(spath, f"cannot read article: {_why(exc)}") from None
+        raise InputError(spath, f"cannot read {what}: {_why(exc)}") from None
     finally:
         os.close(fd)
     if len(raw) > limit:
-        raise InputError(spath, f"article is more than the {_megabytes(limit)} an article may be "
-                                f"(set {LIMIT_VARIABLE} to allow more)")
+        raise InputError(spath, f"{what} is {too_big}")
     return raw
 
 
@@ -719,20 +722,29 @@ def read_sidecar(folder: str | Path, names: Collection[str]) -> dict[str, Metada
     InputError
         Naming the table and its line: both tables present, no ``file``
         column, a row naming no article of ``names`` or one named twice, a
-        bad date or url, a row with more cells than the header.
+        bad date or url, a row with more cells than the header; or naming
+        the table alone when it is no readable regular file (a dangling
+        link, a folder, a pipe), larger than :func:`article_limit`, not
+        UTF-8 or not CSV.
     """
-    tables = [Path(folder) / n for n in SIDECARS if (Path(folder) / n).is_file()]
+    # A name there that is no readable file (a link to nothing, a folder) is said, not passed over.
+    tables = [Path(folder) / n for n in SIDECARS if os.path.lexists(Path(folder) / n)]
     if not tables:
         return {}
     spath = str(tables[0])
     if len(tables) > 1:
         raise InputError(str(tables[1]), f"the folder also has {tables[0].name}: keep one metadata table")
     try:
-        text = tables[0].read_text("utf-8-sig")
-    except OSError as exc:
-        raise InputError(spath, f"cannot read metadata table ({exc.strerror})") from None
+        text = _read_bytes(spath, "metadata table").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(spath, "metadata table is not UTF-8 text") from None
+    try:
+        return _sidecar_rows(spath, text, names)
+    except csv.Error as exc:  # a cell past the csv module's size limit
+        raise InputError(spath, f"not a readable CSV table ({exc})") from None
+
+
+def _sidecar_rows(spath: str, text: str, names: Collection[str]) -> dict[str, Metadata]:
     reader = csv.reader(io.StringIO(text, newline=""))
     columns = [c.strip().lower() for c in next(reader, [])]
     if "file" not in columns:

@@ -209,6 +209,11 @@ BAD = [
     pytest.param(_subfolder_link, id="link back into the folder"),
     pytest.param(_no_txt, id="folder without .txt"),
     pytest.param(_bad_name, id="file name not UTF-8"),
+    pytest.param(_in_folder("articles.csv", lambda p: os.symlink(p.with_name("gone.csv"), p)),
+                 id="metadata table a dangling link"),
+    pytest.param(_in_folder("metadata.csv", _fifo), id="metadata table a named pipe"),
+    pytest.param(_in_folder("articles.csv", lambda p: p.write_text("file,title\na_good.txt," + "x" * 2**18)),
+                 id="metadata cell past the csv limit"),
     pytest.param(_unreadable_folder, id="unreadable folder", marks=as_user),
     pytest.param(_unreadable_file, id="unreadable file", marks=as_user),
 ]
@@ -350,3 +355,21 @@ def test_unicode_text_comes_back_as_written(tmp_path, text, codec):
     path.write_bytes((HEADER + "\n" + text).encode(codec))
     art = read_article(path)
     assert art.text.lstrip("\n") == text.lstrip("\n") and art.encoding == codec
+
+
+@pytest.mark.parametrize("make", [pytest.param(_bad_name, id="file name not UTF-8"),
+                                  pytest.param(_in_folder("pipe.txt", _fifo), id="named pipe in folder")])
+def test_the_command_says_one_line_in_a_real_process(make, tmp_path, theatre):
+    import subprocess
+    import sys
+
+    work = tmp_path / "in"
+    work.mkdir()
+    args, named = make(work)
+    gaz, actors = theatre
+    run = subprocess.run([sys.executable, "-m", "conflictmap", "build", *map(str, args),
+                          "--gazetteer", str(gaz), "--actors", str(actors), "--out", str(tmp_path / "out")],
+                         capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    err = run.stderr.decode("utf-8")
+    assert run.returncode == 2 and len(err.splitlines()) == 1 and named in err, err
+    assert not (tmp_path / "out").exists()
