@@ -3,23 +3,141 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from conflictmap.gazetteer import name_variants
+from conflictmap.gazetteer.io import MAX_ALIASES, name_problem
 from conflictmap.gazetteer.matcher import NameIndex, index_names
 
-from .errors import InputError, read_yaml
+from .errors import InputError
 
-__all__ = ["Actor", "Actors", "ActorMention", "ACTOR_KINDS", "CONTESTED", "UNKNOWN"]
+__all__ = ["Actor", "Actors", "ActorMention", "ACTOR_KINDS", "CONTESTED", "UNKNOWN", "load_yaml"]
 
 #: Controller values that are not actors.
 CONTESTED = "contested"
 UNKNOWN = "unknown"
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 #: What a side is, for ACLED's sub-event types: a state's forces, a non-state group, or not said.
 ACTOR_KINDS = ("state", "non-state", "unknown")
+#: The keys an actor may have (``color`` is taken for ``colour``).
+ACTOR_KEYS = ("id", "name", "aliases", "colour", "color", "enemies", "kind")
+#: Largest actors file read (bytes): a real one is a few kilobytes.
+MAX_YAML_BYTES = 1_000_000
+#: Most YAML aliases (``*name``) a file may use.
+MAX_YAML_ALIASES = 100
+#: Most values a YAML file may stand for once its aliases are expanded.  An alias
+#: repeats its whole anchored value, so a few nested ones stand for billions of
+#: values ("billion laughs"), and anything that walks them never ends.
+MAX_YAML_VALUES = 100_000
+#: Most sides an actors file may have.
+MAX_ACTORS = 100
+#: Longest actor id (characters).
+MAX_ID_LENGTH = 64
+# Quotes a stranger's value in a message: short, however large or deep the value is.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 40, 40
+
+
+class _Refused(yaml.YAMLError):
+    """A YAML file refused for what it would expand to."""
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a file that uses more than :data:`MAX_YAML_ALIASES` aliases."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                line = self.peek_event().start_mark.line + 1
+                raise _Refused(f"more than {MAX_YAML_ALIASES} YAML aliases (line {line})")
+        return super().compose_node(parent, index)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], open_: set[int]) -> int:
+    """Count the values ``node`` stands for with its aliases expanded; raise _Refused past the limit."""
+    key = id(node)  # an alias is the anchored node itself: counted once, by identity
+    if key in memo:
+        return memo[key]
+    if key in open_:
+        raise _Refused("a YAML alias refers to the value that holds it")
+    open_.add(key)
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    total = 1
+    for child in children:
+        total += _expanded_size(child, memo, open_)
+        if total > MAX_YAML_VALUES:
+            raise _Refused(f"its YAML aliases expand to more than {MAX_YAML_VALUES:,} values")
+    open_.discard(key)
+    memo[key] = total
+    return total
+
+
+def load_yaml(path: str | Path, what: str) -> Any:
+    """Read a YAML file a stranger may have written; every failure is one :class:`InputError` line.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file is, for the message ("actors file").
+
+    Returns
+    -------
+    object
+        The parsed document.
+
+    Notes
+    -----
+    The file is at most :data:`MAX_YAML_BYTES` long, UTF-8, and uses at most
+    :data:`MAX_YAML_ALIASES` aliases, standing for at most :data:`MAX_YAML_VALUES`
+    values once they are expanded; only plain YAML types are built.
+    """
+    spath = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_YAML_BYTES + 1)
+    except OSError as exc:
+        raise InputError(spath, f"cannot read {what} ({exc.strerror or exc})") from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise InputError(spath, f"{what} is larger than {MAX_YAML_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(spath, f"{what} is not UTF-8 text") from None
+    loader = _LimitedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, set())
+        return loader.construct_document(node)
+    except _Refused as exc:
+        raise InputError(spath, f"{what} refused: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            raise InputError(spath, f"{what} uses a YAML tag that is not plain data{where}") from None
+        raise InputError(spath, f"not valid YAML{where}") from None
+    except RecursionError:
+        raise InputError(spath, f"{what} is nested too deeply") from None
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -45,6 +163,63 @@ class ActorMention:
     end: int
     text: str
     actor: str
+
+
+def _strings(entry: dict[str, Any], key: str, who: str) -> list[str]:
+    """Return a list of text values of an actor (empty when not given), or raise ValueError."""
+    value = entry.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{who}: {key!r} must be a list of text values, not {_short(value)}")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _short(value: Any) -> str:
+    return _REPR.repr(value)
+
+
+def _actor(entry: Any, n: int) -> Actor:
+    """Check the ``n``-th entry of an actors file and return its actor, or raise ValueError."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"actor {n}: expected a mapping with 'id', 'name' and 'colour'")
+    aid = entry.get("id")
+    if aid is None or aid == "":
+        raise ValueError(f"actor {n}: missing 'id'")
+    if not isinstance(aid, str) or not aid.strip():
+        raise ValueError(f"actor {n}: 'id' must be text, not {_short(aid)}")
+    aid = aid.strip()
+    bad = name_problem(aid, "'id'") or (f"'id' is {len(aid)} characters long (at most {MAX_ID_LENGTH})"
+                                        if len(aid) > MAX_ID_LENGTH else None)
+    if bad:
+        raise ValueError(f"actor {n}: {bad}")
+    who = f"actor {aid!r}"
+    if aid in (CONTESTED, UNKNOWN):
+        raise ValueError(f"{who}: id {aid!r} is reserved")
+    unknown = sorted(str(k) for k in entry if k not in ACTOR_KEYS)
+    if unknown:
+        raise ValueError(f"{who}: unknown key {_short(unknown[0])} (expected {', '.join(ACTOR_KEYS)})")
+    name = aid if entry.get("name") is None else entry["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"{who}: 'name' must be text, not {_short(name)}")
+    colour = entry.get("colour", entry.get("color"))
+    if not isinstance(colour, str) or not _COLOUR.match(colour.strip()):
+        raise ValueError(f"{who}: 'colour' must look like #1a2b3c or #abc, not {_short(colour)}")
+    colour = colour.strip().upper()
+    if len(colour) == 4:  # #rgb: each digit doubled, as in CSS
+        colour = "#" + "".join(c * 2 for c in colour[1:])
+    aliases = _strings(entry, "aliases", who)
+    if len(aliases) > MAX_ALIASES:
+        raise ValueError(f"{who}: {len(aliases):,} aliases (at most {MAX_ALIASES:,})")
+    for i, alias in enumerate([name.strip(), *aliases]):
+        bad = name_problem(alias, f"alias {i}" if i else "'name'")
+        if bad:
+            raise ValueError(f"{who}: {bad}")
+    enemies = _strings(entry, "enemies", who)
+    kind = entry.get("kind", "unknown")
+    if not isinstance(kind, str) or kind.strip().lower() not in ACTOR_KINDS:
+        raise ValueError(f"{who}: 'kind' must be one of {', '.join(ACTOR_KINDS)}, not {_short(kind)}")
+    return Actor(aid, name.strip(), tuple(aliases), colour, tuple(enemies), kind.strip().lower())
 
 
 class Actors:
@@ -81,40 +256,30 @@ class Actors:
             Naming the file and the entry at fault.
         """
         spath = str(path)
-        doc = read_yaml(path, "actors file")
+        doc = load_yaml(path, "actors file")
         entries = doc.get("actors") if isinstance(doc, dict) else None
         if not isinstance(entries, list) or not entries:
             raise InputError(spath, "expected a mapping with a non-empty list 'actors'")
-        actors = []
-        for n, e in enumerate(entries, start=1):
-            if not isinstance(e, dict) or not e.get("id"):
-                raise InputError(spath, f"actor {n}: missing 'id'")
-            aid = str(e["id"])
-            if aid in (CONTESTED, UNKNOWN):
-                raise InputError(spath, f"actor {n}: id {aid!r} is reserved")
-            colour = str(e.get("colour") or e.get("color") or "")
-            if not _COLOUR.match(colour):
-                raise InputError(spath, f"actor {aid!r}: 'colour' must look like #1a2b3c")
-            aliases = e.get("aliases") or []
-            if not isinstance(aliases, list):
-                raise InputError(spath, f"actor {aid!r}: 'aliases' must be a list")
-            enemies = e.get("enemies") or []
-            if not isinstance(enemies, list):
-                raise InputError(spath, f"actor {aid!r}: 'enemies' must be a list of actor ids")
-            kind = str(e.get("kind") or "unknown").strip().lower()
-            if kind not in ACTOR_KINDS:
-                raise InputError(spath, f"actor {aid!r}: 'kind' must be one of {', '.join(ACTOR_KINDS)}")
-            actors.append(
-                Actor(aid, str(e.get("name") or aid), tuple(str(a) for a in aliases),
-                      colour.upper(), tuple(str(x) for x in enemies), kind)
-            )
-        ids = [a.id for a in actors]
-        if len(set(ids)) != len(ids):
-            raise InputError(spath, "duplicate actor id")
+        if len(entries) > MAX_ACTORS:
+            raise InputError(spath, f"{len(entries)} actors (at most {MAX_ACTORS})")
+        actors: list[Actor] = []
+        first: dict[str, int] = {}
+        for n, entry in enumerate(entries, start=1):
+            try:
+                actor = _actor(entry, n)
+            except ValueError as exc:
+                raise InputError(spath, str(exc)) from None
+            if actor.id in first:
+                raise InputError(spath, f"actor {n}: duplicate id {actor.id!r} (first at actor "
+                                        f"{first[actor.id]})")
+            first[actor.id] = n
+            actors.append(actor)
         for a in actors:
             for enemy in a.enemies:
-                if enemy not in ids:
+                if enemy not in first:
                     raise InputError(spath, f"actor {a.id!r}: enemy {enemy!r} is not an actor")
+                if enemy == a.id:
+                    raise InputError(spath, f"actor {a.id!r}: is its own enemy")
         return cls(actors)
 
     def __iter__(self):
