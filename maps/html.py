@@ -140,14 +140,6 @@ class DaySlider(MacroElement):
         URL or ""]``.
     """
 
-    _template = Template(
-        "{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}"
-        "{% macro html(this, kwargs) %}{{ this.panel }}"
-        '<script type="application/json" id="{{ this.data_id }}">{{ this.data }}</script>'
-        "{% endmacro %}"
-        "{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}"
-    )
-
     def __init__(self, payload: dict[str, Any]) -> None:
         super().__init__()
         self._name = "DaySlider"
@@ -158,13 +150,22 @@ class DaySlider(MacroElement):
 
     # branca's MacroElement.render returns None, overriding Element.render (-> str).
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """Render into the parent map's figure."""
+        """Render into the parent map's figure.
+
+        Not through branca's macros: those hand their output to the page as
+        Jinja source, so ``{{ ... }}`` in a name would be run as a template
+        while the page is written.
+        """
         if self._parent is None:
             raise RuntimeError("DaySlider is on no map: add it to one before rendering")
-        self.js = Template(_template("day_slider.js")).render(
-            data_id=self.data_id, map_name=self._parent.get_name()
-        )
-        super().render(**kwargs)
+        js = Template(_template("day_slider.js")).render(data_id=self.data_id,
+                                                         map_name=self._parent.get_name())
+        figure, name = _figure(self), self.get_name()
+        figure.header.add_child(_Text("<style>{{ this.text }}</style>", self.css), name=name)
+        data = '<script type="application/json" id="{{ this.text[1] }}">{{ this.text[2] }}</script>'
+        figure.html.add_child(_Text("{{ this.text[0] }}" + data, (self.panel, self.data_id, self.data)),
+                              name=name)
+        figure.script.add_child(_Text("{{ this.text }}", js), name=name)
 
 
 def intervals_from_days(site_days: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -19,16 +19,24 @@
   var LABELS_AT_MOST = 400;     // permanent labels in view; beyond, cities only until zoomed in
   var NONE = [0, 0, -1];
   var FIGHTS = ["none", "around", "inside"];
-  var CITY = { city: 1, town: 1, village: 1 };
+  // Lookup tables keyed by names from the input have no prototype, so a site or
+  // actor called "constructor" or "__proto__" is a key like any other.
+  function table(keys) {
+    var t = Object.create(null);
+    (keys || []).forEach(function (k) { t[k] = 1; });
+    return t;
+  }
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
+  var CITY = table(["city", "town", "village"]);
   var phone = window.matchMedia("(max-width: 600px)");
 
   // --- state of a site on a day -------------------------------------------------------
   function colourOf(controller) {
-    if (data.actors[controller]) { return data.actors[controller].colour; }
-    return STYLE[controller] ? STYLE[controller].colour : STYLE.unknown.colour;
+    if (own(data.actors, controller)) { return data.actors[controller].colour; }
+    return own(STYLE, controller) && STYLE[controller].colour ? STYLE[controller].colour : STYLE.unknown.colour;
   }
   function nameOf(controller) {
-    return data.actors[controller] ? data.actors[controller].name + " (" + controller + ")" : controller;
+    return own(data.actors, controller) ? data.actors[controller].name + " (" + controller + ")" : controller;
   }
   function controllerOf(iv) { return iv[2] < 0 ? "unknown" : CTL[iv[2] >> 3]; }
   function isInferred(iv) { return iv[2] >= 0 && (iv[2] & 1) === 1; }
@@ -130,10 +138,10 @@
   }
 
   var current = Math.min(Math.max(data.start || 0, 0), LAST);
-  var layers = {};   // the site's main layer: its area, line or point
-  var dots = {};     // the small point of a site drawn as an area
-  var shown = {};
-  var byId = {};
+  var layers = table();   // the site's main layer: its area, line or point
+  var dots = table();     // the small point of a site drawn as an area
+  var shown = table();
+  var byId = table();
   var popupOpts = { maxWidth: Math.min(360, window.innerWidth - 50), autoPanPadding: [12, 12] };
   // A city with an outline has its point (its state) on the outline's top, under its name,
   // leaving the middle of town to its quarters; any other site is drawn where it is.
@@ -141,7 +149,7 @@
 
   // Background first, under the sites: rivers, then cities' outlines.
   data.context.forEach(function (c) {
-    var st = STYLE.context[c.kind] || STYLE.context["default"];
+    var st = own(STYLE.context, c.kind) ? STYLE.context[c.kind] : STYLE.context["default"];
     var opts = { renderer: R.context, interactive: false, color: st.color, weight: st.weight,
                  opacity: st.opacity === undefined ? 1 : st.opacity, lineCap: "round", lineJoin: "round" };
     var layer = c.line ? L.polyline(c.line.map(ring), opts)
@@ -262,12 +270,15 @@
   map.on("popupclose", function () { openLayer = null; });
 
   // Pan to a site and open its popup (from the site list or the list of changes).
+  // The pan is not animated: a popup left to open when an animated pan ends
+  // would open whenever that pan is cut short (by the next day shown, say),
+  // closing the popup being updated under it.
   function focusSite(site) {
     if (phone.matches) { setCollapsed(true); }
     var ll = L.latLng(pointOf(site));
     var layer = dots[site.id] || layers[site.id];
-    map.once("moveend", function () { layer.openPopup(ll); });
-    map.panTo(ll);
+    map.panTo(ll, { animate: false });
+    layer.openPopup(ll);
   }
 
   // --- labels -------------------------------------------------------------------------
@@ -277,7 +288,7 @@
   // dot placed before it, else the side where it overlaps least: moved, never hidden.
   // Labels are made for what is in view; past LABELS_AT_MOST, only cities until zoomed in.
   var named = data.sites.filter(function (s) { return s.ev; });
-  var labels = {};
+  var labels = table();
   var labelsNote = document.getElementById("cm-labels-note");
   var OFFSET = { center: [0, 0], right: [7, 0], left: [-7, 0], top: [0, -5], bottom: [0, 5] };
   var CITY_OFFSET = { top: [0, -9], bottom: [0, 9], right: [10, 0], left: [-10, 0] };
@@ -342,7 +353,7 @@
     var view = map.getBounds().pad(0.05);
     var inView = named.filter(function (s) { return view.contains(anchorOf(s)); });
     var many = inView.length > LABELS_AT_MOST;
-    var want = {};
+    var want = table();
     inView.forEach(function (s) { if (!many || CITY[s.kind]) { want[s.id] = true; } });
     Object.keys(labels).forEach(function (id) {
       if (!want[id]) { map.removeLayer(labels[id]); delete labels[id]; }
