@@ -33,7 +33,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import reprlib
 import unicodedata
+import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -168,9 +170,10 @@ def _missing(value: Any) -> bool:
 
 
 def _short(value: Any, limit: int = 40) -> str:
-    """Return ``repr(value)`` cut to ``limit`` characters, for a message quoting bad input."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """Return ``repr(value)`` cut short, for a message quoting bad input however large or deep."""
+    quote = reprlib.Repr()
+    quote.maxlevel, quote.maxlist, quote.maxdict, quote.maxstring, quote.maxother = 2, 4, 4, limit, limit
+    return quote.repr(value)
 
 
 def name_problem(name: str, what: str = "name") -> str | None:
@@ -512,6 +515,8 @@ def read_csv(path: str | Path, layer: str = "theatre") -> Loaded:
         raise GazetteerError(path, "no places (only a header)")
     table = pd.DataFrame(body, columns=header, dtype=object)
     cols = _columns(header)
+    if "wkt" not in cols and not ("lat" in cols and "lon" in cols):
+        raise GazetteerError(path, "no coordinate columns: every place needs lat and lon, or wkt")
     geoms = [_csv_geometry(rec, cols) for rec in table.to_dict("records")]
     loaded = _table_places(path, table, geoms, lines, "line", layer)
     loaded.kind = "csv"
@@ -809,10 +814,15 @@ def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | No
     import pyogrio
 
     path = str(path)
-    try:
-        frame = pyogrio.read_dataframe(path, layer=ogr_layer)
-    except Exception as exc:  # GDAL, its drivers and shapely fail in many ways on a stranger's file
-        raise GazetteerError(path, f"cannot read with GDAL ({_first_line(exc)})") from None
+    # GDAL's complaints come as Python warnings, which would print lines of their own.
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            frame = pyogrio.read_dataframe(path, layer=ogr_layer)
+        except Exception as exc:  # GDAL, its drivers and shapely fail in many ways on a stranger's file
+            raise GazetteerError(path, f"cannot read with GDAL ({_first_line(exc)})") from None
+    gdal_said = [Problem(path, "", f"GDAL: {m}", "warning")
+                 for m in dict.fromkeys(_first_line(w.message) for w in said)]
     if getattr(frame, "crs", None) is None and "geometry" not in frame:
         raise GazetteerError(path, "no geometry column: every place needs a location")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
@@ -823,6 +833,7 @@ def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | No
     geoms = list(frame.geometry)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     loaded = _table_places(path, table, geoms, list(range(1, len(table) + 1)), "feature", layer)
+    loaded.problems[:0] = gdal_said
     loaded.kind = "ogr"
     return loaded
 
