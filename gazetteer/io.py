@@ -424,7 +424,7 @@ def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
     return Loaded(_frame(rows), problems, "geojson")
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException | str) -> str:
     """Return the first line of an exception's message (its type when it has none)."""
     lines = str(exc).strip().splitlines()
     return (lines[0] if len(lines[0]) <= 200 else lines[0][:197] + "...") if lines else type(exc).__name__
