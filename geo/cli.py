@@ -123,6 +123,10 @@ def _parser() -> _Parser:
                        help=f"what to write, comma-separated, or 'all': {describe_outputs()} "
                             f"(default: {','.join(DEFAULT_FORMATS)})")
         p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+        # The default is geo.timeline.MAX_DAYS, not imported here: it would load the reader.
+        p.add_argument("--max-days", type=int, default=None, metavar="N",
+                       help="the most days the reports' dates may span (default: 1096, three "
+                            "years); a report dated further out is refused before any reading")
 
     b = sub.add_parser(
         "build", help="read articles and write the map and feeds",
@@ -334,13 +338,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         theatre = bundled_theatre()
         reading = build(theatre["articles"], out_dir=args.out, tiles=args.tiles,
-                        formats=args.format)
+                        formats=args.format, max_days=args.max_days)
     else:
         if not args.articles:
             raise InputError("(arguments)", "no articles given: conflictmap build ARTICLE ...")
         reading = build(args.articles, gazetteer=args.gazetteer, actors=args.actors,
                         dates=dict(args.date), out_dir=args.out, tiles=args.tiles,
-                        formats=args.format)
+                        formats=args.format, max_days=args.max_days)
     if not args.quiet:
         days = reading.timeline.days
         print(f"conflictmap: {len(reading.articles)} articles, {len(reading.claims)} claims, "

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 
 from conflictmap.gazetteer import Gazetteer, Match, fold
 from conflictmap.gazetteer.core import SETTLEMENTS
@@ -90,6 +94,67 @@ def focus_city(gaz: Gazetteer, article: Article, matches: list[Match] | None = N
     return sorted(cities, key=lambda c: (-sizes[c], c))[0]
 
 
+class _Spans:
+    """Whether an offset falls inside any of some spans, in log time (spans may nest or overlap)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(accumulate((e for _, e in ordered), max))  # furthest end so far
+
+    def cover(self, pos: int) -> bool:
+        k = bisect_right(self._starts, pos)
+        return k > 0 and self._reach[k - 1] > pos
+
+
+class _Last:
+    """The last mention (in the list's own order) that ends by a given offset.
+
+    Built once over a list, it answers for any offset in log time what
+    ``[n for n in names if n.end <= pos][-1]`` would.
+    """
+
+    def __init__(self, names: Sequence[tuple[int, Mention]]) -> None:
+        ordered = sorted(names, key=lambda im: im[1].end)
+        self._ends = [m.end for _, m in ordered]
+        self._ordered = ordered
+        self._best = list(accumulate((i for i, _ in ordered), max))
+        self._by_index = dict(names)
+
+    def by(self, pos: int) -> Mention | None:
+        k = bisect_right(self._ends, pos)
+        return self._by_index[self._best[k - 1]] if k else None
+
+    def ending(self, lo: int, hi: int) -> list[tuple[int, Mention]]:
+        """Return the mentions ending within ``lo..hi``, as (index, mention)."""
+        return self._ordered[bisect_left(self._ends, lo):bisect_right(self._ends, hi)]
+
+
+class _FirstAfter:
+    """The first mention (in the list's own order) that starts at or after an offset.
+
+    The offsets asked about only grow, so a heap of the mentions by index
+    drops, for good, those that start before them.
+    """
+
+    def __init__(self, names: Sequence[Mention]) -> None:
+        self._heap = [(i, m.start) for i, m in enumerate(names)]
+        self._names = names
+        self._pos = -1
+
+    def at(self, pos: int) -> Mention | None:
+        if pos < self._pos:
+            raise ValueError("offsets must not go back")
+        self._pos = pos
+        while self._heap and self._heap[0][1] < pos:
+            heapq.heappop(self._heap)
+        return self._names[self._heap[0][0]] if self._heap else None
+
+
+_APPOSITION = re.compile(r",\s*")
+_OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
 def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> list[Mention]:
     """Definite descriptions ("the hospital", "the city's stadium", "the coke plant") resolved in ``focus``.
 
@@ -103,8 +168,11 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     name's kind. "The city" is the city the article is about; "the town" a
     town named just before, when the article is about a city. A description
     that is new ("the first district", "another neighbourhood") is none.
+
+    Each description costs a few look-ups in the names seen before and after
+    it (log time), so the whole text is read in n log n.
     """
-    named = [(m.start, m.end) for m in names]
+    named = _Spans((m.start, m.end) for m in names)
     kind_of = {m.place: gaz[m.place].kind for m in names if m.site}
     noun_kinds, rx = _description_nouns(gaz)
     if rx is None:
@@ -117,19 +185,23 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
             re.match(r"\s+(\w+)\b", text[n.end:n.end + 12])
         if intro:
             introduced.setdefault(intro.group(1).lower(), set()).add(n.start)
+    before = _Last(list(enumerate(names)))
+    after = _FirstAfter(names)
+    fits = _Fitting(gaz, names, kind_of, introduced)
     out = []
     for m in rx.finditer(text):
-        if any(s <= m.start() < e for s, e in named):
+        later = after.at(m.end())
+        if named.cover(m.start()):
             continue
         noun = m.group(1).lower()
-        after = text[m.end():m.end() + 30]
-        nxt = re.match(r"\s+([\w'’-]+)", after)
+        follows = text[m.end():m.end() + 30]
+        nxt = re.match(r"\s+([\w'’-]+)", follows)
         if nxt and (nxt.group(1).lower() in noun_kinds or nxt.group(1).lower() in heads
                     or nxt.group(1)[0].isupper()):
             continue  # "city stadium": the head noun comes later; "Hospital Road": a name
-        if after[:1] in ("'", "’") and after[1:2] == "s" and noun not in ("city", "town"):
+        if follows[:1] in ("'", "’") and follows[1:2] == "s" and noun not in ("city", "town"):
             continue
-        found = _determiner(text, m.start(), named)
+        found = _determiner(text, m.start(), named.cover)
         if found is None:
             continue
         start, modifiers = found
@@ -138,32 +210,62 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
             names_in = names_in[1:]  # "The" opening a sentence
         if any(fold(w) not in gaz.site_name_words for w in names_in):
             continue  # "the Hoz neighbourhood": a name the gazetteer does not know, not a known site
-        later = [n for n in names if n.start >= m.end()]
         kinds = noun_kinds.get(noun, [])
         of_name = re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[m.end():m.end() + 12])
-        known = later[0] if later and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[m.end():later[0].start]) \
-            else None
+        known = later if later and _OF_THE.fullmatch(text, m.end(), later.start) else None
         if of_name and not (known and gaz[known.place].kind in SETTLEMENTS
                             and not set(kinds) & {*SETTLEMENTS, *_AREAS}):
             # "the town of Tabqa": the name that follows says which, known or not; but "the old
             # citadel of Palmyra" is the citadel in that town.
             continue
-        earlier = [n for n in names if n.end <= start]
-        if earlier and re.fullmatch(r",\s*", text[earlier[-1].end:start]) and (
-                gaz[earlier[-1].place].kind in kinds or earlier[-1].place in heads.get(noun, ())):
-            prev = earlier[-1]  # apposition: the description is the name again
+        prev = before.by(start)
+        if prev is not None and _APPOSITION.fullmatch(text, prev.end, start) and (
+                gaz[prev.place].kind in kinds or prev.place in heads.get(noun, ())):
+            # apposition: the description is the name again
             out.append(Mention(start, m.end(), text[start:m.end()], prev.place, "reference",
                                (prev.place,), prev.site))
             continue
-        resolved = _resolve_description(gaz, noun, kinds, modifiers, focus, earlier, kind_of, start,
-                                        heads.get(noun, ()) if m.group(1).islower() else (),
-                                        introduced)
+        head_of = heads.get(noun, ()) if m.group(1).islower() else ()
+        resolved = _resolve_description(gaz, noun, kinds, modifiers, focus, head_of,
+                                        fits.introduced(noun, start), fits.recent(kinds, head_of, start))
         if resolved is None:
             continue
         place, cands = resolved
         out.append(Mention(start, m.end(), text[start:m.end()], place, "reference", cands,
                            gaz.is_site(place)))
     return out
+
+
+class _Fitting:
+    """The sites named before a description that it may stand for, found in log time.
+
+    ``recent``: the last site (in the names' order) ending by the description
+    whose kind is one of its kinds or that its noun heads; ``introduced``: the
+    last one introduced by the noun itself ("the town of X") ending at most
+    400 characters before it. Each kind of question is indexed once.
+    """
+
+    def __init__(self, gaz: Gazetteer, names: Sequence[Mention], kind_of: Mapping[str, str],
+                 introduced_as: Mapping[str, set[int]]) -> None:
+        self._sites = [(i, n) for i, n in enumerate(names) if n.site]
+        self._kind_of = kind_of
+        self._introduced_as = introduced_as
+        self._by_noun: dict[str, _Last] = {}
+        self._by_fit: dict[tuple[tuple[str, ...], tuple[str, ...]], _Last] = {}
+
+    def introduced(self, noun: str, start: int) -> Mention | None:
+        if noun not in self._by_noun:
+            self._by_noun[noun] = _Last([(i, n) for i, n in self._sites if self._kind_of[n.place] == noun
+                                         and n.start in self._introduced_as.get(noun, ())])
+        ending = self._by_noun[noun].ending(start - 400, start)
+        return max(ending, key=lambda im: im[0])[1] if ending else None
+
+    def recent(self, kinds: Sequence[str], heads: Sequence[str], start: int) -> Mention | None:
+        key = (tuple(kinds), tuple(heads))
+        if key not in self._by_fit:
+            self._by_fit[key] = _Last([(i, n) for i, n in self._sites
+                                       if n.place in heads or self._kind_of[n.place] in kinds])
+        return self._by_fit[key].by(start)
 
 
 @lru_cache(maxsize=8)
@@ -184,18 +286,19 @@ def _description_nouns(gaz: Gazetteer) -> tuple[dict[str, list[str]], re.Pattern
         r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-def _determiner(text: str, pos: int, named: list[tuple[int, int]]) -> tuple[int, list[str]] | None:
+def _determiner(text: str, pos: int, named: Callable[[int], bool]) -> tuple[int, list[str]] | None:
     """Walk back from a noun over at most three modifiers to a determiner or "city's".
 
-    Returns the description's start and its modifiers, or None when no
-    determiner opens it or a modifier makes it new ("the first district").
+    ``named`` says whether an offset lies inside a name. Returns the
+    description's start and its modifiers, or None when no determiner opens
+    it or a modifier makes it new ("the first district").
     """
     before = text[max(0, pos - 60):pos]
     words = re.findall(r"[\w'’-]+|[^\w\s]", before)[::-1]
     modifiers: list[str] = []
     for i, w in enumerate(words[:5]):
         pos = text.rfind(w, 0, pos)
-        if _STOP.fullmatch(w) or any(s <= pos < e for s, e in named) or w.lower() == "of":
+        if _STOP.fullmatch(w) or named(pos) or w.lower() == "of":
             return None
         low = w.lower()
         if low in _DETERMINERS or low in ("city's", "city’s", "town's", "town’s"):
@@ -222,19 +325,20 @@ def _named_modifiers(gaz: Gazetteer, pid: str, noun: str) -> bool:
 
 
 def _resolve_description(gaz: Gazetteer, noun: str, kinds: list[str], modifiers: list[str], focus: str,
-                         earlier: list[Mention], kind_of: dict[str, str], start: int,
-                         heads: tuple[str, ...], introduced_as: dict[str, set[int]]
-                         ) -> tuple[str, tuple[str, ...]] | None:
-    """Return the site a description stands for, and the candidates it had (see :func:`_references`)."""
+                         heads: tuple[str, ...], introduced: Mention | None,
+                         recent: Mention | None) -> tuple[str, tuple[str, ...]] | None:
+    """Return the site a description stands for, and the candidates it had (see :func:`_references`).
+
+    ``introduced`` is the last settlement the noun itself introduced shortly
+    before ("the town of X"), ``recent`` the last site named before that fits
+    the noun (see :class:`_Fitting`).
+    """
     if "city" in kinds or "town" in kinds:
         # "the small town of X ... retreated to the town": a settlement just introduced by the
         # same noun, when the article is about a place of another kind; else the focus.
-        introduced = [n for n in earlier if n.site and kind_of[n.place] == noun
-                      and start - n.end <= 400 and n.start in introduced_as.get(noun, ())]
-        place = introduced[-1].place if introduced and gaz[focus].kind != noun else focus
+        place = introduced.place if introduced and gaz[focus].kind != noun else focus
         return place, (place,)
     fitting = set(heads) | {p.id for kind in kinds for p in gaz.in_kind(focus, kind)}
-    recent = [n for n in earlier if n.site and (n.place in heads or kind_of[n.place] in kinds)]
     local = [pid for pid in fitting if pid == focus or focus in gaz.ancestors(pid)] or sorted(fitting)
     folded = {fold(w) for w in modifiers}
     sharing = [pid for pid in local if folded & gaz.name_words(pid)]
@@ -251,7 +355,7 @@ def _resolve_description(gaz: Gazetteer, noun: str, kinds: list[str], modifiers:
     if noun in gaz.generic_heads and not kinds:
         return None  # "the area": only "the industrial area" says which
     if recent:
-        return recent[-1].place, (recent[-1].place,)
+        return recent.place, (recent.place,)
     ranked = sorted((gaz[pid] for pid in (sharing or local)), key=lambda p: (-p.prominence, p.id))
     if not ranked or (len(ranked) > 1 and ranked[0].prominence == ranked[1].prominence):
         return None  # no such site, or no way to tell which one
@@ -266,16 +370,23 @@ PARTITIVE = (r"strip|parts?|pockets?|corners?|edges?|outskirts|fringes?|sections
              r"per\s+cent|centre|center|heart|middle|north|south|east|west|northern|southern|"
              r"eastern|western")
 _PART_OF_IT = re.compile(rf"\b(?:{PARTITIVE})\s+of\s+(it)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
     """Resolve ``it`` in "holds the bulk of it" to the site named last before it in the sentence."""
     out = []
+    stops = [m.start() for m in _SENTENCE_END.finditer(text)]
+    order = sorted(range(len(found)), key=lambda i: found[i].start)
+    starts = [found[i].start for i in order]
     for m in _PART_OF_IT.finditer(text):
-        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
-        before = [f for f in found if start <= f.start and f.end <= m.start() and f.site]
+        k = bisect_left(stops, m.start())
+        start = stops[k - 1] + 1 if k else 0
+        # The sites named in the sentence before "it", the last of them in the list's order.
+        before = [i for i in order[bisect_left(starts, start):bisect_right(starts, m.start())]
+                  if found[i].end <= m.start() and found[i].site]
         if before:
-            prev = before[-1]
+            prev = found[max(before)]
             out.append(Mention(m.start(1), m.end(1), m.group(1), prev.place, "reference",
                                (prev.place,), prev.site))
     return out

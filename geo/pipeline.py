@@ -37,7 +37,7 @@ from .articles import Article, Metadata, NoDateError, article_files, read_articl
 from .claims import Claim, Language, extract_claims
 from .errors import InputError
 from .mentions import Mention, find_mentions, focus_city
-from .timeline import Timeline
+from .timeline import Timeline, check_span
 from .unresolved import Unresolved, find_unresolved
 
 __all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
@@ -213,7 +213,7 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
 
 def read_theatre(
     articles: Sequence[Article], gaz: Gazetteer, actors: Actors, language: Language | None = None,
-    start: dt.date | None = None, end: dt.date | None = None,
+    start: dt.date | None = None, end: dt.date | None = None, max_days: int | None = None,
 ) -> Reading:
     """Read mentions and claims from articles and build the timeline.
 
@@ -226,11 +226,14 @@ def read_theatre(
         The phrasing data (the bundled English data by default).
     start, end : datetime.date, optional
         The days mapped (default: first to last publication date).
+    max_days : int, optional
+        The most days the articles' dates may span (:func:`geo.timeline.check_span`).
 
     Returns
     -------
     Reading
     """
+    check_span([(a.path, a.published) for a in articles], max_days)  # before any reading
     mentions: dict[str, list[Mention]] = {}
     claims: list[Claim] = []
     focuses: Counter[str] = Counter()
@@ -781,7 +784,7 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
 def load_inputs(
     articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
-    fallback: Mapping[str, dt.date] | None = None,
+    fallback: Mapping[str, dt.date] | None = None, max_days: int | None = None,
 ) -> tuple[list[Article], Gazetteer, Actors]:
     """Read the articles, the gazetteer and the actors (the bundled theatre's by default).
 
@@ -797,6 +800,8 @@ def load_inputs(
         Publication dates by path or file name (they override date lines).
     fallback : mapping, optional
         Dates by file name for articles with no date line (before datelines).
+    max_days : int, optional
+        The most days the articles' dates may span, checked as soon as they are read.
 
     Returns
     -------
@@ -805,6 +810,7 @@ def load_inputs(
     """
     theatre = bundled_theatre()
     arts = read_articles(articles, dates, fallback)
+    check_span([(a.path, a.published) for a in arts], max_days)
     sides = Actors.load(actors or theatre["actors"])
     gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
     return arts, gaz, sides
@@ -814,7 +820,7 @@ def build(
     articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
     out_dir: str | Path = "out", tiles: str | None = None,
-    formats: str | Sequence[str] | None = None,
+    formats: str | Sequence[str] | None = None, max_days: int | None = None,
 ) -> Reading:
     """Read articles and write the control map and feeds.
 
@@ -832,13 +838,17 @@ def build(
     tiles : str, optional
     formats : str or sequence of str, optional
         What to write (see :func:`write_outputs`); checked before anything is read.
+    max_days : int, optional
+        The most days the articles' dates may span (three years by default): a
+        report dated further out is an :class:`InputError`, before any reading.
 
     Returns
     -------
     Reading
     """
     formats = parse_formats(formats)
-    arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates)
-    reading = read_theatre(arts, gaz, sides)
+    arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
+                                   max_days=max_days)
+    reading = read_theatre(arts, gaz, sides, max_days=max_days)
     write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
     return reading

@@ -36,8 +36,13 @@ from conflictmap.maps.schema import FIGHTING
 
 from .actors import CONTESTED, UNKNOWN, Actors
 from .claims import CONTROL_TYPES, STATE_TYPES, Claim
+from .errors import InputError
 
-__all__ = ["State", "Interval", "Timeline", "FIGHTING"]
+__all__ = ["State", "Interval", "Timeline", "FIGHTING", "MAX_DAYS", "check_span"]
+
+#: The most days a map covers unless told otherwise: three years (a stray date such as
+#: 2999-01-01 would otherwise have the build map every day up to it).
+MAX_DAYS = 1096
 
 # Statuses of claims that, though they do not count, say who held the site:
 # "troops are preparing to storm X" means the other side holds X.
@@ -121,6 +126,42 @@ class _Day:
         if self.melee or len(self.inside) > 1 or self.churn:
             return CONTESTED
         return self.holder
+
+
+def check_span(dated: Sequence[tuple[str, dt.date]], max_days: int | None = None) -> None:
+    """Refuse a map of more than ``max_days`` days, naming the report dated furthest out.
+
+    Parameters
+    ----------
+    dated : sequence of (str, datetime.date)
+        Each report's path and the day it adds to the map (its publication date).
+    max_days : int, optional
+        The most days the map may cover, first and last included (default :data:`MAX_DAYS`).
+
+    Raises
+    ------
+    InputError
+        On the report whose date lies furthest from the others' middle, with
+        how far it lies from the nearest of them. Nothing day by day is done
+        before the check.
+    """
+    max_days = MAX_DAYS if max_days is None else max_days
+    if max_days < 1:
+        raise InputError("--max-days", f"must be at least 1, not {max_days}")
+    if len(dated) < 2:
+        return
+    order = sorted(dated, key=lambda pd: (pd[1], pd[0]))
+    first, last = order[0], order[-1]
+    if (last[1] - first[1]).days + 1 <= max_days:
+        return
+    middle = order[(len(order) - 1) // 2][1]
+    late = (last[1] - middle).days >= (middle - first[1]).days
+    path, day = last if late else first
+    nearest = order[-2][1] if late else order[1][1]
+    gap = abs((day - nearest).days)
+    raise InputError(path, f"{day} is {gap:,} days {'after' if late else 'before'} the other reports "
+                           f"(nearest {nearest}): the map would span "
+                           f"{(last[1] - first[1]).days + 1:,} days, more than --max-days {max_days}")
 
 
 def _day_range(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, Protocol, TypeVar
 
 from ..actors import ActorMention, Actors
 from ..articles import Article, Sentence
@@ -164,6 +166,32 @@ class Claim:
     def counts(self) -> bool:
         """Whether the claim bears on the daily control map."""
         return self.status == "asserted" and not self.historical
+
+
+class _Starts(Protocol):
+    @property
+    def start(self) -> int: ...
+
+
+_T = TypeVar("_T", bound=_Starts)
+
+
+class _ByStart(Generic[_T]):
+    """Items of an article (mentions, sides, claims) looked up by where they start, in log time.
+
+    ``between`` returns what ``[x for x in items if lo <= x.start <= hi]``
+    would, in the items' own order, without going through them all: each
+    sentence looks only at its own.
+    """
+
+    def __init__(self, items: Sequence[_T]) -> None:
+        self._items = items
+        self._order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self._starts = [items[i].start for i in self._order]
+
+    def between(self, lo: int, hi: int) -> list[_T]:
+        picked = sorted(self._order[bisect_left(self._starts, lo):bisect_right(self._starts, hi)])
+        return [self._items[i] for i in picked]
 
 
 @dataclass(frozen=True)
@@ -410,8 +438,15 @@ def extract_claims(
     # Two passes: the side the article shows attacking resolves "the remnants" in the second.
     preps = []
     contexts = _contexts(article, found)
+    # Each sentence is given only the mentions and sides that start inside it (it keeps those
+    # that also end there): going through all of them for each would take the square of the size.
+    places, sides = _ByStart(mentions), _ByStart(found)
+
+    def within(sent: Sentence) -> tuple[list[Mention], list[ActorMention]]:
+        return places.between(sent.start, sent.end), sides.between(sent.start, sent.end)
+
     for sent in article.sentences:
-        prep = _prepare(lang, actors, article, sent, mentions, found, None, contexts.get(sent.start))
+        prep = _prepare(lang, actors, article, sent, *within(sent), None, contexts.get(sent.start))
         if prep is not None:
             preps.append(prep)
             for hit in prep.ctx.hits:
@@ -421,15 +456,16 @@ def extract_claims(
     if attacker is None:
         return _before_the_fall(_agentless(claims, None))
     out: list[Claim] = []
+    first = _ByStart(claims)
     for prep in preps:
         if _describes(lang, prep):
-            again = _prepare(lang, actors, article, prep.sent, mentions, found, attacker,
+            again = _prepare(lang, actors, article, prep.sent, *within(prep.sent), attacker,
                              contexts.get(prep.sent.start))
             if again is not None:
                 for hit in again.ctx.hits:
                     out.extend(_claims_of(lang, article, again, hit, likely))
                 continue
-        out.extend(c for c in claims if prep.sent.start <= c.start < prep.sent.end)
+        out.extend(c for c in first.between(prep.sent.start, prep.sent.end) if c.start < prep.sent.end)
     out = _unverified_before(lang, article, out)
     return _before_the_fall(_agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker))
 
@@ -441,16 +477,20 @@ def _unverified_before(lang: Language, article: Article, claims: list[Claim]) ->
     independent confirmation of those claims."
     """
     body = [s for s in article.sentences if s.role == "body"]
+    by_start = _ByStart(claims)
     doubted = {prev.start for prev, s in zip(body, body[1:], strict=False)
                if lang.unverified.search(s.text) and len(s.text.split()) <= 25
-               and not any(s.start <= c.start < s.end for c in claims)}
+               and not any(c.start < s.end for c in by_start.between(s.start, s.end))}
     if not doubted:
         return claims
     starts = {s.start: s for s in body}
+    # The doubted sentences by where they start (sentences do not overlap): one look-up a claim.
+    held = sorted((starts[k].start, starts[k].end) for k in doubted)
+    firsts = [lo for lo, _ in held]
     out = []
     for c in claims:
-        sent = next((starts[k] for k in doubted if starts[k].start <= c.start < starts[k].end), None)
-        if sent is not None and c.status == "asserted":
+        k = bisect_right(firsts, c.start) - 1
+        if k >= 0 and c.start < held[k][1] and c.status == "asserted":
             c = _replace(c, status="hedged",
                          reason=c.reason + "; the next sentence says it was not confirmed")
         out.append(c)
@@ -469,13 +509,14 @@ def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]
         else None
     out: dict[int, str] = {}
     prev: list[str] = []
+    by_start = _ByStart(found)
     for sent in article.sentences:
         # The side the sentence before opens with (its subject, as a rule), else the main one.
         side = prev[0] if prev else main
         if side is not None:
             out[sent.start] = side
         if sent.role == "body":
-            prev = [a.actor for a in found if sent.start <= a.start < sent.end]
+            prev = [a.actor for a in by_start.between(sent.start, sent.end) if a.start < sent.end]
     return out
 
 
