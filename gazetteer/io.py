@@ -34,6 +34,7 @@ import csv
 import io
 import re
 import reprlib
+import stat
 import unicodedata
 import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
@@ -610,7 +611,7 @@ def sniff(path: str | Path) -> str:
     if by_suffix:
         return by_suffix[0]
     with _reading(str(path), "a text file"), open(p, encoding="utf-8", errors="replace") as fh:
-        first = fh.readline().rstrip("\r\n")
+        first = fh.readline(1 << 16).rstrip("\r\n")  # a file of one endless line is still told
     cells = first.split("\t")
     if len(cells) == len(GEONAMES_COLUMNS) and cells[0].isdigit():
         return "geonames"
@@ -838,6 +839,19 @@ def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | No
     return loaded
 
 
+def _regular_file(path: str) -> None:
+    """Refuse what is not a file: a folder, or a pipe or device, which could be read forever."""
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except OSError as exc:
+        raise GazetteerError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise GazetteerError(path, "is a folder, not a gazetteer file")
+    if not stat.S_ISREG(mode):
+        raise GazetteerError(path, "not a regular file (a pipe or a device?)")
+
+
 def read_places(path: str | Path, **options: Any) -> Loaded:
     """Read a gazetteer file of any format in :data:`gazetteer.formats.READERS`.
 
@@ -857,6 +871,7 @@ def read_places(path: str | Path, **options: Any) -> Loaded:
     GazetteerError
         If the file cannot be read at all.
     """
+    _regular_file(str(path))
     fmt = sniff(path)
     try:
         if fmt == "geonames":
