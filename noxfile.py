@@ -32,6 +32,8 @@ def corpus(session):
 def bench(session):
     session.install("-e", ".[test]")
     session.run("python", "benchmarks/build.py")
+    # Reading one long report of 1 and 10 MB (add --big for 50 MB): MB/s and how time grows.
+    session.run("python", "benchmarks/reading.py")
     # A GeoNames-scale gazetteer: 1M names (GAZETTEER_BENCH_NAMES=100000 for a quick run).
     session.run("python", "benchmarks/gazetteer.py")
     # Maps and feeds at 10,000 sites x 365 days (drives the system Chromium).
