@@ -181,11 +181,15 @@ class ControlMap:
 
     def _write_one(self, fmt: str, name: str, path: Path, tiles: str | None) -> Path:
         # Written whole beside the target, then moved in: never half a file.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as tmp:
-            out = Path(tmp) / "out"
-            write_outputs(self.reading, self.gazetteer, self.actors, out, tiles=tiles, formats=(fmt,))
-            (out / name).replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as tmp:
+                out = Path(tmp) / "out"
+                write_outputs(self.reading, self.gazetteer, self.actors, out, tiles=tiles,
+                              formats=(fmt,))
+                (out / name).replace(path)
+        except OSError as exc:  # a full disk, a folder we may not write, a folder at ``path``
+            raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
         return path
 
 

@@ -571,6 +571,8 @@ def _out_path(out_dir: str | Path) -> Path:
     if out.exists() and not out.is_dir():
         raise InputError(shown, "output path exists and is not a folder")
     for parent in out.parents:
+        if os.path.islink(parent) and not parent.exists():
+            raise InputError(shown, f"cannot write: {parent} is a symbolic link to nothing")
         if parent.exists():
             if not parent.is_dir():
                 raise InputError(shown, f"cannot write: {parent} is a file, not a folder")
@@ -601,16 +603,19 @@ def _keep(old: Path, new: Path, replaced: set[Path]) -> None:
     device = os.stat(old).st_dev
     for entry in sorted(os.scandir(old), key=lambda e: e.name):
         path, target = Path(entry.path), new / entry.name
-        if path in replaced or os.path.lexists(target):
-            continue  # a file this build writes
-        if entry.is_symlink():
-            os.symlink(os.readlink(path), target)
-        elif entry.is_dir():
+        if path in replaced:
+            continue
+        if entry.is_dir(follow_symlinks=False):
             if entry.stat().st_dev != device:
                 raise InputError(str(path), "is a mount point inside the output folder")
-            target.mkdir()
-            shutil.copymode(path, target)
-            _keep(path, target, replaced)
+            if not target.is_dir():
+                target.mkdir()
+                shutil.copymode(path, target)
+            _keep(path, target, replaced)  # a folder both hold (days/) gets the old's other files
+        elif os.path.lexists(target):
+            continue  # a file this build writes
+        elif entry.is_symlink():
+            os.symlink(os.readlink(path), target)
         elif entry.is_file():
             try:
                 os.link(path, target)
