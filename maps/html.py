@@ -617,8 +617,12 @@ def tile_source(url: str) -> str:
     ------
     ValueError
         If the URL is not ``http(s)://host...`` with a host of letters, digits,
-        hyphens and placeholders: anything else could widen the page's policy.
+        hyphens and placeholders (anything else could widen the page's
+        policy), or holds Jinja markup.
     """
+    if re.search(r"\{[{%#]|[}%#]\}", url):
+        # folium hands its tile layer to the page as Jinja source: this would run as a template.
+        raise ValueError(f"tiles URL {url[:80]!r} holds template markup ({{{{, {{% or {{#)")
     try:
         parts = urlsplit(url)
         port = parts.port

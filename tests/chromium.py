@@ -59,12 +59,13 @@ def wait_for(page: Any, expression: str, arg: Any = None, *, timeout: float | No
     DevTools protocol, which the policy does not govern. :func:`guard` puts
     this in the page's ``wait_for_function``.
     """
-    deadline = time.monotonic() + (30000 if timeout is None else timeout) / 1000
+    ms = 30000 if timeout is None else timeout
+    deadline = time.monotonic() + ms / 1000
     step = polling if isinstance(polling, (int, float)) else 20
     while True:
         value = page.evaluate(expression, arg)
         if value:
             return value
         if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout} ms for {expression[:80]!r}")
+            raise TimeoutError(f"waited {ms} ms for {expression[:80]!r}")
         page.wait_for_timeout(step)

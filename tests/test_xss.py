@@ -70,9 +70,10 @@ def payload(i: int) -> str:
     return PAYLOADS[i % len(PAYLOADS)]
 
 
-def _id(i: int) -> str:
-    # Ids are the payloads themselves where they are unique, a suffix keeping them apart.
-    return payload(i) if i < len(PAYLOADS) else f"{payload(i)}#{i}"
+def _id(i: int, at_most: int = 300) -> str:
+    # Ids are the payloads themselves where they are unique, a suffix keeping them apart
+    # (and no longer than an id may be: 300 characters for a place, 64 for an actor).
+    return payload(i)[:at_most] if i < len(PAYLOADS) else f"{payload(i)[:at_most - 4]}#{i}"
 
 
 def _file_name(i: int) -> str:
@@ -96,9 +97,9 @@ def _write_inputs(folder: Path) -> list[Path]:
                                      "kind": payload(i + 3).lower() if i % 3 == 2 else "neighbourhood",
                                      "source": payload(i + 4), "parent": city_id}})
     (folder / "g.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    actors = [{"id": _id(i + 5), "name": payload(i + 6), "colour": f"#{(i * 0x1F3A5B) % 0xFFFFFF:06X}",
+    actors = [{"id": _id(i + 5, 64), "name": payload(i + 6), "colour": f"#{(i * 0x1F3A5B) % 0xFFFFFF:06X}",
                "aliases": [word, f"{word.lower()} {payload(i + 7)}"],
-               "enemies": [_id((i + 1) % n + 5)]} for i, word in enumerate(FORCES)]
+               "enemies": [_id((i + 1) % n + 5, 64)]} for i, word in enumerate(FORCES)]
     (folder / "a.yaml").write_text(yaml.safe_dump({"actors": actors}, allow_unicode=True))
     arts = []
     for i, (place, force) in enumerate(zip(PLACES, FORCES, strict=True)):
@@ -235,7 +236,7 @@ def test_no_payload_runs_in_any_part_of_the_page(browser, hostile):
     assert labels and all(text == names[sid] for sid, text in labels)
     legend = page.text_content("#cm-legend")
     for i in range(len(FORCES)):
-        assert f"{payload(i + 6)} ({_id(i + 5)})" in legend
+        assert f"{payload(i + 6)} ({_id(i + 5, 64)})" in legend
     assert f"Velmora {payload(5)}" in page.title()
     assert page.text_content("#cm-credit") == data["credit"] and payload(2) in data["credit"]
     page.wait_for_timeout(300)
@@ -245,3 +246,91 @@ def test_no_payload_runs_in_any_part_of_the_page(browser, hostile):
     assert page.evaluate("window.__csp") == []
     assert dialogs == [] and errors == [] and remote == []
     page.close()
+
+
+def _refused(capsys, tmp_path, args, culprit, words):
+    """Run a build that must fail: exit 2, one line naming the file and the problem, the output untouched."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    (out / "index.html").write_text("an earlier build")
+    capsys.readouterr()
+    assert main(["build", *args, "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert str(culprit) in err and all(w in err for w in words), err
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert (out / "index.html").read_text() == "an earlier build"
+
+
+@pytest.mark.parametrize("colour", ["red;background:url(http://evil.example/css)", "#12345\" onload=\"x",
+                                    "expression(alert(1))", "url(javascript:alert(1))"])
+def test_an_actor_colour_must_be_a_colour(capsys, tmp_path, colour):
+    arts = _write_inputs(tmp_path)
+    doc = yaml.safe_load((tmp_path / "a.yaml").read_text())
+    doc["actors"][3]["colour"] = colour
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(doc))
+    _refused(capsys, tmp_path, [str(arts[0]), "--gazetteer", str(tmp_path / "g.geojson"),
+                                "--actors", str(tmp_path / "a.yaml")], tmp_path / "a.yaml", ["colour"])
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+                                 'https://example.org/"><script>alert(1)</script>', "//evil.example/x",
+                                 "file:///etc/passwd", "vbscript:msgbox(1)"])
+def test_an_article_url_must_be_a_web_address(capsys, tmp_path, url):
+    arts = _write_inputs(tmp_path)
+    arts[1].write_text(f" date 2017-10-17\nurl: {url}\nThe Wolves captured Dorrel.\n", encoding="utf-8")
+    _refused(capsys, tmp_path, [*map(str, arts[:3]), "--gazetteer", str(tmp_path / "g.geojson"),
+                                "--actors", str(tmp_path / "a.yaml")], arts[1], ["url"])
+
+
+def test_a_gazetteer_name_of_a_megabyte_is_refused(capsys, tmp_path):
+    arts = _write_inputs(tmp_path)
+    doc = json.loads((tmp_path / "g.geojson").read_text())
+    doc["features"][2]["properties"]["name"] = payload(0) * 40000
+    (tmp_path / "g.geojson").write_text(json.dumps(doc))
+    _refused(capsys, tmp_path, [str(arts[0]), "--gazetteer", str(tmp_path / "g.geojson"),
+                                "--actors", str(tmp_path / "a.yaml")], tmp_path / "g.geojson", ["feature 3"])
+
+
+def _small_map(path: Path, tiles: str | None) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from conflictmap.maps import write_map
+
+    sites = gpd.GeoDataFrame({"site": ["a"], "name": [payload(0)], "kind": ["square"], "precision": ["exact"],
+                              "source": [payload(6)]}, geometry=[Point(10, 50)], crs="EPSG:4326")
+    intervals = gpd.GeoDataFrame({"site": ["a"], "name": [payload(0)], "controller": ["A"],
+                                  "start": ["2020-01-01"], "end": [""], "inferred": [False],
+                                  "evidence": [[]]},
+                                 geometry=sites.geometry.values, crs="EPSG:4326")
+    write_map(path, sites, intervals, {"A": {"name": payload(1), "colour": "#0072B2"}},
+              days=["2020-01-01", "2020-01-02"], tiles=tiles)
+
+
+def test_tiles_are_let_in_only_from_their_host(browser, tmp_path):
+    _small_map(tmp_path / "plain.html", None)
+    # What follows the host, however it reads, names no source of the policy.
+    _small_map(tmp_path / "tiles.html", "https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png?k=1;script-src *")
+    plain = (tmp_path / "plain.html").read_text()
+    tiles = (tmp_path / "tiles.html").read_text()
+    assert "connect-src" not in plain and "example.org" not in plain.split("</head>")[0]
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"', tiles).group(1)
+    assert "img-src data: https://*.tiles.example.org:8443;" in policy
+    assert "connect-src https://*.tiles.example.org:8443;" in policy
+    assert policy.count("script-src") == 1 and "*" not in policy.split("script-src", 1)[1].split(";")[0]
+    page, errors, remote, dialogs = _open(browser, tmp_path / "tiles.html")
+    page.wait_for_timeout(300)
+    # The tiles are asked for (and aborted by the guard), nothing else, and the policy lets them through.
+    assert remote and all(re.match(r"https://[abc]\.tiles\.example\.org:8443/", u) for u in remote)
+    assert page.evaluate("window.__csp") == [] and dialogs == []
+    page.close()
+
+
+@pytest.mark.parametrize("url", ["https://evil.example';script-src 'unsafe-inline'/{z}/{x}/{y}.png",
+                                 "https://evil.example;script-src */{z}.png", "javascript:alert(1)//{z}",
+                                 "https://{{ 7 * 191 }}.example/{z}/{x}/{y}.png", "https://user@evil.example/{z}"])
+def test_a_tiles_url_that_would_widen_the_policy_is_refused(tmp_path, url):
+    with pytest.raises(ValueError, match="tiles URL"):
+        _small_map(tmp_path / "m.html", url)
+    assert not (tmp_path / "m.html").exists()
