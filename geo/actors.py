@@ -193,9 +193,9 @@ def _actor(entry: Any, n: int) -> Actor:
                                         if len(aid) > MAX_ID_LENGTH else None)
     if bad:
         raise ValueError(f"actor {n}: {bad}")
-    who = f"actor {aid!r}"
     if aid in (CONTESTED, UNKNOWN):
-        raise ValueError(f"{who}: id {aid!r} is reserved")
+        raise ValueError(f"actor {n}: id {aid!r} is reserved (it means no side)")
+    who = f"actor {aid!r}"
     unknown = sorted(str(k) for k in entry if k not in ACTOR_KEYS)
     if unknown:
         raise ValueError(f"{who}: unknown key {_short(unknown[0])} (expected {', '.join(ACTOR_KEYS)})")
