@@ -6,17 +6,18 @@ import codecs
 import csv
 import datetime as dt
 import errno
+import functools
 import io
 import logging
 import os
 import re
 import stat
 import threading
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from .errors import InputError
 from .furniture import dateline_end, page_lines
@@ -198,7 +199,7 @@ LIMIT_VARIABLE = "CONFLICTMAP_MAX_ARTICLE_BYTES"
 _LIMIT = re.compile(r"\s*(\d{1,15})\s*([KMG]?)B?\s*", re.IGNORECASE)
 # Single-byte encodings of news desks, the commonest first: a tie between them goes to the first.
 LEGACY_ENCODINGS = ("cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1254", "cp1255", "cp1257",
-                    "cp1258", "koi8_r", "koi8_u", "latin_1")
+                    "koi8_r", "koi8_u", "latin_1")
 # Byte-order marks: the name an article records, and the codec that reads the bytes after it.
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32", "utf-32-be"),
          (b"\xef\xbb\xbf", "utf-8-sig", "utf-8"), (b"\xff\xfe", "utf-16", "utf-16-le"),
@@ -385,29 +386,63 @@ def _repaired(spath: str, raw: bytes, codec: str, skip: int = 0) -> tuple[str, t
     return text, (f"{spath}: {where} not {name} (read as U+FFFD)",)
 
 
+# What no code page's right reading puts inside a word: a symbol or superscript against a
+# letter ("zajź³a"), an accent on a Latin letter ("marted́"), or a capital after a small letter
+# or after a capital inside a word ("ДЖАЮ" is Hebrew read as KOI8-R).
+_ODD = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f]|[^\x00-\x7f](?=[^\W\d_])")
+_ODD_CATEGORIES = ("So", "Sm", "Sc", "Sk", "No", "Co", "Cn", "Cc", "Cf")
+_SAMPLE = 1 << 16
+
+
+def _oddities(text: str) -> int:
+    """Count the characters a wrong code page tends to make (see ``_ODD``) in ``text``."""
+    odd = 0
+    for m in _ODD.finditer(text):
+        ch, k = m.group(), m.start()
+        before = text[k - 1] if k else " "
+        cat = unicodedata.category(ch)
+        if cat in _ODD_CATEGORIES:
+            odd += 1
+        elif cat == "Mn" and before.isascii():
+            odd += 1
+        elif cat == "Lu" and before.isalpha():
+            odd += 1
+    return odd
+
+
+@functools.cache
+def _undefined(codec: str) -> tuple[int, ...]:
+    """Return the bytes a single-byte code page has no character for."""
+    out = []
+    for b in range(256):
+        try:
+            bytes([b]).decode(codec)
+        except UnicodeDecodeError:
+            out.append(b)
+    return tuple(out)
+
+
 def _legacy(spath: str, raw: bytes) -> str:
-    """Return the single-byte encoding ``raw`` reads best in (by charset-normalizer's measure)."""
+    """Return the single-byte encoding ``raw`` reads best in.
+
+    The code pages that decode it are ranked by the oddities their reading
+    has (see ``_ODD``), then by charset-normalizer's measures of mess and of
+    language, then by :data:`LEGACY_ENCODINGS`' order.
+    """
     from charset_normalizer import from_bytes
 
-    found = list(from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS)))
-    if not found:
+    sample = raw[:_SAMPLE]
+    measured = {str(m.encoding): (round(m.chaos, 2), -round(m.coherence, 2))
+                for m in from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS))}
+    readings = {enc: sample.decode(enc) for enc in LEGACY_ENCODINGS
+                if not any(bytes([b]) in raw for b in _undefined(enc))}
+    if not readings or not measured:
         raise InputError(spath, "cannot tell the text's encoding (not UTF-8, UTF-16 or a "
                                 "Windows/ISO single-byte code page)")
-    rank = {e: k for k, e in enumerate(LEGACY_ENCODINGS)}
-
-    def key(m: Any) -> tuple[float, float, int]:
-        return (round(m.chaos, 3), -round(m.coherence, 3), rank.get(m.encoding, len(rank)))
-
-    best = min(found, key=key)
-    text = str(best)
-    # Encodings that read these bytes alike are one: name the commoner.
-    for enc in LEGACY_ENCODINGS:
-        try:
-            if raw.decode(enc) == text:
-                return enc
-        except UnicodeDecodeError:
-            continue
-    return str(best.encoding)
+    # charset-normalizer measures one of the code pages that read the bytes alike: all take it.
+    same = {e: next((m for m in measured if readings.get(m) == r), "") for e, r in readings.items()}
+    return min(readings, key=lambda e: (_oddities(readings[e]), measured.get(same[e], (1.0, 0.0)),
+                                        LEGACY_ENCODINGS.index(e)))
 
 
 def _nul_utf16(raw: bytes) -> str | None:

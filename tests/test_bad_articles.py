@@ -32,6 +32,15 @@ FRENCH = ("L'armée a pris la place Naïm mardi, après des combats acharnés ; 
           "était fermé, a précisé un témoin à l'hôpital.\n")
 RUSSIAN = ("Армия заняла площадь Наим во вторник после ожесточённых боёв, сообщил военный "
            "источник; бои продолжались до вечера.\n")
+# Readings a wrong code page gives them: a combining accent (CP1258), a superscript in a word
+# (CP1257), Hebrew as capitals of KOI8-R.
+OTHERS = {
+    "cp1252": "L'esercito ha preso la piazza martedì, dopo combattimenti; la città è distrutta.\n",
+    "cp1250": "Armia zajęła we wtorek plac po ciężkich walkach; mieszkańcy uciekli, powiedział rzecznik.\n",
+    "cp1255": "הצבא כבש את הכיכר ביום שלישי לאחר קרבות קשים, אמר דובר צבאי.\n",
+    "cp1253": "Ο στρατός κατέλαβε την πλατεία την Τρίτη μετά από σφοδρές μάχες.\n",
+    "cp1254": "Ordu salı günü meydanı ele geçirdi; şiddetli çatışmaların ardından siviller kaçtı.\n",
+}
 AR_SQUARE = "دوار النعيم"
 PLACES = [("velmora", "Velmora", "city", None, 39.0, 35.95),
           ("naim", "Naim Square", "square", "velmora", 39.01, 35.951)]
@@ -174,8 +183,23 @@ def _unreadable_file(d: Path):
     return [d / "secret.txt"], "secret.txt"
 
 
-ROOT = os.geteuid() == 0
-as_user = pytest.mark.skipif(ROOT, reason="root reads whatever the permissions say")
+def _unsearchable_folder(d: Path):
+    folder = d / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, "utf-8")
+    folder.chmod(0o644)  # its names can be listed, its files not opened
+    return [folder], "a.txt"
+
+
+def _unprivileged() -> list[str]:
+    """A command prefix under which permissions hold, root's too (root minus its right to ignore them)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("root reads whatever the permissions say, and setpriv is not installed")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
 NOISE = random.Random(7).randbytes(4096)
 
 BAD = [
@@ -214,8 +238,6 @@ BAD = [
     pytest.param(_in_folder("metadata.csv", _fifo), id="metadata table a named pipe"),
     pytest.param(_in_folder("articles.csv", lambda p: p.write_text("file,title\na_good.txt," + "x" * 2**18)),
                  id="metadata cell past the csv limit"),
-    pytest.param(_unreadable_folder, id="unreadable folder", marks=as_user),
-    pytest.param(_unreadable_file, id="unreadable file", marks=as_user),
 ]
 
 
@@ -256,6 +278,7 @@ def test_a_bad_article_is_one_line_and_leaves_the_output_alone(make, tmp_path, t
     (RUSSIAN, "utf-16", "utf-16"),        # with its byte-order mark (little-endian here)
     (ARABIC, "utf-16-le", "utf-16-le"),   # without one: told by where the NUL bytes fall
     (FRENCH, "utf-32", "utf-32"),
+    *((text, codec, codec) for codec, text in OTHERS.items()),
 ])
 def test_reports_read_in_the_encoding_they_were_saved_in(tmp_path, text, codec, recorded):
     path = tmp_path / "r.txt"
@@ -355,6 +378,33 @@ def test_unicode_text_comes_back_as_written(tmp_path, text, codec):
     path.write_bytes((HEADER + "\n" + text).encode(codec))
     art = read_article(path)
     assert art.text.lstrip("\n") == text.lstrip("\n") and art.encoding == codec
+
+
+@pytest.mark.parametrize("make", [pytest.param(_unreadable_folder, id="unreadable folder"),
+                                  pytest.param(_unreadable_file, id="unreadable file"),
+                                  pytest.param(_unsearchable_folder, id="folder without search right")])
+def test_what_cannot_be_read_is_said_with_its_reason(make, tmp_path, theatre, previous):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    shutil.copytree(previous, out, symlinks=True)
+    before = _snapshot(out)
+    work = tmp_path / "in"
+    work.mkdir()
+    args, named = make(work)
+    gaz, actors = theatre
+    try:
+        run = subprocess.run([*_unprivileged(), sys.executable, "-m", "conflictmap", "build", *map(str, args),
+                              "--gazetteer", str(gaz), "--actors", str(actors), "--out", str(out)],
+                             capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    finally:
+        for p in [work, *work.iterdir()]:
+            p.chmod(0o755)
+    err = run.stderr.decode("utf-8")
+    assert run.returncode == 2 and len(err.splitlines()) == 1, err
+    assert named in err and "permission denied" in err and "no .txt" not in err, err
+    assert _snapshot(out) == before
 
 
 @pytest.mark.parametrize("make", [pytest.param(_bad_name, id="file name not UTF-8"),
