@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import reprlib
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -109,6 +111,8 @@ def load_yaml(path: str | Path, what: str) -> Any:
     """
     spath = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would be waited on forever
+            raise InputError(spath, f"{what} is not a regular file")
         with open(path, "rb") as fh:
             raw = fh.read(MAX_YAML_BYTES + 1)
     except OSError as exc:

@@ -8,6 +8,7 @@ build left) and, for gazetteers, ``conflictmap gazetteer check``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -281,3 +282,17 @@ def test_geonames_dump_drops_unusable_aliases(tmp_path):
     dump.write_text("\t".join(cells) + "\n", "utf-8")
     gaz = Gazetteer.from_files([dump], world=False, cache=False)
     assert gaz["geonames:99000002"].aliases == ("Barid", "Baridah")
+
+
+def test_pipes_and_folders_are_refused_not_read(tmp_path, capsys):
+    theatre = _theatre(tmp_path)
+    pipe = tmp_path / "places.geojson"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
+    assert main(["gazetteer", "check", str(pipe), "--no-world"]) == 2
+    _one_line(capsys.readouterr().err, pipe, ["not a regular file"])
+    actors = tmp_path / "actors.yaml"
+    os.mkfifo(actors)
+    args = ["--gazetteer", str(theatre["gazetteer"]), "--actors", str(actors)]
+    _build_fails(tmp_path, capsys, args, actors, ["not a regular file"])
+    assert main(["gazetteer", "check", str(tmp_path), "--no-world"]) == 2
+    _one_line(capsys.readouterr().err, tmp_path, ["is a folder"])
