@@ -78,6 +78,8 @@ MAX_SOURCE_LENGTH = 2000
 MAX_ALIASES = 2000
 #: Largest magnitude of ``prominence`` and ``population``.
 MAX_NUMBER = 10**12
+#: The latitudes UTM zones cover, in which distances are measured and maps drawn.
+UTM_NORTH, UTM_SOUTH = 84, -80
 #: The geometry types a place may have: what every writer draws.
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 # How deep the coordinates of each GeoJSON type nest above one position.
@@ -279,6 +281,9 @@ def _check_geometry(geom: BaseGeometry | str | None) -> BaseGeometry | str:
     minx, miny, maxx, maxy = flat.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         return f"coordinates out of range (lon {minx:g}..{maxx:g}, lat {miny:g}..{maxy:g})"
+    if miny < UTM_SOUTH or maxy > UTM_NORTH:
+        return (f"latitude {maxy if maxy > UTM_NORTH else miny:g} is too near a pole (maps are drawn in "
+                f"UTM zones, which stop at {UTM_NORTH}°N and {-UTM_SOUTH}°S)")
     if not flat.is_valid:
         return f"invalid geometry ({shapely.is_valid_reason(flat)})"
     return flat
@@ -735,6 +740,19 @@ def _usable_names(ascii_: str, alternates: str) -> Sequence[str]:
     return [n for n in names if name_problem(n) is None][:MAX_ALIASES]
 
 
+def local_crs(points: Any) -> Any:
+    """Return the UTM zone of WGS84 ``points`` (a GeoSeries) to measure them in metres.
+
+    Near a pole, where there is no UTM zone, an equidistant projection on
+    their middle stands in.
+    """
+    try:
+        return points.estimate_utm_crs()
+    except RuntimeError:  # pyproj: "Unable to determine UTM CRS"
+        minx, miny, maxx, maxy = points.total_bounds
+        return f"+proj=aeqd +lat_0={(miny + maxy) / 2} +lon_0={(minx + maxx) / 2} +datum=WGS84 +units=m"
+
+
 #: How far a site may be from the city it is taken to belong to.
 PARENT_RADIUS_M = 15_000
 
@@ -759,7 +777,7 @@ def _nearest_city_parents(frame: pd.DataFrame, classes: np.ndarray, codes: np.nd
         if not len(cities) or not len(sites):
             continue
         pts = gpd.GeoSeries(frame["geometry"].to_numpy()[np.r_[cities, sites]], crs="EPSG:4326")
-        projected = pts.to_crs(pts.estimate_utm_crs()).to_numpy()
+        projected = pts.to_crs(local_crs(pts)).to_numpy()
         tree = shapely.STRtree(projected[: len(cities)])
         (s_idx, c_idx), _ = tree.query_nearest(
             projected[len(cities):], max_distance=PARENT_RADIUS_M, return_distance=True,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .io import Problem
+from .io import Problem, local_crs
 from .names import fold_many
 
 __all__ = ["duplicate_ids", "contain", "parents", "distances", "ambiguous_names", "where"]
@@ -167,7 +167,7 @@ def distances(frame: pd.DataFrame, extent_km: Mapping[str, float]) -> list[Probl
         pts = gpd.GeoSeries(shapely.point_on_surface(rows["geometry"].to_numpy()), crs=4326)
         swapped = gpd.GeoSeries(shapely.points(pts.y.clip(-180, 180), pts.x.clip(-90, 90)), crs=4326)
         middle = shapely.Point(float(np.median(pts.x)), float(np.median(pts.y)))
-        utm = gpd.GeoSeries([middle], crs=4326).estimate_utm_crs()
+        utm = local_crs(gpd.GeoSeries([middle], crs=4326))
         p_pts = pts.to_crs(utm).to_numpy()
         p_swapped = swapped.to_crs(utm).to_numpy()
         p_middle = gpd.GeoSeries([middle], crs=4326).to_crs(utm).iloc[0]

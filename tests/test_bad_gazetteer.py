@@ -99,6 +99,7 @@ GEOJSON = [
 ]
 CSV = [
     ("range.csv", _csv("95", "39.004"), ["line 3 (id 'bq')", "out of range"]),
+    ("polar.csv", _csv("89.5", "39.004"), ["line 3 (id 'bq')", "latitude 89.5 is too near a pole"]),
     ("nan.csv", _csv("nan", "39.004"), ["line 3", "finite numbers"]),
     ("inf.csv", _csv("35.9", "-inf"), ["line 3", "finite numbers"]),
     ("words.csv", _csv("north", "39.004"), ["line 3", "not numbers"]),
@@ -296,3 +297,14 @@ def test_pipes_and_folders_are_refused_not_read(tmp_path, capsys):
     _build_fails(tmp_path, capsys, args, actors, ["not a regular file"])
     assert main(["gazetteer", "check", str(tmp_path), "--no-world"]) == 2
     _one_line(capsys.readouterr().err, tmp_path, ["is a folder"])
+
+
+def test_geonames_places_near_a_pole_are_measured_without_utm(tmp_path):
+    # No UTM zone reaches 85 degrees south: the parent is found in another projection.
+    row = ["", "", "", "", "-85.0", "10.0", "P", "PPL", "AQ", "", "", "", "", "", "100", "", "", "", ""]
+    town = ["1", "Southtown", "Southtown", *row[3:]]
+    camp = ["2", "South Camp", "South Camp", "", "-85.01", "10.1", "S", "CMP", *row[8:]]
+    dump = tmp_path / "dump.txt"
+    dump.write_text("".join("\t".join(r) + "\n" for r in (town, camp)), "utf-8")
+    gaz = Gazetteer.from_files([dump], world=False, cache=False)
+    assert gaz["geonames:2"].parent == "geonames:1"
