@@ -507,9 +507,10 @@ def article_files(path: str | Path) -> list[Path]:
     try:
         is_dir = stat.S_ISDIR(os.stat(spath).st_mode)
     except FileNotFoundError:
-        raise InputError(spath, missing(spath)) from None
+        raise InputError(spath, f"cannot read article: {missing(spath)}") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise InputError(spath, _why(exc) if isinstance(exc, OSError) else "not a file name") from None
+        why = _why(exc) if isinstance(exc, OSError) else "a NUL character in the name"
+        raise InputError(spath, f"cannot read article: {why}") from None
     if not is_dir:
         return [Path(path)]
     try:
