@@ -475,7 +475,9 @@ def _table_places(path: str, table: pd.DataFrame, geoms: Sequence[BaseGeometry |
                   rows: Sequence[int], where_word: str, layer: str) -> Loaded:
     cols = _columns(table.columns)
     if "name" not in cols:
-        raise GazetteerError(path, f"no 'name' column (columns: {', '.join(map(str, table.columns))})")
+        shown = ", ".join(_short(str(c), 30) for c in list(table.columns)[:12])
+        more = ", ..." if len(table.columns) > 12 else ""
+        raise GazetteerError(path, f"no 'name' column (columns: {shown}{more})")
     problems: list[Problem] = []
     out = []
     used: dict[str, int] = {}

@@ -116,6 +116,7 @@ CSV = [
     ("hugefield.csv", CSV_HEAD + CSV_CITY + "bq,Barid,35.956,39.004,neighbourhood,tc," + "t" * 200_000 + "\n",
      ["line 3", "not CSV"]),
     ("fields.csv", CSV_HEAD + CSV_CITY + "bq,Barid,35.956\n", ["line 3", "3 fields, the header has 7"]),
+    ("header.csv", 'id,"na\nme",lat,lon\ntc,Testcity,35.95,39.0\n', ["no 'name' column", "'na\\nme'"]),
 ]
 YAML = [
     ("idnumber.yaml", "actors:\n  - {id: 5, name: Army, colour: '#0072B2'}\n" + INS.replace("[GOV]", "[]"),
