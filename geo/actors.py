@@ -24,7 +24,7 @@ __all__ = ["Actor", "Actors", "ActorMention", "ACTOR_KINDS", "CONTESTED", "UNKNO
 #: Controller values that are not actors.
 CONTESTED = "contested"
 UNKNOWN = "unknown"
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 #: What a side is, for ACLED's sub-event types: a state's forces, a non-state group, or not said.
 ACTOR_KINDS = ("state", "non-state", "unknown")
 #: The keys an actor may have (``color`` is taken for ``colour``).
@@ -183,10 +183,8 @@ def _short(value: Any) -> str:
     return _REPR.repr(value)
 
 
-def _actor(entry: Any, n: int) -> Actor:
-    """Check the ``n``-th entry of an actors file and return its actor, or raise ValueError."""
-    if not isinstance(entry, dict):
-        raise ValueError(f"actor {n}: expected a mapping with 'id', 'name' and 'colour'")
+def _actor_id(entry: dict[str, Any], n: int) -> str:
+    """Return the id of the ``n``-th actor, or raise ValueError."""
     aid = entry.get("id")
     if aid is None or aid == "":
         raise ValueError(f"actor {n}: missing 'id'")
@@ -199,6 +197,24 @@ def _actor(entry: Any, n: int) -> Actor:
         raise ValueError(f"actor {n}: {bad}")
     if aid in (CONTESTED, UNKNOWN):
         raise ValueError(f"actor {n}: id {aid!r} is reserved (it means no side)")
+    return aid
+
+
+def _colour(entry: dict[str, Any], who: str) -> str:
+    """Return an actor's colour as ``#RRGGBB``, or raise ValueError."""
+    colour = entry.get("colour", entry.get("color"))
+    if not isinstance(colour, str) or not _COLOUR.fullmatch(colour.strip()):
+        raise ValueError(f"{who}: 'colour' must look like #1a2b3c or #abc, not {_short(colour)}")
+    colour = colour.strip().upper()
+    # #rgb: each digit doubled, as CSS reads it.
+    return colour if len(colour) == 7 else "#" + "".join(c * 2 for c in colour[1:])
+
+
+def _actor(entry: Any, n: int) -> Actor:
+    """Check the ``n``-th entry of an actors file and return its actor, or raise ValueError."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"actor {n}: expected a mapping with 'id', 'name' and 'colour'")
+    aid = _actor_id(entry, n)
     who = f"actor {aid!r}"
     unknown = sorted(str(k) for k in entry if k not in ACTOR_KEYS)
     if unknown:
@@ -206,12 +222,6 @@ def _actor(entry: Any, n: int) -> Actor:
     name = aid if entry.get("name") is None else entry["name"]
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"{who}: 'name' must be text, not {_short(name)}")
-    colour = entry.get("colour", entry.get("color"))
-    if not isinstance(colour, str) or not _COLOUR.match(colour.strip()):
-        raise ValueError(f"{who}: 'colour' must look like #1a2b3c or #abc, not {_short(colour)}")
-    colour = colour.strip().upper()
-    if len(colour) == 4:  # #rgb: each digit doubled, as in CSS
-        colour = "#" + "".join(c * 2 for c in colour[1:])
     aliases = _strings(entry, "aliases", who)
     if len(aliases) > MAX_ALIASES:
         raise ValueError(f"{who}: {len(aliases):,} aliases (at most {MAX_ALIASES:,})")
@@ -219,11 +229,11 @@ def _actor(entry: Any, n: int) -> Actor:
         bad = name_problem(alias, f"alias {i}" if i else "'name'")
         if bad:
             raise ValueError(f"{who}: {bad}")
-    enemies = _strings(entry, "enemies", who)
-    kind = entry.get("kind", "unknown")
+    kind = entry.get("kind") or "unknown"
     if not isinstance(kind, str) or kind.strip().lower() not in ACTOR_KINDS:
         raise ValueError(f"{who}: 'kind' must be one of {', '.join(ACTOR_KINDS)}, not {_short(kind)}")
-    return Actor(aid, name.strip(), tuple(aliases), colour, tuple(enemies), kind.strip().lower())
+    return Actor(aid, name.strip(), tuple(aliases), _colour(entry, who),
+                 tuple(_strings(entry, "enemies", who)), kind.strip().lower())
 
 
 class Actors:
@@ -244,11 +254,13 @@ class Actors:
         Parameters
         ----------
         path : str or Path
-            A YAML mapping with a list ``actors``, each with ``id``, ``name``,
-            ``aliases`` (list), ``colour`` (``#rrggbb``) and optionally
-            ``enemies`` (list of ids) and ``kind`` (``state`` for a state's
-            forces, ``non-state`` for any other armed group; see
-            :data:`ACTOR_KINDS`).
+            A YAML mapping with a list ``actors``, each with ``id`` (text),
+            ``name``, ``aliases`` (list of text), ``colour`` (``#rrggbb`` or
+            ``#rgb``) and optionally ``enemies`` (list of ids) and ``kind``
+            (``state`` for a state's forces, ``non-state`` for any other armed
+            group; see :data:`ACTOR_KINDS`); no other keys.  Names and
+            aliases follow the gazetteer's limits (300 characters, no control
+            characters, 2,000 aliases); the file those of :func:`load_yaml`.
 
         Returns
         -------
