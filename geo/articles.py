@@ -451,9 +451,9 @@ def _nul_utf16(raw: bytes) -> str | None:
         return None
     even, odd = raw[0::2].count(0), raw[1::2].count(0)
     half = len(raw) // 2
-    if even == 0 and odd * 4 >= half:
+    if even == 0 and odd * 50 >= half:  # one NUL in fifty characters: a text of a script beyond Latin
         return "utf-16-le"
-    if odd == 0 and even * 4 >= half:
+    if odd == 0 and even * 50 >= half:
         return "utf-16-be"
     return None
 

@@ -288,6 +288,14 @@ def test_reports_read_in_the_encoding_they_were_saved_in(tmp_path, text, codec, 
     assert art.encoding == recorded and art.warnings == ()
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_mark_in_a_script_with_few_nul_bytes(tmp_path, codec):
+    path = tmp_path / "r.txt"
+    path.write_bytes(ARABIC.encode(codec))  # only its spaces and full stop have a NUL byte
+    read = read_text(path)
+    assert read.text == ARABIC and read.encoding == codec
+
+
 def test_big_endian_utf16_with_its_mark(tmp_path):
     path = tmp_path / "r.txt"
     path.write_bytes(b"\xfe\xff" + (HEADER + RUSSIAN).encode("utf-16-be"))
