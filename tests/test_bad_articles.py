@@ -90,6 +90,14 @@ def _file(name: str, data: bytes):
     return make
 
 
+def _named(name: str, make_entry):
+    """A bad entry named on the command line."""
+    def make(d: Path):
+        make_entry(d / name)
+        return [d / name], name
+    return make
+
+
 def _in_folder(name: str, make_entry):
     """The same bad entry met in a folder of otherwise good articles."""
     def make(d: Path):
@@ -218,13 +226,12 @@ BAD = [
     pytest.param(_env_limit, id="over a limit from the environment"),
     pytest.param(_env_bad, id="limit variable not a size"),
     pytest.param(lambda d: ([d / "absent.txt"], "absent.txt"), id="missing file"),
-    pytest.param(lambda d: (_loop(d / "a.txt"), ([d / "a.txt"], "a.txt"))[1], id="link loop"),
+    pytest.param(_named("a.txt", _loop), id="link loop"),
     pytest.param(_in_folder("loop.txt", _loop), id="link loop in folder"),
-    pytest.param(lambda d: (os.symlink(d / "gone.txt", d / "a.txt"), ([d / "a.txt"], "gone.txt"))[1],
-                 id="dangling link"),
+    pytest.param(_named("a.txt", lambda p: os.symlink(p.with_name("gone.txt"), p)), id="dangling link"),
     pytest.param(_in_folder("dangling.txt", lambda p: os.symlink(p.with_name("gone.txt"), p)),
                  id="dangling link in folder"),
-    pytest.param(lambda d: (_fifo(d / "p.txt"), ([d / "p.txt"], "p.txt"))[1], id="named pipe"),
+    pytest.param(_named("p.txt", _fifo), id="named pipe"),
     pytest.param(_in_folder("pipe.txt", _fifo), id="named pipe in folder"),
     pytest.param(_socket, id="socket"),
     pytest.param(lambda d: ([Path("/dev/zero")], "/dev/zero"), id="device"),
