@@ -24,7 +24,8 @@ from .furniture import dateline_end, page_lines
 
 __all__ = ["Article", "Metadata", "NoDateError", "Sentence", "SIDECARS", "HEADER_KEYS", "infer_date",
            "read_article", "read_sidecar", "split_sentences", "Text", "read_text", "article_limit",
-           "MAX_ARTICLE_BYTES", "LIMIT_VARIABLE", "LEGACY_ENCODINGS", "missing", "article_files"]
+           "MAX_ARTICLE_BYTES", "LIMIT_VARIABLE", "LEGACY_ENCODINGS", "missing", "article_files",
+           "read_texts", "MAX_TOTAL_BYTES", "TOTAL_VARIABLE"]
 
 # The date line some desks put first: " date 2017-10-17" then text on the same
 # line or the next; it may also follow other header lines.
@@ -196,6 +197,10 @@ class NoDateError(InputError):
 #: ``K``, ``M`` or ``G`` suffix: ``50M``).
 MAX_ARTICLE_BYTES = 20 * 2**20
 LIMIT_VARIABLE = "CONFLICTMAP_MAX_ARTICLE_BYTES"
+#: Most bytes all the articles of a build may have together, unless the
+#: environment variable ``CONFLICTMAP_MAX_TOTAL_BYTES`` says otherwise.
+MAX_TOTAL_BYTES = 200 * 2**20
+TOTAL_VARIABLE = "CONFLICTMAP_MAX_TOTAL_BYTES"
 _LIMIT = re.compile(r"\s*(\d{1,15})\s*([KMG]?)B?\s*", re.IGNORECASE)
 # Single-byte encodings of news desks, the commonest first: a tie between them goes to the first.
 LEGACY_ENCODINGS = ("cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1254", "cp1255", "cp1257",
@@ -232,12 +237,15 @@ class Text:
         ``cp1256`` ...).
     warnings : tuple of str
         What was repaired, one line each (bytes that are not UTF-8 ...).
+    size : int
+        The file's size in bytes.
     """
 
     path: str
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    size: int = 0
 
 
 def article_limit() -> int:
@@ -253,13 +261,47 @@ def article_limit() -> int:
     InputError
         If the variable is not a size (``20000000``, ``50M``).
     """
-    value = os.environ.get(LIMIT_VARIABLE, "")
+    return _size(LIMIT_VARIABLE, MAX_ARTICLE_BYTES)
+
+
+def _size(variable: str, default: int) -> int:
+    value = os.environ.get(variable, "")
     if not value.strip():
-        return MAX_ARTICLE_BYTES
+        return default
     m = _LIMIT.fullmatch(value)
     if not m or int(m.group(1)) == 0:
-        raise InputError(LIMIT_VARIABLE, f"{value[:40]!r} is not a size in bytes (e.g. 20000000 or 50M)")
+        raise InputError(variable, f"{value[:40]!r} is not a size in bytes (e.g. 20000000 or 50M)")
     return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
+
+
+def read_texts(paths: Sequence[str | Path]) -> list[Text]:
+    """Read article files with :func:`read_text`, no more bytes in all than a build may take.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+
+    Returns
+    -------
+    list of Text
+        In the order of ``paths``.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_text`; or naming the file that takes the articles
+        together past ``CONFLICTMAP_MAX_TOTAL_BYTES`` (:data:`MAX_TOTAL_BYTES`).
+    """
+    most = _size(TOTAL_VARIABLE, MAX_TOTAL_BYTES)
+    out: list[Text] = []
+    total = 0
+    for p in paths:
+        out.append(read_text(p))
+        total += out[-1].size
+        if total > most:
+            raise InputError(str(p), f"with this one the articles are more than {_megabytes(most)} in all "
+                                     f"(set {TOTAL_VARIABLE} to allow more)")
+    return out
 
 
 def _megabytes(n: int) -> str:
@@ -578,7 +620,7 @@ def read_text(path: str | Path) -> Text:
     text = _LINE_LIKE.sub("\n", _CONTROLS.sub(" ", text))
     for w in warned:
         _LOG.info("%s", w)  # said by the caller (Article.warnings) once the build has succeeded
-    return Text(spath, text, codec, warned)
+    return Text(spath, text, codec, warned, len(raw))
 
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -33,7 +33,7 @@ from conflictmap.maps.formats import DEFAULT_FORMATS, WRITERS, Output
 from conflictmap.maps.formats import write as write_formats
 
 from .actors import Actors
-from .articles import Article, Metadata, NoDateError, article_files, read_article, read_sidecar, read_text
+from .articles import Article, Metadata, NoDateError, article_files, read_article, read_sidecar, read_texts
 from .claims import Claim, Language, extract_claims
 from .errors import InputError
 from .mentions import Mention, find_mentions, focus_city
@@ -186,7 +186,7 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
     undated = []
     fallback = dict(fallback or {})
     # Each file is read and decoded once (its warnings said once), whatever dates it then takes.
-    texts = {f: read_text(f) for f in files}
+    texts = dict(zip(files, read_texts(files), strict=True))
     for f in files:
         keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]  # after read_text: no loop
         used.update(keys)

@@ -19,7 +19,7 @@ from conftest import invented_theatre
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conflictmap.geo.articles import LIMIT_VARIABLE, NoDateError, read_article, read_text
+from conflictmap.geo.articles import LIMIT_VARIABLE, TOTAL_VARIABLE, NoDateError, read_article, read_text
 from conflictmap.geo.cli import main
 from conflictmap.geo.errors import InputError
 
@@ -143,6 +143,13 @@ def _env_limit(d: Path):
     return [d / "big.txt"], "big.txt"
 
 
+def _env_total(d: Path):
+    for name in ("a.txt", "b.txt"):
+        (d / name).write_text(GOOD + "The army held the square.\n" * 40, "utf-8")
+    os.environ[TOTAL_VARIABLE] = "1500"  # each is under it, the two are not
+    return [d / "a.txt", d / "b.txt"], "b.txt"
+
+
 def _env_bad(d: Path):
     (d / "a.txt").write_text(GOOD, "utf-8")
     os.environ[LIMIT_VARIABLE] = "lots"
@@ -224,6 +231,7 @@ BAD = [
     pytest.param(_file("r.txt", HEADER.encode()), id="date line only"),
     pytest.param(_sparse, id="over the default size limit"),
     pytest.param(_env_limit, id="over a limit from the environment"),
+    pytest.param(_env_total, id="over the limit of all articles together"),
     pytest.param(_env_bad, id="limit variable not a size"),
     pytest.param(lambda d: ([d / "absent.txt"], "absent.txt"), id="missing file"),
     pytest.param(_named("a.txt", _loop), id="link loop"),
@@ -251,7 +259,8 @@ BAD = [
 @pytest.mark.parametrize("make", BAD)
 def test_a_bad_article_is_one_line_and_leaves_the_output_alone(make, tmp_path, theatre, previous,
                                                                capsys, monkeypatch):
-    monkeypatch.setenv(LIMIT_VARIABLE, "")  # the default limit; a case may set it, undone after
+    monkeypatch.setenv(LIMIT_VARIABLE, "")  # the default limits; a case may set them, undone after
+    monkeypatch.setenv(TOTAL_VARIABLE, "")
     out = tmp_path / "out"
     shutil.copytree(previous, out, symlinks=True)
     before = _snapshot(out)
