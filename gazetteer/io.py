@@ -55,6 +55,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .errors import GazetteerError
 from .formats import READERS
+from .names import fold
 
 __all__ = [
     "PLACE_FIELDS", "Problem", "Loaded", "read_places", "read_geojson", "read_csv",
@@ -329,6 +330,9 @@ def _record(path: str, where: str, row: int, values: dict[str, Any], geom: BaseG
     if isinstance(checked, str):
         problems.append(Problem(path, where, checked))
         return None
+    if not any(fold(n) for n in (name, *aliases)):
+        problems.append(Problem(path, where, "no name or alias has a letter or digit: no report can "
+                                             "name the place", "warning"))
     return {
         "id": pid, "name": name.strip(), "aliases": tuple(dict.fromkeys(aliases)),
         "kind": (fields["kind"] or "place").lower(),

@@ -309,3 +309,13 @@ def test_geonames_places_near_a_pole_are_measured_without_utm(tmp_path):
     dump.write_text("".join("\t".join(r) + "\n" for r in (town, camp)), "utf-8")
     gaz = Gazetteer.from_files([dump], world=False, cache=False)
     assert gaz["geonames:2"].parent == "geonames:1"
+
+
+def test_a_name_no_report_can_use_is_a_warning(tmp_path, capsys):
+    gaz = tmp_path / "unnameable.geojson"
+    gaz.write_text(_barid(name="\u200b!!", aliases=["--"]))
+    assert main(["gazetteer", "check", str(gaz), "--no-world"]) == 0
+    out, err = capsys.readouterr()
+    said = "no name or alias has a letter or digit: no report can name the place"
+    assert out.splitlines() == [f"warning: {gaz}: feature 2 (id 'bq'): {said}"]
+    assert err.splitlines() == ["1 file(s): 0 error(s), 1 warning(s)"]
