@@ -26,6 +26,20 @@ GeoNames
 GeoPackage, Shapefile and other OGR formats
     Read through pyogrio with the same column names as CSV; geometries are
     reprojected to WGS84.
+
+What a place must be
+--------------------
+Files come from strangers, so each place is checked before anything uses it,
+and what is wrong is an error naming the file and the feature or line (the
+build stops with that one line): every place has a location, a
+:data:`GEOMETRY_TYPES` geometry, not empty, valid, of finite coordinates
+within range and between 80°S and 84°N (heights are dropped); ids, names,
+aliases, kinds and parents are text of at most :data:`MAX_NAME_LENGTH`
+characters without control characters, at most :data:`MAX_ALIASES` aliases
+a place (longer names are mistakes or attacks, and crash the name
+automaton); numbers are whole and bounded; CSV files are UTF-8, never
+guessed.  A GeoNames dump is not the user's to correct: its unusable aliases
+are left out.  A place no name of which has a letter or digit is a warning.
 """
 
 from __future__ import annotations
