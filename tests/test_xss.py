@@ -312,6 +312,9 @@ def test_tiles_are_let_in_only_from_their_host(browser, tmp_path):
     _small_map(tmp_path / "plain.html", None)
     # What follows the host, however it reads, names no source of the policy.
     _small_map(tmp_path / "tiles.html", "https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png?k=1;script-src *")
+    _small_map(tmp_path / "again.html", None)
+    # The hashes are of the page's own text: the same input, the same bytes.
+    assert (tmp_path / "again.html").read_bytes() == (tmp_path / "plain.html").read_bytes()
     plain = (tmp_path / "plain.html").read_text()
     tiles = (tmp_path / "tiles.html").read_text()
     assert "connect-src" not in plain and "example.org" not in plain.split("</head>")[0]
