@@ -321,7 +321,9 @@ def _record(path: str, where: str, row: int, values: dict[str, Any], geom: BaseG
         problems.append(Problem(path, where, "missing 'id'"))
         return None
     if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(path, where, "missing 'name'"))
+        wrong = not _missing(name) and not isinstance(name, str)
+        problems.append(Problem(path, where, f"'name' must be text, not {_short(name)}" if wrong
+                                else "missing 'name'"))
         return None
     aliases = _split_aliases(values.get("aliases"))
     bad = name_problem(name.strip()) or (aliases if isinstance(aliases, str) else None)

@@ -83,6 +83,7 @@ GEOJSON = [
     ("props.geojson", _barid().replace('"properties": {"id": "bq"', '"properties": 1, "p": {"id": "bq"'),
      ["feature 2", "not a GeoJSON Feature"]),
     ("idlist.geojson", _barid(id=["bq"]), ["feature 2", "'id' must be text"]),
+    ("namenumber.geojson", _barid(name=5), ["feature 2 (id 'bq')", "'name' must be text, not 5"]),
     ("kinddict.geojson", _barid(kind={"a": 1}), ["feature 2 (id 'bq')", "'kind' must be text"]),
     ("longname.geojson", _barid(name="B" * 301), ["feature 2 (id 'bq')", "name is 301 characters long"]),
     ("longalias.geojson", _barid(aliases=["Al-Barid", "B" * 301]),
