@@ -15,8 +15,11 @@ article's url) must refuse a payload with one line naming the file.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -45,6 +48,8 @@ PAYLOADS = [
     "__proto__",
     LONG,
 ]
+#: The end of the city's name, long once escaped: the page's title must not push its charset back.
+CITY_TAIL = "'<>" * 80
 #: Plain words the article names sites and actors by; each carries one payload in its fields.
 PLACES = ["Kastani", "Dorrel", "Mirath", "Sovena", "Talvik", "Orrin", "Beskel", "Hadran", "Ulmet",
           "Pervaz", "Quenby", "Rastok", "Zelmar", "Ivrane"]
@@ -86,8 +91,8 @@ def _write_inputs(folder: Path) -> list[Path]:
     n = len(PLACES)
     city_id = f"city {payload(3)}"
     feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.0, 40.0]},
-              "properties": {"id": city_id, "name": f"Velmora {payload(5)}", "aliases": ["Velmora"],
-                             "kind": "city", "source": payload(6)}}]
+              "properties": {"id": city_id, "name": f"Velmora {payload(5)} {CITY_TAIL}",
+                             "aliases": ["Velmora"], "kind": "city", "source": payload(6)}}]
     for i, word in enumerate(PLACES):
         feats.append({"type": "Feature",
                       "geometry": {"type": "Point", "coordinates": [30.0 + (i % 4 - 1.5) * 0.004,
@@ -162,6 +167,36 @@ def test_the_page_is_written_with_its_policy_first(hostile):
     assert "&lt;/title&gt;&lt;script&gt;" in title
     assert "1337" not in html  # no "{{ 7 * 191 }}" was run as a template
     assert len(re.findall(r"<script\b", html)) == 4  # Leaflet, folium's flags, the data, the map
+    # The charset is declared where a browser looks for it, however long the title.
+    assert html.encode().index(b"charset=UTF-8") < 1024 < len(title.encode())
+    # Each hash is that of an inline element, read back by the standard library's parser.
+    assert sorted(directives["script-src"].split()) == sorted(_hashes(html, "script"))
+    assert sorted(directives["style-src"].split()) == sorted(_hashes(html, "style"))
+
+
+def _hashes(html: str, tag: str) -> set[str]:
+    class Inline(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.texts: list[str] = []
+            self.inside = False
+
+        def handle_starttag(self, name, attrs):
+            self.inside = name == tag and dict(attrs).get("type") != "application/json"
+            if self.inside:
+                self.texts.append("")
+
+        def handle_data(self, data):
+            if self.inside:
+                self.texts[-1] += data
+
+        def handle_endtag(self, name):
+            self.inside = False
+
+    parser = Inline()
+    parser.feed(html)
+    return {"'sha256-" + base64.b64encode(hashlib.sha256(t.encode()).digest()).decode() + "'"
+            for t in parser.texts}
 
 
 _POPUP = """id => {
@@ -237,7 +272,7 @@ def test_no_payload_runs_in_any_part_of_the_page(browser, hostile):
     legend = page.text_content("#cm-legend")
     for i in range(len(FORCES)):
         assert f"{payload(i + 6)} ({_id(i + 5, 64)})" in legend
-    assert f"Velmora {payload(5)}" in page.title()
+    assert f"Velmora {payload(5)} {CITY_TAIL}" in page.title()
     assert page.text_content("#cm-credit") == data["credit"] and payload(2) in data["credit"]
     page.wait_for_timeout(300)
     after = page.evaluate(_INJECTED)
