@@ -210,10 +210,10 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32", "utf-32-le"), (b"\x00\x00\xfe\xff", "ut
          (b"\xef\xbb\xbf", "utf-8-sig", "utf-8"), (b"\xff\xfe", "utf-16", "utf-16-le"),
          (b"\xfe\xff", "utf-16", "utf-16-be"))
 # Files a desk may save by mistake under a .txt name, by their first bytes.
-_SIGNATURES = ((b"PK\x03\x04", "a ZIP archive (.zip, .docx, .odt?)"), (b"%PDF", "a PDF document"),
+_SIGNATURES = ((b"PK\x03\x04", "a ZIP archive (.zip, .docx, .odt?)"), (b"%PDF-", "a PDF document"),
                (b"\xd0\xcf\x11\xe0", "an Office document (.doc?)"), (b"\x1f\x8b", "a gzip archive"),
-               (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-               (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
+               (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+               (b"GIF89a", "a GIF image"), (b"\xfd7zXZ", "an xz archive"),
                (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"\x7fELF", "a program"),
                (b"SQLite format 3\x00", "an SQLite database"))
 # Control characters that are no part of a text; line-like ones become line ends (the
