@@ -75,6 +75,16 @@ def _date_option(value: str) -> tuple[str, dt.date]:
         raise argparse.ArgumentTypeError(f"{day!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _tiles_option(value: str) -> str:
+    from conflictmap.maps.html import tile_source
+
+    try:
+        tile_source(value)  # what the page's policy would let in: refused here, before any reading
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
 def _demo_title() -> str:
     from importlib import resources
 
@@ -116,7 +126,7 @@ def _parser() -> _Parser:
         p.add_argument("--out", default="out", metavar="DIR",
                        help="output folder (default: ./out); only the files a build writes "
                             "are replaced")
-        p.add_argument("--tiles", metavar="URL", default=None,
+        p.add_argument("--tiles", metavar="URL", default=None, type=_tiles_option,
                        help="basemap tile URL template; by default the page loads no tiles "
                             "and works offline")
         p.add_argument("--format", metavar="LIST", default=None,
@@ -345,6 +355,10 @@ def _run(args: argparse.Namespace) -> int:
         reading = build(args.articles, gazetteer=args.gazetteer, actors=args.actors,
                         dates=dict(args.date), out_dir=args.out, tiles=args.tiles,
                         formats=args.format, max_days=args.max_days)
+    # Said once the build has succeeded: a failed build says only its error line.
+    for art in reading.articles:
+        for warning in art.warnings:
+            print(f"conflictmap: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         days = reading.timeline.days
         print(f"conflictmap: {len(reading.articles)} articles, {len(reading.claims)} claims, "
