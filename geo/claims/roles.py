@@ -12,9 +12,11 @@ antecedent.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 
 from ..mentions import Mention
 from .clauses import Clause
@@ -41,10 +43,23 @@ class Context:
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding offset ``pos``."""
+        starts = self._clause_starts
+        if starts is not None:
+            # Clauses in order, none overlapping: the only one that can hold it.
+            k = bisect_right(starts, pos) - 1
+            return k if k >= 0 and pos < self.clauses[k].end else len(self.clauses) - 1
         for n, c in enumerate(self.clauses):
             if c.start <= pos < c.end:
                 return n
         return len(self.clauses) - 1
+
+    @cached_property
+    def _clause_starts(self) -> list[int] | None:
+        cs = self.clauses
+        if all(a.start < a.end <= b.start for a, b in zip(cs, cs[1:], strict=False)) and \
+                all(c.start < c.end for c in cs):
+            return [c.start for c in cs]
+        return None
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding ``pos`` starts (a main clause resumed counts from its host)."""
@@ -55,10 +70,28 @@ class Context:
 
     def token_at(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos``."""
-        for n, t in enumerate(self.tokens):
-            if t.start >= pos:
-                return n
-        return len(self.tokens)
+        return bisect_left(self._token_starts, pos)
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        starts = [t.start for t in self.tokens]
+        # Tokens come in text order; a running maximum keeps the search exact if one did not.
+        return list(accumulate(starts, max))
+
+    @cached_property
+    def objects_of(self) -> dict[int, str]:
+        """For each token start inside a verb phrase (not "be", not a noun), the first such phrase's lemma."""
+        out: dict[int, str] = {}
+        starts = self._token_starts
+        for h in self.hits:
+            if h.phrase.be or h.phrase.form == "noun":
+                continue
+            for n in range(bisect_left(starts, h.start), len(starts)):
+                if self.tokens[n].start >= h.end:
+                    break
+                if self.tokens[n].start >= h.start:
+                    out.setdefault(self.tokens[n].start, h.phrase.lemma)
+        return out
 
 
 @dataclass(frozen=True)
@@ -126,9 +159,8 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     if t.low in lang.governing:
         return t.low
     # "drove IS militants out of X": the object of another claim phrase.
-    for h in ctx.hits:
-        if h.start <= t.start < h.end and not h.phrase.be and h.phrase.form != "noun":
-            return h.phrase.lemma
+    if t.start in ctx.objects_of:
+        return ctx.objects_of[t.start]
     if t.low in ("and", "or"):
         return _governor(lang, ctx, t.start)
     # "battling IS", "backed by", "pursuing rebel units": a participle's object.
