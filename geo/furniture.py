@@ -12,6 +12,7 @@ The patterns are language data (``geo/data/en/furniture.yaml``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -147,6 +148,27 @@ def _key(line: str) -> str:
     return " ".join(_words(line))
 
 
+class _Seen:
+    """The keys of the paragraphs read so far: equal to one, or the start of one, in log time."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.ordered: list[str] = []
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+    def add(self, key: str) -> None:
+        if key not in self.keys:
+            self.keys.add(key)
+            insort(self.ordered, key)
+
+    def extends(self, key: str) -> bool:
+        """Return whether an earlier key starts with ``key``."""
+        i = bisect_left(self.ordered, key)  # the keys that start with it come first from here
+        return i < len(self.ordered) and self.ordered[i].startswith(key)
+
+
 def page_lines(text: str) -> list[Line]:
     r"""Sort the paragraphs of a page into report and furniture.
 
@@ -173,8 +195,9 @@ def page_lines(text: str) -> list[Line]:
     data = _data()
     spans = _paragraphs(text)
     lines: list[Line] = []
-    seen: list[str] = []
-    seen_at: list[str] = []
+    seen = _Seen()
+    # Earlier body paragraphs of 60+ characters by key, for cut-off teasers repeated in full.
+    teasers: dict[str, list[int]] = {}
     body_seen = ended = links = False
     for s, e in spans:
         line = text[s:e]
@@ -193,7 +216,7 @@ def page_lines(text: str) -> list[Line]:
             role = "foreign"
         elif len(line) <= 90 and data["bylines"].match(line.strip(" .")) and not _lede(line):
             role = "byline"
-        elif key and any(key == k or (len(key) >= 60 and k.startswith(key)) for k in seen):
+        elif key and (key in seen or (len(key) >= 60 and seen.extends(key))):
             role = "duplicate"
         elif _caption(line, data["credits"]):
             role = "caption"
@@ -206,12 +229,14 @@ def page_lines(text: str) -> list[Line]:
             body_seen = True
         if role == "body" and len(key) >= 60:
             # A cut-off teaser ("... 18 months ag...") repeated in full: the full one counts.
-            for n, k in enumerate(seen_at):
-                if k and len(k) >= 60 and key.startswith(k) and lines[n].role == "body":
-                    lines[n] = Line(lines[n].start, lines[n].end, "duplicate")
+            for size in sorted({len(k) for k in teasers if len(k) <= len(key)}):
+                for n in teasers.get(key[:size], ()):
+                    if lines[n].role == "body":
+                        lines[n] = Line(lines[n].start, lines[n].end, "duplicate")
         if role in ("body", "headline", "caption", "subhead") and key:
-            seen.append(key)
-        seen_at.append(key if role == "body" else "")
+            seen.add(key)
+        if role == "body" and len(key) >= 60:
+            teasers.setdefault(key, []).append(len(lines))
         lines.append(Line(s, e, role))
     lines = _live_blog(text, lines)
     # A short unpunctuated last line is the page cut off, not a subhead.
