@@ -78,6 +78,9 @@ def cache_key(paths: Sequence[str | Path], options: dict[str, Any]) -> str:
     for p in paths:
         h.update(b"\0file\0")
         p = Path(p)
+        if not (p.is_file() or p.is_dir()):
+            # A pipe or a device would be read for ever: no key, and the reader says what it is.
+            raise OSError(f"not a regular file: {p}")
         if p.is_dir():  # a File Geodatabase is a folder
             for f in sorted(p.rglob("*")):
                 if f.is_file():

@@ -62,7 +62,7 @@ from conflictmap.maps.formats import describe as describe_outputs  # noqa: E402
 
 from .errors import InputError  # noqa: E402
 
-__all__ = ["main"]
+__all__ = ["main", "one_line"]
 
 
 def _date_option(value: str) -> tuple[str, dt.date]:
@@ -85,6 +85,17 @@ def _tiles_option(value: str) -> str:
     return value
 
 
+def one_line(message: str) -> str:
+    r"""Return ``message`` with line breaks and other control characters escaped.
+
+    A file name or a value from a user's file may hold them; an error stays one line.
+
+    >>> one_line("a\nb.txt: bad\x00")
+    'a\\nb.txt: bad\\x00'
+    """
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in message)
+
+
 def _demo_title() -> str:
     from importlib import resources
 
@@ -102,7 +113,7 @@ class _Parser(argparse.ArgumentParser):
         typos = re.findall(r"(?<![\w-])(--?[\w-]+)", message) if "unrecognized" in message else []
         near = [m for t in typos for m in difflib.get_close_matches(t.split("=")[0], options, n=1)]
         hint = f" (did you mean {near[0]}?)" if near else ""
-        self.exit(2, f"{self.prog}: error: {message}{hint}; see '{self.prog} --help'\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)}{hint}; see '{self.prog} --help'\n")
 
 
 def _version() -> str:
@@ -387,11 +398,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except (KeyboardInterrupt, _Terminated) as exc:
         line, status = _stop_line(type(exc))
-        print(line, file=sys.stderr)
+        print(line, file=sys.stderr, flush=True)
+        if _as_program():
+            # An interrupt that passed through C code (an extension loading) makes Python
+            # kill itself with SIGINT at exit, whatever we return: leave with our status now.
+            try:
+                sys.stdout.flush()
+            finally:
+                os._exit(status)
         return status
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if _as_program() and previous is not None:
+            # The work is done or said: a late signal would only break the interpreter's exit.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _catch_sigterm() -> Any:
@@ -415,7 +437,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return _run(args)
     except (InputError, GazetteerError) as exc:
-        print(f"conflictmap: error: {exc}", file=sys.stderr)
+        print(f"conflictmap: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
@@ -424,7 +446,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as exc:
         # A file the system refused that no reader turned into an InputError: still one line.
         where = exc.filename if exc.filename is not None else "(system)"
-        print(f"conflictmap: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"conflictmap: error: {one_line(f'{where}: {exc.strerror or exc}')}", file=sys.stderr)
         return 2
 
 

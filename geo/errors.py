@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 __all__ = ["InputError", "read_yaml"]
 
 
@@ -28,7 +26,7 @@ class InputError(ValueError):
 
 
 def read_yaml(path: str | Path, what: str) -> Any:
-    """Read a YAML file; every way it can fail becomes one :class:`InputError` line.
+    """Read a YAML file (as :func:`geo.actors.load_yaml`, with its limits); failures are one line.
 
     Parameters
     ----------
@@ -41,14 +39,6 @@ def read_yaml(path: str | Path, what: str) -> Any:
     object
         The parsed document.
     """
-    spath = str(path)
-    try:
-        return yaml.safe_load(Path(path).read_text("utf-8-sig"))
-    except OSError as exc:
-        raise InputError(spath, f"cannot read {what} ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(spath, f"{what} is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(spath, "not valid YAML" + (f" at line {mark.line + 1}" if mark else "")) \
-            from None
+    from .actors import load_yaml  # the one YAML reader with limits for strangers' files
+
+    return load_yaml(path, what)
