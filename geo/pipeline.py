@@ -711,9 +711,11 @@ def _replace(output: Output, out: Path, formats: Sequence[str]) -> None:
         _fsync_tree(new)
         _swap(new, out, old)
     finally:
-        # After the swap these hold the old folder; before it, the unfinished new one.
-        for path in (new, old):
-            shutil.rmtree(path, ignore_errors=True)
+        # After the swap these hold the old folder; before it, the unfinished new one. A
+        # signal waits for their removal (a later build would remove them, but later).
+        with _signals_held():
+            for path in (new, old):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _credit(reading: Reading) -> str:

@@ -381,34 +381,42 @@ def test_a_build_goes_on_when_the_lock_is_let_go(old, seeds_reading):
     assert _leftovers(old) == []
 
 
-def _signal_after(out: Path, sig: int, delay: float, at_write: bool) -> tuple[int, str]:
-    """Start the demo on ``out`` and send ``sig`` after ``delay`` s (from when it starts writing)."""
+def _new_folder(out: Path) -> Path | None:
+    return next((p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.new-")), None)
+
+
+def _signal_after(out: Path, sig: int, delay: float, when: str) -> tuple[int, str]:
+    """Start the demo on ``out``; send ``sig`` ``delay`` s after it starts, or starts writing
+    (its new folder appears), or is about to swap (the last format's last file appears)."""
     proc = _demo(out)
-    if at_write:
-        deadline = time.monotonic() + 120
-        while not any(p.name.startswith(".out.new-") for p in out.parent.iterdir()):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                break
-            time.sleep(0.005)
+    deadline = time.monotonic() + 120
+    while when != "start" and proc.poll() is None and time.monotonic() < deadline:
+        new = _new_folder(out)
+        if new is not None and (when == "writing" or (new / "unresolved.csv").exists()):
+            break
+        time.sleep(0.001)
     time.sleep(delay)
     proc.send_signal(sig)
     return _finish(proc)
 
 
-KILLS = [(signal.SIGKILL, d, False) for d in (0.5, 2.0)] + \
-        [(signal.SIGKILL, d, True) for d in (0.0, 0.05, 0.2)] + \
-        [(signal.SIGINT, 1.0, False)] + [(signal.SIGINT, d, True) for d in (0.0, 0.1)] + \
-        [(signal.SIGTERM, 0.05, True)]
+KILLS = [(signal.SIGKILL, d, "start") for d in (0.5, 2.0)] + \
+        [(signal.SIGKILL, d, "writing") for d in (0.0, 0.2)] + \
+        [(signal.SIGKILL, d, "swapping") for d in (0.0, 0.02, 0.05)] + \
+        [(signal.SIGINT, 1.0, "start"), (signal.SIGINT, 0.0, "writing")] + \
+        [(signal.SIGINT, d, "swapping") for d in (0.0, 0.03)] + \
+        [(signal.SIGTERM, 0.0, "writing"), (signal.SIGTERM, 0.01, "swapping")]
 
 
-@pytest.mark.parametrize("sig,delay,at_write", KILLS,
-                         ids=[f"{s.name}-{d}s{'-writing' if w else ''}" for s, d, w in KILLS])
+@pytest.mark.parametrize("sig,delay,when", KILLS, ids=[f"{s.name}-{w}+{d}s" for s, d, w in KILLS])
 def test_a_killed_build_leaves_the_old_folder_or_the_new(old, old_folder, demo_over_old, sig, delay,
-                                                        at_write):
+                                                        when):
     old_hashes = _hashes(old_folder)
-    status, err = _signal_after(old, sig, delay, at_write)
+    status, err = _signal_after(old, sig, delay, when)
     assert _hashes(old) in (old_hashes, demo_over_old), (status, err)
-    if sig != signal.SIGKILL and status != 0 and (at_write or delay >= 1.0):
+    if status == 0:  # the signal came after the work: it is all there
+        assert _hashes(old) == demo_over_old
+    if sig != signal.SIGKILL and status != 0 and (when != "start" or delay >= 1.0):
         # Past the interpreter's own start-up: one line, the shell's status, no traceback.
         assert (status, err) == ((130, "conflictmap: interrupted\n") if sig == signal.SIGINT
                                  else (143, "conflictmap: terminated\n"))
@@ -417,6 +425,28 @@ def test_a_killed_build_leaves_the_old_folder_or_the_new(old, old_folder, demo_o
     # The next build is not tripped by what the killed one left.
     assert _finish(_demo(old)) == (0, "")
     assert _hashes(old) == demo_over_old and _leftovers(old) == []
+
+
+def test_an_interrupted_two_rename_swap_puts_the_old_folder_back(old, old_folder, seeds_reading,
+                                                                 monkeypatch):
+    reading, gaz, sides = seeds_reading
+    (old / "claims.csv").write_text("stale\n")
+    before = _hashes(old)
+    renames = []
+
+    def rename(src, dst):
+        renames.append((Path(src).name, Path(dst).name))
+        if len(renames) == 2:  # between taking the old folder away and putting the new one
+            raise KeyboardInterrupt
+        os.replace(src, dst)
+
+    monkeypatch.setattr(pipeline, "_exchange", lambda new, out: False)
+    monkeypatch.setattr(pipeline.os, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(reading, gaz, sides, old, formats="csv")
+    assert [r[1] for r in renames][:2] == [renames[0][1], "out"] and renames[2][1] == "out"
+    monkeypatch.undo()
+    assert _hashes(old) == before and _leftovers(old) == []
 
 
 def test_concurrent_builds_end_as_one_of_them(tmp_path, seeds, seed_dates):
