@@ -18,15 +18,11 @@ from importlib import import_module, metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
     from conflictmap.gazetteer import Gazetteer, GazetteerError, LocalGazetteer
     from conflictmap.geo.actors import Actors
     from conflictmap.geo.controlmap import ControlMap, build, demo_articles
     from conflictmap.geo.errors import InputError
-
-try:
-    __version__ = metadata.version("conflictmap")
-except metadata.PackageNotFoundError:  # a source tree that is not installed
-    __version__ = "unknown"
 
 _WHERE = {
     "build": "conflictmap.geo.controlmap", "ControlMap": "conflictmap.geo.controlmap",
@@ -38,7 +34,17 @@ __all__ = ["Actors", "ControlMap", "Gazetteer", "GazetteerError", "InputError", 
            "__version__", "build", "demo_articles"]
 
 
+def _version() -> str:
+    try:
+        return metadata.version("conflictmap")
+    except metadata.PackageNotFoundError:  # a source tree that is not installed
+        return "unknown"
+
+
 def __getattr__(name: str) -> Any:
+    # Looked up on first use: the command line starts without reading the package metadata.
+    if name == "__version__":
+        return _version()
     if name not in _WHERE:
         raise AttributeError(f"module 'conflictmap' has no attribute {name!r}")
     return getattr(import_module(_WHERE[name]), name)
