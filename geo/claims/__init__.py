@@ -526,15 +526,19 @@ def _before_the_fall(claims: list[Claim]) -> list[Claim]:
     "Al-Maydan, the last district held by the militants, fell to the army":
     the militants' hold comes before the army's capture, not beside it.
     """
-    by_sentence: dict[tuple[str, str], list[Claim]] = {}
+    # The earliest order of each side's capture, per sentence and site: one pass, not one a claim
+    # (a sentence repeated through a long page would make that quadratic).
+    first: dict[tuple[str, str], dict[str, int]] = {}
     for c in claims:
-        by_sentence.setdefault((c.sentence, c.site), []).append(c)
+        if c.type in CONTROL_TYPES and c.counts and c.actor:
+            sides = first.setdefault((c.sentence, c.site), {})
+            sides[c.actor] = min(sides.get(c.actor, c.order), c.order)
     out = []
     for c in claims:
-        rivals = [o for o in by_sentence[(c.sentence, c.site)]
-                  if o.type in CONTROL_TYPES and o.counts and o.actor and o.actor != c.actor]
+        rivals = [order for actor, order in first.get((c.sentence, c.site), {}).items()
+                  if actor != c.actor]
         if c.type in STATE_TYPES and c.counts and rivals:
-            c = replace(c, order=min(r.order for r in rivals) - 1,
+            c = replace(c, order=min(rivals) - 1,
                         reason=c.reason + "; before the capture the sentence tells")
         out.append(c)
     return out
