@@ -702,8 +702,10 @@ def _replace(output: Output, out: Path, formats: Sequence[str]) -> None:
     folder that they do not replace (hard links), so a reader, a crash or
     a kill sees either the old folder or the new, never a mix.
     """
-    new, old = _new_folder(out), _temp_name(out, "old")
+    # The names first, the folder inside the try: a signal at any moment leaves nothing behind.
+    new, old = _temp_name(out, "new"), _temp_name(out, "old")
     try:
+        new = _new_folder(out)
         write_formats(output, new, formats)
         if out.is_dir():
             shutil.copymode(out, new)
@@ -711,11 +713,23 @@ def _replace(output: Output, out: Path, formats: Sequence[str]) -> None:
         _fsync_tree(new)
         _swap(new, out, old)
     finally:
-        # After the swap these hold the old folder; before it, the unfinished new one. A
-        # signal waits for their removal (a later build would remove them, but later).
-        with _signals_held():
-            for path in (new, old):
-                shutil.rmtree(path, ignore_errors=True)
+        # After the swap these hold the old folder; before it, the unfinished new one.
+        _remove(new, old)
+
+
+def _remove(*paths: Path) -> None:
+    """Remove temporary folders, even if a signal comes while doing so (it is raised after)."""
+    pending: BaseException | None = None
+    while True:
+        try:
+            with _signals_held():
+                for path in paths:
+                    shutil.rmtree(path, ignore_errors=True)
+            break
+        except BaseException as exc:  # a signal before the mask took hold: remove, then raise it
+            pending = exc
+    if pending is not None:
+        raise pending
 
 
 def _credit(reading: Reading) -> str:
