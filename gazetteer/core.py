@@ -624,7 +624,7 @@ class Gazetteer:
         kinds = self._all_kind_words
         lower = _LowerWords(text)
         out: list[Match] = []
-        overlaps = _Spans(taken)
+        overlaps = Spans(taken)
         for s, e in spelling.name_spans(text):
             if overlaps(s, e):
                 continue
@@ -782,8 +782,11 @@ class Gazetteer:
         }
 
 
-class _Spans:
-    """Tell whether a span overlaps any of a fixed set, in log time (not one test a span)."""
+class Spans:
+    """Tell whether a span overlaps any of a fixed set, in log time (not one test a span).
+
+    The spans may nest or overlap; ``spans(s, e)`` is whether ``s..e`` overlaps one.
+    """
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
@@ -794,6 +797,10 @@ class _Spans:
     def __call__(self, s: int, e: int) -> bool:
         k = bisect_left(self.starts, e)  # the spans that start before e
         return k > 0 and self.reach[k - 1] > s
+
+    def cover(self, pos: int) -> bool:
+        """Whether offset ``pos`` falls inside one of the spans."""
+        return self(pos, pos + 1)
 
 
 class _LowerWords:

@@ -6,13 +6,13 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
 
 from conflictmap.gazetteer import Gazetteer, Match, fold
-from conflictmap.gazetteer.core import SETTLEMENTS
+from conflictmap.gazetteer.core import SETTLEMENTS, Spans
 
 from .articles import Article
 
@@ -94,19 +94,6 @@ def focus_city(gaz: Gazetteer, article: Article, matches: list[Match] | None = N
     return sorted(cities, key=lambda c: (-sizes[c], c))[0]
 
 
-class _Spans:
-    """Whether an offset falls inside any of some spans, in log time (spans may nest or overlap)."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(spans)
-        self._starts = [s for s, _ in ordered]
-        self._reach = list(accumulate((e for _, e in ordered), max))  # furthest end so far
-
-    def cover(self, pos: int) -> bool:
-        k = bisect_right(self._starts, pos)
-        return k > 0 and self._reach[k - 1] > pos
-
-
 class _Last:
     """The last mention (in the list's own order) that ends by a given offset.
 
@@ -172,7 +159,7 @@ def _references(gaz: Gazetteer, text: str, focus: str, names: list[Mention]) -> 
     Each description costs a few look-ups in the names seen before and after
     it (log time), so the whole text is read in n log n.
     """
-    named = _Spans((m.start, m.end) for m in names)
+    named = Spans((m.start, m.end) for m in names)
     kind_of = {m.place: gaz[m.place].kind for m in names if m.site}
     noun_kinds, rx = _description_nouns(gaz)
     if rx is None:
