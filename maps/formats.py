@@ -139,7 +139,7 @@ def _images(out: Output, folder: Path) -> None:
     f = out.frames
     write_day_images(folder / "days", f["sites"], f["days"], out.actors, title=out.title,
                      background=f["background"], credit=out.credit, png="png" in out.formats,
-                     gif=folder / "days.gif" if "gif" in out.formats else None)
+                     gif=folder / "days.gif" if "gif" in out.formats else None, areas=_areas(out))
 
 
 #: The output formats by name, in the order they are written.

@@ -202,14 +202,16 @@ class _Layers:
     site; ``anchor``: where each site's label goes.
     """
 
-    def __init__(self, sites: gpd.GeoDataFrame, site_days: gpd.GeoDataFrame) -> None:
+    def __init__(self, sites: gpd.GeoDataFrame, site_days: gpd.GeoDataFrame,
+                 areas: gpd.GeoDataFrame | None = None) -> None:
         table = self._table(sites, site_days)
         evidenced = site_days.loc[[has_evidence(e) for e in site_days["evidence"]], ["site", "date"]]
         self.named: dict[str, int] = evidenced.drop_duplicates().groupby("site").size().to_dict()
         self.crs = self._crs(table)
         self.kinds: dict[str, str] = dict(zip(table["site"], table["kind"], strict=True))
         self.names: dict[str, str] = dict(zip(table["site"], table["name"], strict=True))
-        areas = site_areas(sites[sites.geometry.notna() & ~sites.geometry.is_empty])
+        if areas is None:
+            areas = site_areas(sites[sites.geometry.notna() & ~sites.geometry.is_empty])
         quarters = areas[areas["role"] == "area"]
         polygonal = table.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
         city = table["kind"].isin(list(CITY_KINDS)).to_numpy()
@@ -662,11 +664,12 @@ class _Painter:
 
     def __init__(self, sites: gpd.GeoDataFrame, site_days: gpd.GeoDataFrame,
                  actors: Mapping[str, Mapping[str, str]], *, title: str,
-                 background: gpd.GeoDataFrame | None, credit: str | None) -> None:
+                 background: gpd.GeoDataFrame | None, credit: str | None,
+                 areas: gpd.GeoDataFrame | None = None) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        layers = _Layers(sites, site_days)
+        layers = _Layers(sites, site_days, areas)
         self.crs = layers.crs
         self.fig = fig = Figure(figsize=_SIZE, dpi=_DPI)
         renderer = FigureCanvasAgg(fig).get_renderer()
@@ -760,6 +763,7 @@ def write_day_images(
     png: bool = True,
     gif: str | Path | None = None,
     frame_ms: int = 700,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
     """Write ``YYYY-MM-DD.png`` per day into ``folder``, and optionally an animated GIF.
 
@@ -785,6 +789,9 @@ def write_day_images(
         Where to write the animated GIF of all days.
     frame_ms : int
         Time each day is shown in the GIF.
+    areas : GeoDataFrame, optional
+        :data:`maps.areas.AREA_COLUMNS` of ``sites``, when the caller has them
+        already; default ``site_areas`` of the sites that have a geometry.
 
     Returns
     -------
@@ -800,7 +807,7 @@ def write_day_images(
     frames: list[bytes] = []
     with matplotlib.rc_context(_RC):
         painter = _Painter(sites, site_days, actors, title=title, background=background,
-                           credit=credit)
+                           credit=credit, areas=areas)
         for day, rows in site_days.groupby("date", sort=True):
             painter.paint(rows, str(day))
             data = _png(painter.fig)
