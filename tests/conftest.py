@@ -68,3 +68,17 @@ def seed_build(seeds, seed_dates, tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds") / "out"
     reading = build([seeds], dates=seed_dates, out_dir=out)
     return reading, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system Chromium, headless and offline (see tests/chromium.py), one per test module."""
+    import chromium
+
+    sync = pytest.importorskip("playwright.sync_api")
+    if chromium.executable() is None:
+        pytest.fail("chromium is not installed (apt-get install -y chromium)")
+    with sync.sync_playwright() as p:
+        b = chromium.launch(p)
+        yield b
+        b.close()

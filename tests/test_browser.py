@@ -10,17 +10,6 @@ from conflictmap.geo.pipeline import build
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync = pytest.importorskip("playwright.sync_api")
-    if chromium.executable() is None:
-        pytest.fail("chromium is not installed (apt-get install -y chromium)")
-    with sync.sync_playwright() as p:
-        b = chromium.launch(p)
-        yield b
-        b.close()
-
-
 def _open(browser, path, **context):
     page = browser.new_page(**context)
     errors, remote = chromium.guard(page)

@@ -137,17 +137,6 @@ def hostile(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync = pytest.importorskip("playwright.sync_api")
-    if chromium.executable() is None:
-        pytest.fail("chromium is not installed (apt-get install -y chromium)")
-    with sync.sync_playwright() as p:
-        b = chromium.launch(p)
-        yield b
-        b.close()
-
-
 def _features(out: Path) -> list[dict]:
     return [f["properties"] for f in json.loads((out / "control.geojson").read_text())["features"]]
 
