@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
+from typing import Generic, Protocol, TypeVar
 
 from conflictmap.gazetteer import Gazetteer, Match, fold
 from conflictmap.gazetteer.core import SETTLEMENTS, Spans
@@ -92,6 +93,32 @@ def focus_city(gaz: Gazetteer, article: Article, matches: list[Match] | None = N
         return None
     sizes = Counter(gaz.city_of(pid) for pid in gaz.ids("theatre"))
     return sorted(cities, key=lambda c: (-sizes[c], c))[0]
+
+
+class _Starts(Protocol):
+    @property
+    def start(self) -> int: ...
+
+
+_T = TypeVar("_T", bound=_Starts)
+
+
+class ByStart(Generic[_T]):
+    """Items of an article (mentions, sides, claims) looked up by where they start, in log time.
+
+    ``between`` returns what ``[x for x in items if lo <= x.start <= hi]``
+    would, in the items' own order, without going through them all: each
+    sentence looks only at its own.
+    """
+
+    def __init__(self, items: Sequence[_T]) -> None:
+        self._items = items
+        self._order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self._starts = [items[i].start for i in self._order]
+
+    def between(self, lo: int, hi: int) -> list[_T]:
+        picked = sorted(self._order[bisect_left(self._starts, lo):bisect_right(self._starts, hi)])
+        return [self._items[i] for i in picked]
 
 
 class _Last:
@@ -364,16 +391,14 @@ def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
     """Resolve ``it`` in "holds the bulk of it" to the site named last before it in the sentence."""
     out = []
     stops = [m.start() for m in _SENTENCE_END.finditer(text)]
-    order = sorted(range(len(found)), key=lambda i: found[i].start)
-    starts = [found[i].start for i in order]
+    by_start = ByStart(found)
     for m in _PART_OF_IT.finditer(text):
         k = bisect_left(stops, m.start())
         start = stops[k - 1] + 1 if k else 0
         # The sites named in the sentence before "it", the last of them in the list's order.
-        before = [i for i in order[bisect_left(starts, start):bisect_right(starts, m.start())]
-                  if found[i].end <= m.start() and found[i].site]
+        before = [n for n in by_start.between(start, m.start()) if n.end <= m.start() and n.site]
         if before:
-            prev = found[max(before)]
+            prev = before[-1]
             out.append(Mention(m.start(1), m.end(1), m.group(1), prev.place, "reference",
                                (prev.place,), prev.site))
     return out

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Generic, Protocol, TypeVar
+
+from conflictmap.gazetteer.core import Spans
 
 from ..actors import ActorMention, Actors
 from ..articles import Article, Sentence
 from ..dates import HISTORICAL, DateRef, find_dates
-from ..mentions import Mention
+from ..mentions import ByStart, Mention
 from .attribution import Speaker, speaker_of, weigh
 from .classify import FIGHTING, classify
 from .clauses import segment
@@ -166,32 +166,6 @@ class Claim:
     def counts(self) -> bool:
         """Whether the claim bears on the daily control map."""
         return self.status == "asserted" and not self.historical
-
-
-class _Starts(Protocol):
-    @property
-    def start(self) -> int: ...
-
-
-_T = TypeVar("_T", bound=_Starts)
-
-
-class _ByStart(Generic[_T]):
-    """Items of an article (mentions, sides, claims) looked up by where they start, in log time.
-
-    ``between`` returns what ``[x for x in items if lo <= x.start <= hi]``
-    would, in the items' own order, without going through them all: each
-    sentence looks only at its own.
-    """
-
-    def __init__(self, items: Sequence[_T]) -> None:
-        self._items = items
-        self._order = sorted(range(len(items)), key=lambda i: items[i].start)
-        self._starts = [items[i].start for i in self._order]
-
-    def between(self, lo: int, hi: int) -> list[_T]:
-        picked = sorted(self._order[bisect_left(self._starts, lo):bisect_right(self._starts, hi)])
-        return [self._items[i] for i in picked]
 
 
 @dataclass(frozen=True)
@@ -440,7 +414,7 @@ def extract_claims(
     contexts = _contexts(article, found)
     # Each sentence is given only the mentions and sides that start inside it (it keeps those
     # that also end there): going through all of them for each would take the square of the size.
-    places, sides = _ByStart(mentions), _ByStart(found)
+    places, sides = ByStart(mentions), ByStart(found)
 
     def within(sent: Sentence) -> tuple[list[Mention], list[ActorMention]]:
         return places.between(sent.start, sent.end), sides.between(sent.start, sent.end)
@@ -456,7 +430,7 @@ def extract_claims(
     if attacker is None:
         return _before_the_fall(_agentless(claims, None))
     out: list[Claim] = []
-    first = _ByStart(claims)
+    first = ByStart(claims)
     for prep in preps:
         if _describes(lang, prep):
             again = _prepare(lang, actors, article, prep.sent, *within(prep.sent), attacker,
@@ -477,20 +451,17 @@ def _unverified_before(lang: Language, article: Article, claims: list[Claim]) ->
     independent confirmation of those claims."
     """
     body = [s for s in article.sentences if s.role == "body"]
-    by_start = _ByStart(claims)
+    by_start = ByStart(claims)
     doubted = {prev.start for prev, s in zip(body, body[1:], strict=False)
                if lang.unverified.search(s.text) and len(s.text.split()) <= 25
                and not any(c.start < s.end for c in by_start.between(s.start, s.end))}
     if not doubted:
         return claims
-    starts = {s.start: s for s in body}
-    # The doubted sentences by where they start (sentences do not overlap): one look-up a claim.
-    held = sorted((starts[k].start, starts[k].end) for k in doubted)
-    firsts = [lo for lo, _ in held]
+    # The doubted sentences as spans: one look-up a claim.
+    held = Spans((s.start, s.end) for s in body if s.start in doubted)
     out = []
     for c in claims:
-        k = bisect_right(firsts, c.start) - 1
-        if k >= 0 and c.start < held[k][1] and c.status == "asserted":
+        if c.status == "asserted" and held.cover(c.start):
             c = _replace(c, status="hedged",
                          reason=c.reason + "; the next sentence says it was not confirmed")
         out.append(c)
@@ -509,7 +480,7 @@ def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]
         else None
     out: dict[int, str] = {}
     prev: list[str] = []
-    by_start = _ByStart(found)
+    by_start = ByStart(found)
     for sent in article.sentences:
         # The side the sentence before opens with (its subject, as a rule), else the main one.
         side = prev[0] if prev else main
