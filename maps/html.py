@@ -220,25 +220,22 @@ def _packed_ring(coords: Any, closed: bool) -> list[int]:
     return np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()
 
 
-def _polygons(geom: Any) -> list[Any]:
-    """Return the polygons of a geometry (a collection from ``make_valid`` keeps its polygonal parts)."""
+def _parts(geom: Any, simple: str) -> list[Any]:
+    """Return the parts of ``geom`` whose type is ``simple``, however deep in multi-parts and collections."""
     if geom is None or geom.is_empty:
         return []
-    if geom.geom_type == "Polygon":
+    if geom.geom_type == simple:
         return [geom]
-    if geom.geom_type in ("MultiPolygon", "GeometryCollection"):
-        return [p for part in geom.geoms for p in _polygons(part)]
-    return []
+    return [p for part in getattr(geom, "geoms", ()) for p in _parts(part, simple)]
+
+
+def _polygons(geom: Any) -> list[Any]:
+    """Return the polygons of a geometry (a collection from ``make_valid`` keeps its polygonal parts)."""
+    return _parts(geom, "Polygon")
 
 
 def _lines(geom: Any) -> list[Any]:
-    if geom is None or geom.is_empty:
-        return []
-    if geom.geom_type == "LineString":
-        return [geom]
-    if geom.geom_type in ("MultiLineString", "GeometryCollection"):
-        return [ln for part in geom.geoms for ln in _lines(part)]
-    return []
+    return _parts(geom, "LineString")
 
 
 def _packed_polygons(geom: Any) -> list[list[list[int]]]:
