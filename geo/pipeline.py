@@ -213,7 +213,7 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
 
 def read_theatre(
     articles: Sequence[Article], gaz: Gazetteer, actors: Actors, language: Language | None = None,
-    start: dt.date | None = None, end: dt.date | None = None, max_days: int | None = None,
+    start: dt.date | None = None, end: dt.date | None = None,
 ) -> Reading:
     """Read mentions and claims from articles and build the timeline.
 
@@ -225,15 +225,13 @@ def read_theatre(
     language : Language, optional
         The phrasing data (the bundled English data by default).
     start, end : datetime.date, optional
-        The days mapped (default: first to last publication date).
-    max_days : int, optional
-        The most days the articles' dates may span (:func:`geo.timeline.check_span`).
+        The days mapped (default: first to last publication date); their
+        span is checked where the articles are read (:func:`load_inputs`).
 
     Returns
     -------
     Reading
     """
-    check_span([(a.path, a.published) for a in articles], max_days)  # before any reading
     mentions: dict[str, list[Mention]] = {}
     claims: list[Claim] = []
     focuses: Counter[str] = Counter()
@@ -870,6 +868,6 @@ def build(
     formats = parse_formats(formats)
     arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
                                    max_days=max_days)
-    reading = read_theatre(arts, gaz, sides, max_days=max_days)
+    reading = read_theatre(arts, gaz, sides)
     write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
     return reading
