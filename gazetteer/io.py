@@ -217,6 +217,11 @@ def name_problem(name: str, what: str = "name") -> str | None:
     return None
 
 
+def _odd_names(names: pd.Series) -> pd.Series:
+    """Whether each name has a :func:`name_problem`, for a whole column at once."""
+    return (names.str.len() > MAX_NAME_LENGTH) | names.str.contains(_CONTROL)
+
+
 def _split_aliases(value: Any) -> list[str] | str:
     """Return a cell's aliases, or what is wrong with them."""
     if _missing(value):
@@ -701,7 +706,7 @@ def read_geonames(
     lat = pd.to_numeric(table["latitude"], errors="coerce").to_numpy()
     lon = pd.to_numeric(table["longitude"], errors="coerce").to_numpy()
     problems = []
-    odd_name = ((table["name"].str.len() > MAX_NAME_LENGTH) | table["name"].str.contains(_CONTROL)).to_numpy()
+    odd_name = _odd_names(table["name"]).to_numpy()
     bad = (np.isnan(lat) | np.isnan(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180) | odd_name
            | (table["name"].str.strip() == "").to_numpy() | ~table["geonameid"].str.isdigit().to_numpy())
     bad_rows = np.flatnonzero(bad)
@@ -829,7 +834,7 @@ def read_alternate_names(path: str | Path) -> Loaded:
                             encoding="utf-8")
     table.columns = ["geonameid", "isolanguage", "name"]
     skip = {"link", "wkdt", "post", "iata", "icao", "faac", "abbr", "unlc", "fr_1793", "tcid"}
-    odd = (table["name"].str.len() > MAX_NAME_LENGTH) | table["name"].str.contains(_CONTROL)
+    odd = _odd_names(table["name"])
     table = table[~table["isolanguage"].isin(skip) & (table["name"].str.strip() != "") & ~odd]
     aliases: dict[str, list[str]] = {}
     for gid, name in zip(table["geonameid"], table["name"], strict=True):
