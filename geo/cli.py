@@ -408,12 +408,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 os._exit(status)
         return status
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-        if _as_program() and previous is not None:
+        if previous is not None and _as_program():
             # The work is done or said: a late signal would only break the interpreter's exit.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        elif previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _catch_sigterm() -> Any:
