@@ -340,7 +340,7 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1] in ("a", "e", "i", "o", "u") else "a ") + noun
 
 
-def _kind(spath: str, mode: int | None = None, what: str = "article") -> str:
+def _kind(spath: str, mode: int | None, what: str) -> str:
     """Say what a path that is not a regular file is ("is a socket ..."); empty if it is one."""
     if mode is None:
         try:
@@ -368,7 +368,7 @@ def _read_bytes(spath: str, what: str = "article") -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(spath, _kind(spath, st.st_mode, what) or "is not a regular file")
+            raise InputError(spath, _kind(spath, st.st_mode, what))
         if st.st_size > limit:
             raise InputError(spath, f"{what} is {_megabytes(st.st_size)}, {too_big}")
         os.set_blocking(fd, True)
