@@ -198,6 +198,7 @@ def page_lines(text: str) -> list[Line]:
     seen = _Seen()
     # Earlier body paragraphs of 60+ characters by key, for cut-off teasers repeated in full.
     teasers: dict[str, list[int]] = {}
+    teaser_sizes: set[int] = set()  # their lengths: a key's prefixes to look up, not every teaser
     body_seen = ended = links = False
     for s, e in spans:
         line = text[s:e]
@@ -229,7 +230,7 @@ def page_lines(text: str) -> list[Line]:
             body_seen = True
         if role == "body" and len(key) >= 60:
             # A cut-off teaser ("... 18 months ag...") repeated in full: the full one counts.
-            for size in sorted({len(k) for k in teasers if len(k) <= len(key)}):
+            for size in [z for z in teaser_sizes if z <= len(key)]:
                 for n in teasers.get(key[:size], ()):
                     if lines[n].role == "body":
                         lines[n] = Line(lines[n].start, lines[n].end, "duplicate")
@@ -237,6 +238,7 @@ def page_lines(text: str) -> list[Line]:
             seen.add(key)
         if role == "body" and len(key) >= 60:
             teasers.setdefault(key, []).append(len(lines))
+            teaser_sizes.add(len(key))
         lines.append(Line(s, e, role))
     lines = _live_blog(text, lines)
     # A short unpunctuated last line is the page cut off, not a subhead.
