@@ -30,7 +30,6 @@ map (:data:`maps.schema.STYLE`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -40,6 +39,7 @@ import pandas as pd
 import shapely
 
 from .schema import CONTESTED, STYLE, UNKNOWN
+from .style import safe_colour
 
 __all__ = ["VALID_FROM", "VALID_TO", "with_validity", "control_qml", "geometry_kind"]
 
@@ -49,7 +49,6 @@ VALID_TO = "valid_to"
 #: Points take a marker, lines a line and polygons a fill symbol.
 GEOMETRIES = ("point", "line", "polygon")
 
-_HEX = re.compile(r"#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
 #: Colours for controllers the actors mapping does not name (Okabe-Ito, after the actors' usual ones).
 _SPARE = ("#009E73", "#F0E442", "#56B4E9", "#E69F00", "#000000")
 _OUTLINE = "#222222"  # an actor's outline, as on the HTML map
@@ -120,7 +119,7 @@ def geometry_kind(geoms: Any) -> str:
 
 def _rgba(colour: Any, default: str) -> str:
     # QML colours are "r,g,b,a"; a colour that is not #rgb or #rrggbb gets the default.
-    text = colour if isinstance(colour, str) and _HEX.fullmatch(colour) else default
+    text = safe_colour(colour, default)
     digits = text[1:] if len(text) == 7 else "".join(c * 2 for c in text[1:])
     return ",".join(str(int(digits[i:i + 2], 16)) for i in (0, 2, 4)) + ",255"
 
