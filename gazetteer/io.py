@@ -885,13 +885,15 @@ def read_ogr(path: str | Path, layer: str = "theatre", ogr_layer: str | int | No
 
 
 def _regular_file(path: str) -> None:
-    """Refuse what is not a file: a folder, or a pipe or device, which could be read forever."""
+    """Refuse what is not a file: a folder (but a File Geodatabase), or a pipe or device, read forever."""
     p = Path(path)
     try:
         mode = p.stat().st_mode
     except OSError as exc:
         raise GazetteerError(path, f"cannot read file ({exc.strerror or exc})") from None
     if stat.S_ISDIR(mode):
+        if p.suffix.lower() == ".gdb":
+            return  # a File Geodatabase is a folder
         raise GazetteerError(path, "is a folder, not a gazetteer file")
     if not stat.S_ISREG(mode):
         raise GazetteerError(path, "not a regular file (a pipe or a device?)")
