@@ -1,22 +1,19 @@
 """Drawing choices shared by the HTML map and the day images.
 
 Colours from an actors file and URLs from article metadata reach CSS, SVG
-and links; they pass through here first. Which sites are named on a map is
-decided here too, so the page and the pictures label the same places.
+and links; they pass through here first, as a frame cell's evidence does.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-import pandas as pd
 
-__all__ = ["DEFAULT_COLOUR", "safe_colour", "safe_actors", "evidence_list", "has_evidence",
-           "evidenced_sites", "web_url"]
+__all__ = ["DEFAULT_COLOUR", "safe_colour", "safe_actors", "evidence_list", "has_evidence", "web_url"]
 
 #: The colour of an actor whose colour is not ``#rgb`` or ``#rrggbb``.
 DEFAULT_COLOUR = "#777777"
@@ -96,22 +93,6 @@ def has_evidence(value: object) -> bool:
     bool
     """
     return bool(evidence_list(value))
-
-
-def evidenced_sites(intervals: pd.DataFrame) -> set[str]:
-    """Return the sites some evidence speaks of: the ones a map names with a permanent label.
-
-    Parameters
-    ----------
-    intervals : DataFrame
-        Intervals or site-days (columns ``site`` and ``evidence``).
-
-    Returns
-    -------
-    set of str
-    """
-    pairs: Iterable[tuple[str, object]] = zip(intervals["site"], intervals["evidence"], strict=True)
-    return {site for site, evs in pairs if has_evidence(evs)}
 
 
 def web_url(value: object) -> str:
