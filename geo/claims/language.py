@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .tokens import Token, norm
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # Python 3.11+; only named in a hint
 
 __all__ = ["Language", "Phrase", "PhraseHit", "WordSet", "inflections", "FORMS"]
 
@@ -331,9 +334,7 @@ class Language:
         """Read a language folder (the bundled English one by default)."""
         if folder is None:
             return _bundled()
-        root = Path(folder)
-        return cls(*(yaml.safe_load((root / f"{n}.yaml").read_text("utf-8"))
-                     for n in ("predicates", "verbs", "cues", "grammar")))
+        return _read(Path(folder))
 
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
@@ -418,8 +419,11 @@ def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit |
     return PhraseHit(p, i, k, start, end, text[start:end], gap)
 
 
-@lru_cache(maxsize=1)
-def _bundled() -> Language:
-    root = resources.files("conflictmap.geo").joinpath("data/en")
+def _read(root: Traversable) -> Language:
     return Language(*(yaml.safe_load(root.joinpath(f"{n}.yaml").read_text("utf-8"))
                       for n in ("predicates", "verbs", "cues", "grammar")))
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Language:
+    return _read(resources.files("conflictmap.geo").joinpath("data/en"))
