@@ -27,12 +27,22 @@ def _gpkg(tmp_path):
     return path
 
 
+def _gdb(tmp_path):
+    # An Esri File Geodatabase: a folder, not a file, read through GDAL.
+    frame = pyogrio.read_dataframe(_gpkg(tmp_path), layer="places")
+    path = tmp_path / "mini.gdb"
+    pyogrio.write_dataframe(frame, path, layer="places", driver="OpenFileGDB",
+                            layer_options={"TARGET_ARCGIS_VERSION": "ARCGIS_PRO_3_2_OR_LATER"})
+    return path
+
+
 FORMATS = {
     "geojson": lambda tmp: GAZ / "mini.geojson",
     "csv": lambda tmp: GAZ / "mini.csv",
     "csv-wkt": lambda tmp: GAZ / "mini_wkt.csv",
     "geonames": lambda tmp: GAZ / "mini_geonames.txt",
     "gpkg": _gpkg,
+    "gdb": _gdb,
 }
 
 
