@@ -55,7 +55,8 @@ FUZZY_FLOOR = 75
 @cache
 def _kind_config() -> dict[str, Any]:
     data = resources.files("conflictmap.gazetteer").joinpath("data/kinds.yaml")
-    return yaml.safe_load(data.read_text("utf-8"))
+    config: dict[str, Any] = yaml.safe_load(data.read_text("utf-8"))  # a bundled file: a mapping
+    return config
 
 
 @dataclass(frozen=True)
@@ -871,7 +872,8 @@ def _lowercase_words(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndar
         _CAPITAL_KNOWN[code] = True
     bad = np.zeros(len(chars) + 1, dtype=np.int64)
     np.cumsum(_CAPITAL[chars] | (chars == 32), out=bad[1:])
-    return bad[offsets + lengths] == bad[offsets]
+    capital: np.ndarray = bad[offsets + lengths] == bad[offsets]
+    return capital
 
 
 def _opens_sentence(text: str, start: int) -> bool:

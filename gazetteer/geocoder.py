@@ -17,7 +17,7 @@ from .core import Candidate, Gazetteer
 __all__ = ["LocalGazetteer"]
 
 
-class LocalGazetteer(Geocoder):
+class LocalGazetteer(Geocoder):  # type: ignore[misc]  # geopy ships no type hints: Geocoder is Any
     """Geocode place names against a local gazetteer (geopy interface).
 
     Parameters

@@ -446,7 +446,7 @@ def read_geojson(path: str | Path, layer: str = "theatre") -> Loaded:
         pid = props.get("id")
         named = isinstance(pid, (str, int)) and not isinstance(pid, bool) and str(pid).strip()
         where = f"feature {n}" + (f" (id {_short(str(pid).strip(), 60)})" if named else "")
-        geom = _geojson_geometry(feature.get("geometry"))  # type: ignore[union-attr]
+        geom = _geojson_geometry(feature.get("geometry"))
         rec = _record(path, where, n, props, geom, layer, problems)
         if rec:
             rows.append(rec)
@@ -598,9 +598,11 @@ def _csv_geometry(rec: Mapping[Hashable, Any], cols: dict[str, str]) -> BaseGeom
 
 
 @cache
-def _geonames_kinds() -> dict[str, Any]:
+def _geonames_kinds() -> dict[str, dict[str, str]]:
     data = resources.files("conflictmap.gazetteer").joinpath("data/geonames.yaml")
-    return yaml.safe_load(data.read_text("utf-8"))
+    # A bundled file: "classes" and "codes", each a mapping of GeoNames letters to a kind.
+    table: dict[str, dict[str, str]] = yaml.safe_load(data.read_text("utf-8"))
+    return table
 
 
 def geonames_kind(feature_class: str, feature_code: str) -> str:

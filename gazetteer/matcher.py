@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -30,14 +30,14 @@ class Hit:
         Character offsets in the original text.
     text : str
         The original text of the match.
-    keys : tuple
+    keys : tuple of str
         The values registered under the matched name (e.g. place ids).
     """
 
     start: int
     end: int
     text: str
-    keys: tuple
+    keys: tuple[str, ...]
 
 
 class NameIndex:
@@ -49,8 +49,8 @@ class NameIndex:
 
     Parameters
     ----------
-    entries : iterable of (str, hashable)
-        Folded key and the value it stands for. One key may carry several
+    entries : iterable of (str, str)
+        Folded key and the id it stands for (a place or an actor). One key may carry several
         values (an ambiguous name).
     exact_case : dict of str to set of str, optional
         Keys that match only where the text spells them exactly as one of
@@ -59,11 +59,11 @@ class NameIndex:
 
     def __init__(
         self,
-        entries: Iterable[tuple[str, Hashable]],
+        entries: Iterable[tuple[str, str]],
         exact_case: dict[str, set[str]] | None = None,
     ) -> None:
         slots: dict[str, int] = {}
-        values: list[list] = []
+        values: list[list[str]] = []
         for key, value in entries:
             if not key or len(key) > MAX_KEY_LENGTH:
                 continue
@@ -93,7 +93,7 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self._values)
 
-    def get(self, key: str) -> tuple:
+    def get(self, key: str) -> tuple[str, ...]:
         """Return the values registered under a folded ``key`` (empty if none)."""
         if len(key) > MAX_KEY_LENGTH:
             return ()
@@ -121,7 +121,7 @@ class NameIndex:
     def find_spans(
         self, text: str,
         drop: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-    ) -> list[tuple[int, int, str, tuple]]:
+    ) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Return what :meth:`find` does, as plain tuples (faster where hits are many).
 
         Parameters
@@ -200,15 +200,15 @@ class NameIndex:
 
 
 def index_names(
-    names: Iterable[tuple[str, Hashable]], variants,
-    variants_many: Callable[[list[tuple[str, Hashable]]], list[set[str]]] | None = None,
+    names: Iterable[tuple[str, str]], variants: Callable[[str, str], set[str]],
+    variants_many: Callable[[list[tuple[str, str]]], list[set[str]]] | None = None,
 ) -> NameIndex:
     """Build a :class:`NameIndex` from ``(name, value)`` pairs.
 
     Parameters
     ----------
-    names : iterable of (str, hashable)
-        Names as written, and what each stands for.
+    names : iterable of (str, str)
+        Names as written, and the id each stands for.
     variants : callable
         ``(name, value) -> set of keys`` under which a name is found.
     variants_many : callable, optional
@@ -223,10 +223,10 @@ def index_names(
     """
     exact: dict[str, set[str]] = {}
     if variants_many is None:
-        def variants_many(batch: list[tuple[str, Hashable]]) -> list[set[str]]:
+        def variants_many(batch: list[tuple[str, str]]) -> list[set[str]]:
             return [variants(n, v) for n, v in batch]
 
-    def batched() -> Iterator[tuple[str, Hashable]]:
+    def batched() -> Iterator[tuple[str, str]]:
         # Entries stream into the index: a million names never sit in one list.
         pairs = iter(names)
         while batch := list(islice(pairs, 50_000)):

@@ -130,7 +130,8 @@ def _translate(codes: np.ndarray) -> np.ndarray:
     for code in new:
         _LUT[code] = _fold_one(code)
         _KNOWN[code] = True
-    return _LUT[codes]
+    folded: np.ndarray = _LUT[codes]
+    return folded
 
 
 def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +221,8 @@ def _pairs(mask: np.ndarray) -> np.ndarray:
     new[0] = True
     np.not_equal(np.diff(pairs), 1, out=new[1:])
     block = pairs[new][np.cumsum(new) - 1]
-    return pairs[(pairs - block) % 2 == 0]
+    starts: np.ndarray = pairs[(pairs - block) % 2 == 0]
+    return starts
 
 
 def _spellings(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +292,7 @@ def fold_with_offsets(text: str) -> Folded:
     return Folded(a.tobytes().decode("utf-32-le"), starts, text)
 
 
-class _Table(dict):
+class _Table(dict[int, str]):
     """``str.translate`` table of :func:`_fold_one`, filled on first sight."""
 
     def __missing__(self, code: int) -> str:
