@@ -70,7 +70,8 @@ def _reach(points: np.ndarray) -> np.ndarray:
     nearest = np.full(len(points), _REACH_ALONE / _REACH)
     nearest[pairs[0]] = distance
     # A quarter in a dense cluster reaches as far as a typical one: no holes between cells.
-    return np.clip(np.maximum(nearest, np.median(nearest)) * _REACH, _REACH_MIN, _REACH_MAX)
+    reach: np.ndarray = np.clip(np.maximum(nearest, np.median(nearest)) * _REACH, _REACH_MIN, _REACH_MAX)
+    return reach
 
 
 def _cells(points: np.ndarray, bound: shapely.Geometry | None) -> np.ndarray:
@@ -84,7 +85,8 @@ def _cells(points: np.ndarray, bound: shapely.Geometry | None) -> np.ndarray:
     out = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points),
                                                      extend_to=frame, ordered=True))
     # Each cell within its own disc, or within the city's polygon.
-    return shapely.intersection(out, discs if bound is None else bound)
+    cells: np.ndarray = shapely.intersection(out, discs if bound is None else bound)
+    return cells
 
 
 def _cities(frame: pd.DataFrame) -> list[str | None]:
@@ -105,7 +107,8 @@ def _cities(frame: pd.DataFrame) -> list[str | None]:
 def _rounded(geoms: np.ndarray) -> np.ndarray:
     # Same input, same bytes: coordinates at feed precision, polygons made valid after rounding.
     rounded = shapely.set_precision(geoms, 10 ** -_DECIMALS)
-    return shapely.make_valid(rounded)
+    valid: np.ndarray = shapely.make_valid(rounded)
+    return valid
 
 
 def site_areas(sites: gpd.GeoDataFrame, *, kinds: Iterable[str] = AREA_KINDS) -> gpd.GeoDataFrame:

@@ -364,7 +364,7 @@ def _points(frame: pd.DataFrame) -> np.ndarray | None:
         return None
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float)
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float)
-    pts = shapely.points(lon, lat)
+    pts: np.ndarray = shapely.points(lon, lat)
     pts[np.isnan(lon) | np.isnan(lat)] = None
     return pts
 

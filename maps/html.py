@@ -90,8 +90,8 @@ class OfflineMap(folium.Map):
         Passed to :class:`folium.Map`.
     """
 
-    default_js: list = []
-    default_css: list = []
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
 
     def __init__(self, tiles: str | None = None, **kwargs: Any) -> None:
         super().__init__(tiles=None, control_scale=True, **kwargs)
@@ -141,7 +141,7 @@ class DaySlider(MacroElement):
     """
 
     def __init__(self, payload: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca leaves MacroElement.__init__ unannotated
         self._name = "DaySlider"
         self.css = _template("day_slider.css")
         self.panel = _template("day_slider.html")
@@ -217,7 +217,8 @@ def _packed_ring(coords: Any, closed: bool) -> list[int]:
     if closed and len(xy) > 1:
         xy = xy[:-1]  # Leaflet closes rings itself
     q = np.rint(xy * _SCALE).astype(np.int64)
-    return np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()
+    steps: list[int] = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()
+    return steps
 
 
 def _parts(geom: Any, simple: str) -> list[Any]:

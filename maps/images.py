@@ -672,7 +672,7 @@ class _Painter:
         layers = _Layers(sites, site_days, areas)
         self.crs = layers.crs
         self.fig = fig = Figure(figsize=_SIZE, dpi=_DPI)
-        renderer = FigureCanvasAgg(fig).get_renderer()
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]  # unannotated in matplotlib
         self.ax = ax = fig.add_axes(_MAP)
         ax.set_facecolor(_PAPER)
         ax.set_xticks([])
