@@ -6,7 +6,10 @@ import os
 import signal
 import sys
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:  # only for annotations: the command imports the gazetteer when it needs it
+    from conflictmap.gazetteer import Gazetteer
 
 
 class _Terminated(BaseException):
@@ -225,7 +228,7 @@ def _codes(value: str) -> list[str]:
     return codes
 
 
-def _gazetteer_commands(sub: argparse._SubParsersAction) -> None:
+def _gazetteer_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     g = sub.add_parser(
         "geocode", help="look a place name up in the gazetteer",
         description="Print the places a name may stand for, best first, with their id, kind, "
@@ -253,7 +256,7 @@ def _gazetteer_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _load_gazetteer(args: argparse.Namespace):
+def _load_gazetteer(args: argparse.Namespace) -> Gazetteer:
     from conflictmap.gazetteer import Gazetteer
 
     return Gazetteer.from_files(args.paths, world=args.world, countries=args.countries,
@@ -278,7 +281,7 @@ def _geocode(args: argparse.Namespace) -> int:
     return 0 if rows else 1
 
 
-def _table(rows: list[dict], cols: list[str]) -> str:
+def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
     cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
