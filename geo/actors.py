@@ -6,6 +6,7 @@ import os
 import re
 import reprlib
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -61,7 +62,8 @@ class _LimitedLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_YAML_ALIASES:
-                line = self.peek_event().start_mark.line + 1
+                # types-PyYAML leaves Parser.peek_event unannotated.
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
                 raise _Refused(f"more than {MAX_YAML_ALIASES} YAML aliases (line {line})")
         return super().compose_node(parent, index)
 
@@ -298,7 +300,7 @@ class Actors:
                     raise InputError(spath, f"actor {a.id!r}: is its own enemy")
         return cls(actors)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Actor]:
         return iter(self._actors.values())
 
     def __getitem__(self, aid: str) -> Actor:

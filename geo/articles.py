@@ -271,7 +271,8 @@ def _size(variable: str, default: int) -> int:
     m = _LIMIT.fullmatch(value)
     if not m or int(m.group(1)) == 0:
         raise InputError(variable, f"{value[:40]!r} is not a size in bytes (e.g. 20000000 or 50M)")
-    return int(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " ")
+    unit: int = 1024 ** " KMG".index(m.group(2).upper() or " ")  # int ** int is typed int | float
+    return int(m.group(1)) * unit
 
 
 def read_texts(paths: Sequence[str | Path]) -> list[Text]:

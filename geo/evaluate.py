@@ -84,7 +84,7 @@ from .actors import CONTESTED, UNKNOWN, Actors
 from .articles import Article
 from .claims import Claim
 from .errors import InputError, read_yaml
-from .mentions import focus_city
+from .mentions import Mention, focus_city
 from .pipeline import Reading, load_inputs, read_theatre
 
 __all__ = [
@@ -558,7 +558,7 @@ class _Unit:
     sources: list[Any] = field(default_factory=list)
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, dt.date, str, str, str, str]:
         return (self.article, self.date, self.site, self.type, self.winner or "", self.loser or "")
 
     def label(self) -> str:
@@ -574,15 +574,19 @@ class _Unit:
         return f"{what} · {self.site} · {self.date.isoformat()}"
 
 
-def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, Any]]) -> list[_Unit]:
+# One claim to score: (article, site, type, actor, loser, date, source).
+_Record = tuple[str, str, str, str | None, str | None, dt.date, Any]
+
+
+def _units(records: list[_Record]) -> list[_Unit]:
     """Group (article, site, type, actor, loser, date, source) records into units."""
-    groups: dict[tuple[str, str, dt.date], list] = {}
+    groups: dict[tuple[str, str, dt.date], list[_Record]] = {}
     for rec in records:
         groups.setdefault((rec[0], rec[1], rec[5]), []).append(rec)
     out: list[_Unit] = []
     for (article, site, day), recs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2],
                                                                              kv[0][1])):
-        units: dict[tuple, _Unit] = {}
+        units: dict[tuple[str] | tuple[str, str | None], _Unit] = {}
         losses = []
         for _a, _s, ctype, actor, loser, _d, src in recs:
             if ctype == "presence":
@@ -595,7 +599,7 @@ def _units(records: list[tuple[str, str, str, str | None, str | None, dt.date, A
             shared = ctype in _FIGHTING
             if shared:
                 ctype = "fighting"
-            key: tuple = (ctype,) if shared else (ctype, actor)
+            key: tuple[str] | tuple[str, str | None] = (ctype,) if shared else (ctype, actor)
             unit = units.setdefault(key, _Unit(article, site, day, key[0], None if shared else actor))
             if ctype == "capture" and loser and not unit.loser:
                 unit.loser = loser
@@ -671,7 +675,7 @@ def _score_toponyms(gold: Gold, reading: Reading, res: _Resolver, misses: list[M
         if place is None:
             raise InputError(gold.path, f"{where}: place {t.place!r} is not in the gazetteer")
         golds.setdefault((t.article, t.text.casefold(), place), spans)
-    preds: dict[tuple[str, str, str], list] = {}
+    preds: dict[tuple[str, str, str], list[Mention]] = {}
     for art in reading.articles:
         for m in reading.mentions.get(art.name, []):
             preds.setdefault((art.name, m.text.casefold(), m.place), []).append(m)

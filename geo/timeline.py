@@ -50,6 +50,8 @@ _HINTS = frozenset({"intent", "negated", "hedged", "conditional"})
 # Effects, in the order they apply within one moment of a day (see _apply).
 _PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "guess": 4, "take": 4, "hold": 5,
                "defend_in": 6, "part": 7, "disagree": 8}
+# What makes a claim one piece of evidence: its day, report, place in the text, type and site.
+_ClaimKey = tuple[dt.date, str, int, str, str]
 
 
 @dataclass(frozen=True)
@@ -584,7 +586,7 @@ class Timeline:
 
     @staticmethod
     def _interval(site: str, run: list[State]) -> Interval:
-        evidence: dict[tuple, Claim] = {}
+        evidence: dict[_ClaimKey, Claim] = {}
         for s in run:
             for c in s.evidence:
                 evidence.setdefault(_claim_key(c), c)
@@ -594,7 +596,7 @@ class Timeline:
 
 def _independent(claims: list[Claim]) -> list[Claim]:
     """Drop claims that repeat another report's sentence (a reprinted wire story counts once)."""
-    seen: set[tuple] = set()
+    seen: set[tuple[str, str, str | None, str]] = set()
     out = []
     for c in claims:
         key = (c.site, c.type, c.actor, " ".join(re.findall(r"[a-z0-9]+", c.sentence.lower()))[:120])
@@ -605,5 +607,5 @@ def _independent(claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _claim_key(c: Claim) -> tuple:
+def _claim_key(c: Claim) -> _ClaimKey:
     return (c.date, c.article, c.start, c.type, c.site)

@@ -10,7 +10,7 @@ one whole-word regular expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -155,7 +155,7 @@ class WordSet:
         """Return the first cue in ``text[pos:endpos]``, or None."""
         return self.regex.search(text, pos, len(text) if endpos is None else endpos)
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Iterate over the cues of ``text``."""
         return self.regex.finditer(text)
 
@@ -255,8 +255,8 @@ class Language:
         self.gap_particles = WordSet(predicates.get("gap_particles", ()))
         self.compounds = WordSet(predicates.get("compounds", ()))
         self.exceptions = {str(k): WordSet(v) for k, v in (predicates.get("exceptions") or {}).items()}
-        self.doubt = {status: WordSet(words) for status, words in cues["doubt"].items()}
-        self.doubt_after = {status: WordSet(words) for status, words in cues["doubt_after"].items()}
+        self.doubt = {str(status): WordSet(words) for status, words in cues["doubt"].items()}
+        self.doubt_after = {str(status): WordSet(words) for status, words in cues["doubt_after"].items()}
         # The cue lists declared above, one attribute each.
         for name, kind in Language.__annotations__.items():
             if kind == "WordSet":
