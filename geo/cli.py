@@ -78,6 +78,16 @@ def _date_option(value: str) -> tuple[str, dt.date]:
         raise argparse.ArgumentTypeError(f"{day!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _jobs_option(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {value!r}") from None
+    if not 1 <= jobs <= 1024:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1024 processes, got {jobs}")
+    return jobs
+
+
 def _tiles_option(value: str) -> str:
     from conflictmap.maps.html import tile_source
 
@@ -151,6 +161,15 @@ def _parser() -> _Parser:
         p.add_argument("--max-days", type=int, default=None, metavar="N",
                        help="the most days the reports' dates may span (default: 1096, three "
                             "years); a report dated further out is refused before any reading")
+        p.add_argument("--jobs", "-j", type=_jobs_option, default=None, metavar="N",
+                       help="processes reading the reports (default: every core, for builds "
+                            "large enough to gain from them); the outputs do not depend on it")
+        p.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="where the reports are read: this machine (default) or a "
+                            "dask.distributed cluster (pip install 'conflictmap[dask]')")
+        p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="with --engine dask: the scheduler to use (tcp://host:8786); "
+                            "default: a local cluster of --jobs workers")
 
     b = sub.add_parser(
         "build", help="read articles and write the map and feeds",
@@ -362,13 +381,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         theatre = bundled_theatre()
         reading = build(theatre["articles"], out_dir=args.out, tiles=args.tiles,
-                        formats=args.format, max_days=args.max_days)
+                        formats=args.format, max_days=args.max_days,
+                        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler)
     else:
         if not args.articles:
             raise InputError("(arguments)", "no articles given: conflictmap build ARTICLE ...")
         reading = build(args.articles, gazetteer=args.gazetteer, actors=args.actors,
                         dates=dict(args.date), out_dir=args.out, tiles=args.tiles,
-                        formats=args.format, max_days=args.max_days)
+                        formats=args.format, max_days=args.max_days,
+                        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler)
     # Said once the build has succeeded: a failed build says only its error line.
     for art in reading.articles:
         for warning in art.warnings:

@@ -34,9 +34,10 @@ from conflictmap.maps.formats import write as write_formats
 
 from .actors import Actors
 from .articles import Article, Metadata, NoDateError, article_files, read_article, read_sidecar, read_texts
-from .claims import Claim, Language, extract_claims
+from .claims import Claim, Language
+from .engine import Engine, Reader, read_reports
 from .errors import InputError
-from .mentions import Mention, find_mentions, focus_city
+from .mentions import Mention
 from .timeline import Timeline, check_span
 from .unresolved import Unresolved, find_unresolved
 
@@ -213,7 +214,8 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
 
 def read_theatre(
     articles: Sequence[Article], gaz: Gazetteer, actors: Actors, language: Language | None = None,
-    start: dt.date | None = None, end: dt.date | None = None,
+    start: dt.date | None = None, end: dt.date | None = None, *, jobs: int | None = None,
+    engine: Engine | str = Engine.LOCAL, scheduler: str | None = None,
 ) -> Reading:
     """Read mentions and claims from articles and build the timeline.
 
@@ -227,23 +229,24 @@ def read_theatre(
     start, end : datetime.date, optional
         The days mapped (default: first to last publication date); their
         span is checked where the articles are read (:func:`load_inputs`).
+    jobs : int, optional
+        Processes reading the reports (``None``: every core for a large build);
+        see :func:`geo.engine.read_reports`. The result does not depend on it.
+    engine : Engine or str
+        ``"local"`` (this machine) or ``"dask"`` (a dask.distributed cluster).
+    scheduler : str, optional
+        The dask scheduler's address (default: a local cluster).
 
     Returns
     -------
     Reading
     """
-    mentions: dict[str, list[Mention]] = {}
-    claims: list[Claim] = []
-    focuses: Counter[str] = Counter()
-    by_article: dict[str, str | None] = {}
-    for art in articles:
-        matches = gaz.match(art.text)  # once: both the focus and the mentions read them
-        focus = by_article[art.name] = focus_city(gaz, art, matches)
-        if focus:
-            focuses[focus] += 1
-        ms = find_mentions(gaz, art, focus, matches)
-        mentions[art.name] = ms
-        claims.extend(extract_claims(art, ms, actors, language))
+    reports = read_reports(articles, Reader(gaz, actors, language), jobs=jobs, engine=engine,
+                           scheduler=scheduler)
+    mentions = {r.name: r.mentions for r in reports}
+    claims = [c for r in reports for c in r.claims]
+    by_article = {r.name: r.focus for r in reports}
+    focuses = Counter(r.focus for r in reports if r.focus)
     start = start or min(a.published for a in articles)
     end = end or max(a.published for a in articles)
     # The user's own files map every site; a GeoNames dump only the sites the articles name.
@@ -840,6 +843,7 @@ def build(
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
     out_dir: str | Path = "out", tiles: str | None = None,
     formats: str | Sequence[str] | None = None, max_days: int | None = None,
+    jobs: int | None = None, engine: Engine | str = Engine.LOCAL, scheduler: str | None = None,
 ) -> Reading:
     """Read articles and write the control map and feeds.
 
@@ -860,6 +864,9 @@ def build(
     max_days : int, optional
         The most days the articles' dates may span (three years by default): a
         report dated further out is an :class:`InputError`, before any reading.
+    jobs, engine, scheduler
+        How the reports are read (see :func:`read_theatre`); the outputs are
+        the same byte for byte whatever they are.
 
     Returns
     -------
@@ -868,6 +875,6 @@ def build(
     formats = parse_formats(formats)
     arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
                                    max_days=max_days)
-    reading = read_theatre(arts, gaz, sides)
+    reading = read_theatre(arts, gaz, sides, jobs=jobs, engine=engine, scheduler=scheduler)
     write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
     return reading

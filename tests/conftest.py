@@ -82,3 +82,12 @@ def browser():
         b = chromium.launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_root() -> Path:
+    """The real-report corpus (../shared/corpus); its absence is a failure, never a skip."""
+    folder = Path(os.environ.get("CONFLICTMAP_CORPUS", ROOT.parent / "shared" / "corpus"))
+    if not (folder / "score.py").is_file() or len(list(folder.glob("*/truth.csv"))) < 4:
+        pytest.fail(f"corpus not found in {folder}: CI must run with ../shared beside the repo")
+    return folder
