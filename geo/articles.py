@@ -614,11 +614,7 @@ def read_text(path: str | Path) -> Text:
         text, warned = _repaired(spath, raw, codec)
     else:
         codec, text, warned = _utf8_or_legacy(spath, raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = len(_CONTROLS.findall(text))
-    if "\x00" in text or controls * 200 > len(text):
-        raise InputError(spath, f"binary data ({controls} control characters), not a text article")
-    text = _LINE_LIKE.sub("\n", _CONTROLS.sub(" ", text))
+    text = clean_text(spath, text)
     for w in warned:
         _LOG.info("%s", w)  # said by the caller (Article.warnings) once the build has succeeded
     return Text(spath, text, codec, warned, len(raw))
@@ -772,9 +768,34 @@ def read_article(path: str | Path | Text, date: dt.date | None = None,
         if inferred is not None:
             return article(inferred, "inferred")
     raise NoDateError(
-        spath, "no publication date: add a first line ' date YYYY-MM-DD' "
+        spath, "no publication date: add a first line 'date: YYYY-MM-DD' "
         "or pass --date PATH=YYYY-MM-DD"
     )
+
+
+def clean_text(spath: str, text: str) -> str:
+    r"""Return decoded text with ``\n`` line ends and no control characters.
+
+    Parameters
+    ----------
+    spath : str
+        Where the text came from, for the error.
+    text : str
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InputError
+        If it holds a NUL or so many control characters that it is no text.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    controls = len(_CONTROLS.findall(text))
+    if "\x00" in text or controls * 200 > len(text):
+        raise InputError(spath, f"binary data ({controls} control characters), not a text article")
+    return _LINE_LIKE.sub("\n", _CONTROLS.sub(" ", text))
 
 
 def read_sidecar(folder: str | Path, names: Collection[str]) -> dict[str, Metadata]:
