@@ -8,6 +8,7 @@ import reprlib
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,36 @@ from conflictmap.gazetteer.matcher import NameIndex, index_names
 
 from .errors import InputError
 
-__all__ = ["Actor", "Actors", "ActorMention", "ACTOR_KINDS", "CONTESTED", "UNKNOWN", "load_yaml"]
+__all__ = ["Actor", "Actors", "ActorMention", "ACTOR_KINDS", "Controller", "CONTESTED", "UNKNOWN",
+           "load_yaml"]
 
-#: Controller values that are not actors.
-CONTESTED = "contested"
-UNKNOWN = "unknown"
+
+class Controller(StrEnum):
+    """Who holds a site when it is no one side: the controller values that are not actor ids.
+
+    A site's controller is an actor's id or one of these; no actor may take
+    either as its id.  A member is its string (:class:`enum.StrEnum`), so it
+    is written out as it is and compares equal to it.
+
+    Examples
+    --------
+    >>> Controller.CONTESTED == "contested"
+    True
+    >>> ",".join(sorted({"sdf", Controller.UNKNOWN, "is"}))
+    'is,sdf,unknown'
+    >>> Controller("unknown") is UNKNOWN
+    True
+    """
+
+    #: Both sides fight inside the site, or each holds part of it.
+    CONTESTED = "contested"
+    #: Nothing read says who holds it.
+    UNKNOWN = "unknown"
+
+
+#: The members under their older names, as module constants.
+CONTESTED = Controller.CONTESTED
+UNKNOWN = Controller.UNKNOWN
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 #: What a side is, for ACLED's sub-event types: a state's forces, a non-state group, or not said.
 ACTOR_KINDS = ("state", "non-state", "unknown")
@@ -197,7 +223,7 @@ def _actor_id(entry: dict[str, Any], n: int) -> str:
                                         if len(aid) > MAX_ID_LENGTH else None)
     if bad:
         raise ValueError(f"actor {n}: {bad}")
-    if aid in (CONTESTED, UNKNOWN):
+    if aid in tuple(Controller):
         raise ValueError(f"actor {n}: id {aid!r} is reserved (it means no side)")
     return aid
 

@@ -80,9 +80,9 @@ from typing import Any
 
 from conflictmap.gazetteer import Gazetteer
 
-from .actors import CONTESTED, UNKNOWN, Actors
+from .actors import Actors, Controller
 from .articles import Article
-from .claims import Claim
+from .claims import Claim, ClaimType
 from .errors import InputError, read_yaml
 from .mentions import Mention, focus_city
 from .pipeline import Reading, load_inputs, read_theatre
@@ -94,10 +94,11 @@ __all__ = [
 ]
 
 #: Claim types a gold file may use.
-GOLD_TYPES = ("capture", "loss", "hold", "contested", "full_control", "entry", "siege")
+GOLD_TYPES = (ClaimType.CAPTURE, ClaimType.LOSS, ClaimType.HOLD, ClaimType.CONTESTED, ClaimType.FULL_CONTROL,
+              ClaimType.ENTRY, ClaimType.SIEGE)
 _SECTIONS = ("claims", "not_claims", "toponyms", "control", "dates")
 # Claim types that are fighting at a site: one unit per article, site and day.
-_FIGHTING = ("contested", "entry", "siege")
+_FIGHTING = (ClaimType.CONTESTED, ClaimType.ENTRY, ClaimType.SIEGE)
 _FIELDS = {
     "claims": ({"article", "site", "actor", "type", "date"}, set()),
     "not_claims": ({"article", "sentence_fragment"}, {"why"}),
@@ -589,9 +590,9 @@ def _units(records: list[_Record]) -> list[_Unit]:
         units: dict[tuple[str] | tuple[str, str | None], _Unit] = {}
         losses = []
         for _a, _s, ctype, actor, loser, _d, src in recs:
-            if ctype == "presence":
-                ctype = "hold"
-            if ctype == "loss":
+            if ctype == ClaimType.PRESENCE:
+                ctype = ClaimType.HOLD
+            if ctype == ClaimType.LOSS:
                 losses.append((actor, src))
                 continue
             # Fighting (inside, going in, or around) is a state of the site, not of a side; where
@@ -732,7 +733,7 @@ def _score_claims(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
     # What the timeline derives (fighting on the days a duration covers) is not read; a claim
     # on part of a site says it is contested.
     counting = [c for c in reading.claims if c.counts and not c.derived]
-    pred_units = _units([(c.article, c.site, "contested" if c.part else c.type, c.actor or c.guess,
+    pred_units = _units([(c.article, c.site, ClaimType.CONTESTED if c.part else c.type, c.actor or c.guess,
                           c.loser, c.date, c)
                          for c in sorted(counting, key=lambda c: (c.article, c.start, c.type))])
     pairs = _match(pred_units, gold_units, actors) if gold.claims is not None else []
@@ -781,7 +782,7 @@ def _score_claims(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
                 for c in read}))
         else:
             note = "no claim read about this site"
-        kind = {"presence": "hold", "loss": "capture"}
+        kind = {ClaimType.PRESENCE: ClaimType.HOLD, ClaimType.LOSS: ClaimType.CAPTURE}
         best = sorted(read, key=lambda c: (c.date != gu.date, kind.get(c.type, c.type) != gu.type,
                                            c.start))
         sentence = best[0].sentence if best else ""
@@ -807,9 +808,9 @@ def _score_control(gold: Gold, reading: Reading, res: _Resolver, actors: Actors,
         if site not in tl.sites:
             raise InputError(gold.path, f"{where}: {cell.site!r} ({site}) is not a site of the map")
         for answer in cell.answers:
-            if answer not in actors and answer not in (CONTESTED, UNKNOWN):
+            if answer not in actors and answer not in tuple(Controller):
                 raise InputError(gold.path, f"{where}: controller {answer!r} is not an actor, "
-                                            f"'{CONTESTED}' or '{UNKNOWN}'")
+                                            f"'{Controller.CONTESTED}' or '{Controller.UNKNOWN}'")
         item = f"{site} · {cell.date.isoformat()}"
         want = "|".join(cell.answers)
         if cell.date not in tl.days:

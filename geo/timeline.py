@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from conflictmap.maps.schema import FIGHTING
 
 from .actors import CONTESTED, UNKNOWN, Actors
-from .claims import CONTROL_TYPES, STATE_TYPES, Claim
+from .claims import CONTROL_TYPES, STATE_TYPES, Claim, ClaimType, Status
 from .errors import InputError
 
 __all__ = ["State", "Interval", "Timeline", "FIGHTING", "MAX_DAYS", "check_span"]
@@ -46,7 +46,7 @@ MAX_DAYS = 1096
 
 # Statuses of claims that, though they do not count, say who held the site:
 # "troops are preparing to storm X" means the other side holds X.
-_HINTS = frozenset({"intent", "negated", "hedged", "conditional"})
+_HINTS = frozenset({Status.INTENT, Status.NEGATED, Status.HEDGED, Status.CONDITIONAL})
 # Effects, in the order they apply within one moment of a day (see _apply).
 _PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "guess": 4, "take": 4, "hold": 5,
                "defend_in": 6, "part": 7, "disagree": 8}
@@ -217,7 +217,7 @@ class Timeline:
                 continue
             if c.counts:
                 by_site[c.site].append(c)
-            elif c.actor and (c.status in _HINTS or c.status == "asserted" and c.historical):
+            elif c.actor and (c.status in _HINTS or c.status == Status.ASSERTED and c.historical):
                 hints[c.site].append(c)
         self._states = {site: self._site_states(by_site.get(site, []), hints.get(site, []))
                         for site in self.sites}
@@ -235,25 +235,25 @@ class Timeline:
             # Part of it: the side is in it, and so is the other (it holds the rest, or the
             # part a loser keeps).
             side = a or c.guess
-            return _Effect("part", side if t != "loss" else (c.taker or self._enemy(side)), c)
+            return _Effect("part", side if t != ClaimType.LOSS else (c.taker or self._enemy(side)), c)
         if t in CONTROL_TYPES:
             if a:
                 return _Effect("take", a, c)
             return _Effect("guess", c.guess, c) if c.guess else None
-        if t == "loss":
+        if t == ClaimType.LOSS:
             if not a:
                 return None
             taker = c.taker or self._enemy(a)
             return _Effect("take", taker, c) if taker else _Effect("lose", a, c)
-        if t == "hold":
+        if t == ClaimType.HOLD:
             return _Effect("hold", a, c) if a and c.tense == "present" else None
-        if t == "presence":
+        if t == ClaimType.PRESENCE:
             return _Effect("defend_in", a, c) if a and c.tense == "present" else None
-        if t == "entry":
+        if t == ClaimType.ENTRY:
             return _Effect("attack_in", a, c)
-        if t == "contested":
+        if t == ClaimType.CONTESTED:
             return _Effect("fight", a, c)
-        if t == "siege":
+        if t == ClaimType.SIEGE:
             return _Effect("around", a, c)
         return None
 
@@ -277,7 +277,7 @@ class Timeline:
             # The side goes in (or holds part, or reports disagree): both sides are inside.
             _fight(day, "inside")
             if day.holder is None:
-                held = side if e.kind == "part" and e.claim.type in ("hold", "presence") else enemy
+                held = side if e.kind == "part" and e.claim.type in STATE_TYPES else enemy
                 day.holder = held or side
             rival = side if side and side != day.holder else self._enemy(day.holder)
             day.inside |= {s for s in (day.holder, rival) if s}
@@ -370,11 +370,11 @@ class Timeline:
         for moment in self._moments([c for c in first if not c.derived]):
             for e in self._resolve(moment):
                 if e.kind in ("take", "guess") and e.side:
-                    return e.claim.loser if e.claim.type != "loss" and e.claim.loser else (
-                        e.claim.actor if e.claim.type == "loss" else self._enemy(e.side))
+                    return e.claim.loser if e.claim.type != ClaimType.LOSS and e.claim.loser else (
+                        e.claim.actor if e.claim.type == ClaimType.LOSS else self._enemy(e.side))
                 if e.kind in ("hold", "defend_in", "lose") and e.side:
                     return e.side
-                if e.kind == "part" and e.side and e.claim.type in ("hold", "presence"):
+                if e.kind == "part" and e.side and e.claim.type in STATE_TYPES:
                     return e.side  # held part of it: it held it before
                 if e.kind in ("attack_in", "around", "part", "fight") and e.side:
                     return self._enemy(e.side)
@@ -405,7 +405,7 @@ class Timeline:
         # Before the first day decided: what history says it was (taken "in November"),
         # else what that day implies (the side it was taken from), else what doubtful
         # claims imply ("preparing to storm X").
-        implied, implied_from = self._hinted([c for c in hints if c.status == "asserted"], first)
+        implied, implied_from = self._hinted([c for c in hints if c.status == Status.ASSERTED], first)
         for day in sorted(decided):
             if implied is not None:
                 break
@@ -462,19 +462,19 @@ class Timeline:
         return side, tuple(sorted(ev, key=_claim_key))
 
     def _hint_side(self, c: Claim) -> str | None:
-        if c.status == "asserted":  # history
-            if c.type in CONTROL_TYPES or c.type in ("hold", "presence"):
+        if c.status == Status.ASSERTED:  # history
+            if c.type in CONTROL_TYPES or c.type in STATE_TYPES:
                 return c.actor
-            if c.type == "loss":
+            if c.type == ClaimType.LOSS:
                 return c.taker or self._enemy(c.actor)
             return None
-        if c.status == "hedged":
+        if c.status == Status.HEDGED:
             # "reportedly holds X": its holder; "reportedly took X": the other side had it,
             # and an unconfirmed capture does not change the map.
-            if c.type in ("hold", "presence"):
+            if c.type in STATE_TYPES:
                 return c.actor
             return self._enemy(c.actor) if c.type in CONTROL_TYPES else None
-        if c.type in (*CONTROL_TYPES, "entry", "siege", "contested"):
+        if c.type in (*CONTROL_TYPES, ClaimType.ENTRY, ClaimType.SIEGE, ClaimType.CONTESTED):
             return self._enemy(c.actor)
         return None
 
@@ -498,7 +498,7 @@ class Timeline:
                 continue
             for kid in sorted(children[parent]):
                 own = by_site.get(kid, [])
-                by_site[kid] = [*own, *(replace(c, site=kid, type="capture", actor=side, part=False,
+                by_site[kid] = [*own, *(replace(c, site=kid, type=ClaimType.CAPTURE, actor=side, part=False,
                                                 fighting="none", derived=parent,
                                                 reason=f"{c.reason}; the whole of {parent}, so {kid} too")
                                         for c, side in whole)]
@@ -518,11 +518,11 @@ class Timeline:
             if st.inferred or st.since != day or st.controller in (CONTESTED, UNKNOWN):
                 continue
             for c in st.evidence:
-                if c.date != day or c.part or not (c.type == "full_control" or c.withdrawal):
+                if c.date != day or c.part or not (c.type == ClaimType.FULL_CONTROL or c.withdrawal):
                     continue
                 # Taken whole: said so ("fully liberated"), or left by the other side
                 # ("rebels pulled out of the Old City").
-                side = c.actor if c.type == "full_control" else c.taker or self._enemy(c.actor)
+                side = c.actor if c.type == ClaimType.FULL_CONTROL else c.taker or self._enemy(c.actor)
                 if side == st.controller:
                     out.append((c, side))
         return out

@@ -33,23 +33,25 @@ from .classify import FIGHTING, classify
 from .clauses import segment
 from .dating import date_claim
 from .doubt import doubt
+from .enums import ClaimType, Status
 from .language import Language, PhraseHit
 from .roles import Context, Roles, destination, read_roles
 from .spans import Side, described_sides, local_sites, named_sides
 from .tokens import tokenize
 
-__all__ = ["Claim", "extract_claims", "CLAIM_TYPES", "CONTROL_TYPES", "STATE_TYPES", "Language"]
+__all__ = ["Claim", "ClaimType", "Status", "extract_claims", "CLAIM_TYPES", "CONTROL_TYPES", "STATE_TYPES",
+           "Language"]
 
 #: Claim types, after ACLED's territorial sub-events and the state model.
-CLAIM_TYPES = ("capture", "full_control", "loss", "hold", "presence", "entry", "contested", "siege")
+CLAIM_TYPES = tuple(ClaimType)
 #: Types that end a day with one side in control.
-CONTROL_TYPES = frozenset({"capture", "full_control"})
+CONTROL_TYPES = frozenset({ClaimType.CAPTURE, ClaimType.FULL_CONTROL})
 #: Types that say who holds a site without a change of hands.
-STATE_TYPES = frozenset({"hold", "presence"})
+STATE_TYPES = frozenset({ClaimType.HOLD, ClaimType.PRESENCE})
 # Sentences of these page roles are read but never move the map.
-_FURNITURE = ("headline", "subhead", "caption", "duplicate")
+_FURNITURE = (Status.HEADLINE, Status.SUBHEAD, Status.CAPTION, Status.DUPLICATE)
 # Types that say nothing without a side: holding, being in, losing, going in.
-_SIDED = frozenset({"hold", "presence", "loss"})
+_SIDED = frozenset({ClaimType.HOLD, ClaimType.PRESENCE, ClaimType.LOSS})
 # Where in the day a claim stands when no clock says: brief, early, untold, late.
 _ORDER_CLOCK = {-2: 0, -1: 360, 0: 720, 1: 1080}
 # A claim this close to where a cut-off page stops may have lost its date or negation.
@@ -71,7 +73,7 @@ class Claim:
         Offsets of the claim's phrase in the article text.
     site : str
         The site's place id; ``site_text`` is how the article named it.
-    type : str
+    type : ClaimType
         One of :data:`CLAIM_TYPES`.
     actor : str or None
         The taker (capture), holder (hold, presence), loser (loss), the side
@@ -82,7 +84,7 @@ class Claim:
     date : datetime.date
         The day the claim is about; ``date_precision`` one of day / night /
         range / week / month / year; ``date_text`` the expression it came from.
-    status : str
+    status : Status
         ``asserted``, or why it does not count (see
         :data:`geo.claims.doubt.STATUSES`: ``negated``, ``intent``, ``hedged``,
         ``denied``, ``conditional``, ``superseded``, ``generic``,
@@ -131,13 +133,13 @@ class Claim:
     end: int
     site: str
     site_text: str
-    type: str
+    type: ClaimType
     actor: str | None
     loser: str | None
     date: dt.date
     date_precision: str
     date_text: str
-    status: str
+    status: Status
     tense: str
     asserted_by: str
     confidence: float
@@ -165,7 +167,7 @@ class Claim:
     @property
     def counts(self) -> bool:
         """Whether the claim bears on the daily control map."""
-        return self.status == "asserted" and not self.historical
+        return self.status == Status.ASSERTED and not self.historical
 
 
 @dataclass(frozen=True)
@@ -277,15 +279,15 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
     said = ctx.clauses[n - 1].start if n > 0 and ctx.clauses[n - 1].kind == "attribution" \
         and ctx.clauses[n].kind == "main" else lo
     status = doubt(lang, ctx.text, hit, said, hi, prep.refs, ended=kind.ended)
-    if status == "asserted" and prep.sent.truncated and \
+    if status == Status.ASSERTED and prep.sent.truncated and \
             len(ctx.text) - max(hit.end, roles.site.end) < _CUT_MARGIN:
-        status = "truncated"  # the page stops right after it: its last words may undo it
+        status = Status.TRUNCATED  # the page stops right after it: its last words may undo it
     if prep.sent.role in _FURNITURE:
-        status = prep.sent.role if status == "asserted" else status
-    if status == "asserted" and actor is None and kind.type in _SIDED and not (
+        status = Status(prep.sent.role) if status == Status.ASSERTED else status
+    if status == Status.ASSERTED and actor is None and kind.type in _SIDED and not (
             kind.type in CONTROL_TYPES and loser is None):
         # "Civilians are still inside X", "families fled X": read, kept, not about a side.
-        status = "no side"
+        status = Status.NO_SIDE
     # A hold said to be complete is full control, and still a state: "once entirely controlled".
     state = kind.type in STATE_TYPES or hit.phrase.type in STATE_TYPES
     refs = prep.refs
@@ -341,11 +343,11 @@ def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -
     Friday and Saturday; "fighting in X raged for a fourth straight day": on
     the three days before too.
     """
-    if not claims or claims[0].status != "asserted":
+    if not claims or claims[0].status != Status.ASSERTED:
         return []
     first = claims[0]
     days = 0
-    if first.type in ("contested", "siege"):
+    if first.type in (ClaimType.CONTESTED, ClaimType.SIEGE):
         m = re.search(r"\bfor\s+(?:a|the)\s+(\w+)\s+(?:straight|consecutive|successive|running)\s+day",
                       text[hit.start:], re.IGNORECASE)
         days = lang.ordinals.get(m.group(1).lower(), 0) - 1 if m else 0
@@ -356,12 +358,12 @@ def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -
         # "after two days of heavy street fighting": a word of fighting among the next three.
         if m and any(w in lang.fight_words for w in m.group(2).split()):
             days = lang.number(m.group(1))
-        kind = "contested"
+        kind = ClaimType.CONTESTED
     out = []
     for c in claims:
         for k in range(1, min(days, 14) + 1):
             out.append(replace(c, type=kind, date=c.date - dt.timedelta(days=k), actor=None,
-                               loser=None, taker=None, fighting="inside" if kind == "contested"
+                               loser=None, taker=None, fighting="inside" if kind == ClaimType.CONTESTED
                                else "around", part=False, order=0, derived="duration",
                                reason=f"{c.reason}; fighting {k} day(s) before, as the sentence says"))
     return out
@@ -461,8 +463,8 @@ def _unverified_before(lang: Language, article: Article, claims: list[Claim]) ->
     held = Spans((s.start, s.end) for s in body if s.start in doubted)
     out = []
     for c in claims:
-        if c.status == "asserted" and held.cover(c.start):
-            c = _replace(c, status="hedged",
+        if c.status == Status.ASSERTED and held.cover(c.start):
+            c = _replace(c, status=Status.HEDGED,
                          reason=c.reason + "; the next sentence says it was not confirmed")
         out.append(c)
     return out
@@ -534,7 +536,8 @@ def article_attacker(claims: Sequence[Claim]) -> str | None:
     """
     def ranked(types: tuple[str, ...], historical: bool) -> list[tuple[str, int]]:
         counts = Counter(c.actor for c in claims if c.actor and c.historical == historical
-                         and c.status in ("asserted", "headline", "caption") and c.type in types)
+                         and c.status in (Status.ASSERTED, Status.HEADLINE, Status.CAPTION)
+                         and c.type in types)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     # Who advances, storms and besieges in the battle of the day decides; then who takes

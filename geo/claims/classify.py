@@ -13,20 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..mentions import Mention
+from .enums import ClaimType
 from .language import Language, PhraseHit
 from .roles import Roles
 
 __all__ = ["Kind", "classify", "partitive"]
 
 #: How each claim type bears on fighting at the site.
-FIGHTING = {"contested": "inside", "entry": "inside", "siege": "around"}
+FIGHTING = {ClaimType.CONTESTED: "inside", ClaimType.ENTRY: "inside", ClaimType.SIEGE: "around"}
 
 
 @dataclass(frozen=True)
 class Kind:
     """The claim a phrase makes: its type, whether it is about part of the site, and why."""
 
-    type: str
+    type: ClaimType
     part: bool
     ended: bool
     note: str
@@ -77,6 +78,7 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     Returns
     -------
     Kind
+        Its type one of :class:`ClaimType`: a phrase's ``move`` and ``fight`` are resolved here.
     """
     p = hit.phrase
     kind = p.type
@@ -109,4 +111,5 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         kind = "capture"
     if part:
         note = (note + "; " if note else "") + "about part of the site"
-    return Kind(kind, part, ended, note)
+    # Every phrase type but move and fight is a claim type; those two were resolved above.
+    return Kind(ClaimType(kind), part, ended, note)

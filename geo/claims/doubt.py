@@ -13,19 +13,21 @@ import re
 from collections.abc import Sequence
 
 from ..dates import DateRef
+from .enums import Status
 from .language import Language, PhraseHit
 
 __all__ = ["STATUSES", "doubt"]
 
-#: Statuses a claim can have; only ``asserted`` moves the map.
-STATUSES = ("asserted", "superseded", "denied", "negated", "conditional", "intent", "hedged", "generic",
-            "background", "truncated")
-_ORDER = ("denied", "negated", "conditional", "intent", "hedged")
+#: Statuses the reading of a claim's words gives; only ``asserted`` moves the map.
+STATUSES = (Status.ASSERTED, Status.SUPERSEDED, Status.DENIED, Status.NEGATED, Status.CONDITIONAL,
+            Status.INTENT, Status.HEDGED, Status.GENERIC, Status.BACKGROUND, Status.TRUNCATED)
+# Cues before the phrase, looked for in this order: the first found wins.
+_ORDER = (Status.DENIED, Status.NEGATED, Status.CONDITIONAL, Status.INTENT, Status.HEDGED)
 _WINDOW = 70  # characters before the phrase that its doubt cues stand in
 
 
 def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Sequence[DateRef],
-          *, ended: bool = False) -> str:
+          *, ended: bool = False) -> Status:
     """Return the status of the claim made by ``hit``.
 
     Parameters
@@ -44,7 +46,7 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
 
     Returns
     -------
-    str
+    Status
         One of :data:`STATUSES`.
     """
     for r in refs:
@@ -53,37 +55,37 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if hit.phrase.form == "noun" and hit.phrase.type == "fight" and lang.rx("doubt.name_of_war").search(
             text[max(0, hit.start - 8):hit.start]) and re.match(r"\s+(?:for|over|of)\b", text[hit.end:]) \
             and not lang.rx("doubt.going_on").search(text[hit.end:hit.end + 80]):
-        return "background"  # "the fight over the city has killed thousands": the war's name
-    if lang.doubt["superseded"].search(text[:hit.start]):
-        return "superseded"  # "an earlier version of this story said ...": corrected since
+        return Status.BACKGROUND  # "the fight over the city has killed thousands": the war's name
+    if lang.doubt[Status.SUPERSEDED].search(text[:hit.start]):
+        return Status.SUPERSEDED  # "an earlier version of this story said ...": corrected since
     if lang.rx("doubt.temporal_present").search(text[lo:hit.start]) and (
             hit.phrase.form in ("base", "s") or lang.rx("doubt.present_be").search(text[lo:hit.start])):
-        return "conditional"  # "once the city is cleared, the army will ...": not yet
+        return Status.CONDITIONAL  # "once the city is cleared, the army will ...": not yet
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
             and not lang.rx("doubt.succeeded").search(window):
-        return "intent"  # "to capture", "preparing to storm"; but "managed to take" happened
+        return Status.INTENT  # "to capture", "preparing to storm"; but "managed to take" happened
     if re.search(r"\bclose(?:r)?\s+to\s+(?:\w+ly\s+)?$", window):
-        return "intent"  # "close to recapturing"
+        return Status.INTENT  # "close to recapturing"
     if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not text[:hit.start].strip(" \"“‘'"):
-        return "intent"  # "Recapturing the city would be a victory": a gerund, not an event
+        return Status.INTENT  # "Recapturing the city would be a victory": a gerund, not an event
     if hit.phrase.form == "base" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not lang.rx("doubt.auxiliary").search(text[max(lo, hit.start - 30):hit.start]):
-        return "generic"  # "every metre the invaders take": no event of a day
+        return Status.GENERIC  # "every metre the invaders take": no event of a day
     for status in _ORDER:
-        if ended and status == "negated":
+        if ended and status == Status.NEGATED:
             continue
         if lang.doubt[status].search(window):
             return status
-        if status == "negated" and lang.doubt[status].search(hit.text):
+        if status == Status.NEGATED and lang.doubt[status].search(hit.text):
             return status
     after = text[hit.end:min(hi, hit.end + 60)]
     if hit.phrase.form == "noun" and re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(?:will|would|could|may|might|"
                                                r"is\s+expected\s+to|is\s+likely\s+to)\b", after):
-        return "intent"  # "the hardest fighting will come in the city": not yet
+        return Status.INTENT  # "the hardest fighting will come in the city": not yet
     for status, words in lang.doubt_after.items():
         if words.search(after):
             return status
     if lang.unverified.search(text[:hit.start]):
-        return "hedged"  # "There was no independent confirmation of reports that troops took X"
-    return "asserted"
+        return Status.HEDGED  # "There was no independent confirmation of reports that troops took X"
+    return Status.ASSERTED

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .enums import Status
 from .tokens import Token, norm
 
 if TYPE_CHECKING:
@@ -256,7 +257,9 @@ class Language:
         self.compounds = WordSet(predicates.get("compounds", ()))
         self.exceptions = {str(k): WordSet(v) for k, v in (predicates.get("exceptions") or {}).items()}
         self.doubt = {str(status): WordSet(words) for status, words in cues["doubt"].items()}
-        self.doubt_after = {str(status): WordSet(words) for status, words in cues["doubt_after"].items()}
+        # Each key is the status a cue after the phrase gives: a word that is none fails here.
+        self.doubt_after = {Status(str(status)): WordSet(words)
+                            for status, words in cues["doubt_after"].items()}
         # The cue lists declared above, one attribute each.
         for name, kind in Language.__annotations__.items():
             if kind == "WordSet":
