@@ -264,6 +264,17 @@ def article_limit() -> int:
     return _size(LIMIT_VARIABLE, MAX_ARTICLE_BYTES)
 
 
+def total_limit() -> int:
+    """Return the most bytes a build reads in all.
+
+    Returns
+    -------
+    int
+        ``CONFLICTMAP_MAX_TOTAL_BYTES`` when set, else :data:`MAX_TOTAL_BYTES`.
+    """
+    return _size(TOTAL_VARIABLE, MAX_TOTAL_BYTES)
+
+
 def _size(variable: str, default: int) -> int:
     value = os.environ.get(variable, "")
     if not value.strip():
@@ -293,7 +304,7 @@ def read_texts(paths: Sequence[str | Path]) -> list[Text]:
         As :func:`read_text`; or naming the file that takes the articles
         together past ``CONFLICTMAP_MAX_TOTAL_BYTES`` (:data:`MAX_TOTAL_BYTES`).
     """
-    most = _size(TOTAL_VARIABLE, MAX_TOTAL_BYTES)
+    most = total_limit()
     out: list[Text] = []
     total = 0
     for p in paths:
@@ -355,10 +366,10 @@ def _kind(spath: str, mode: int | None, what: str) -> str:
     return f"is {kind}, not {_a(what)} file"
 
 
-def _read_bytes(spath: str, what: str = "article") -> bytes:
-    """Return a regular file's bytes, at most :func:`article_limit` of them."""
-    limit = article_limit()
-    too_big = f"more than the {_megabytes(limit)} {_a(what)} may be (set {LIMIT_VARIABLE} to allow more)"
+def _read_bytes(spath: str, what: str = "article", whole: bool = False) -> bytes:
+    """Return a regular file's bytes, at most :func:`article_limit` of them (``whole``: :func:`total_limit`)."""
+    limit, variable = (total_limit(), TOTAL_VARIABLE) if whole else (article_limit(), LIMIT_VARIABLE)
+    too_big = f"more than the {_megabytes(limit)} {_a(what)} may be (set {variable} to allow more)"
     try:
         # O_NONBLOCK: opening a named pipe must not wait for a writer; fstat then refuses it.
         fd = os.open(spath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))

@@ -6,6 +6,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import glob
 import hashlib
 import os
 import re
@@ -18,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TypedDict
@@ -33,11 +34,21 @@ from conflictmap.maps.formats import DEFAULT_FORMATS, WRITERS, Output
 from conflictmap.maps.formats import write as write_formats
 
 from .actors import Actors
-from .articles import Article, Metadata, NoDateError, article_files, read_article, read_sidecar, read_texts
+from .articles import (
+    Article,
+    Metadata,
+    NoDateError,
+    Text,
+    article_files,
+    read_article,
+    read_sidecar,
+    read_texts,
+)
 from .claims import Claim, Language
 from .engine import Engine, Reader, read_reports
 from .errors import InputError
 from .mentions import Mention
+from .texts import is_table, read_table
 from .timeline import Timeline, check_span
 from .unresolved import Unresolved, find_unresolved
 
@@ -146,6 +157,10 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
                   fallback: Mapping[str, dt.date] | None = None) -> list[Article]:
     """Read articles; a folder stands for the ``.txt`` files in it.
 
+    An argument may also be a pattern (``'reports/2017-10-*/*.txt'``, ``**``
+    for any depth of folders) or a CSV or Parquet table of texts, a report
+    a row (see :mod:`geo.texts`).
+
     A folder's metadata table (``articles.csv`` or ``metadata.csv``, see
     :func:`geo.articles.read_sidecar`) gives its files their date, outlet,
     title and URL; a file's own header lines win over it, field by field,
@@ -174,34 +189,50 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
     dates = dict(dates or {})
     files: list[Path] = []
     meta: dict[Path, Metadata] = {}
-    for p in paths:
+    rows: dict[str, str] = {}  # a table's reports: their names, by their texts' paths
+    texts: list[tuple[Text, Metadata | None]] = []
+    for p in _expanded(paths):
+        if is_table(p) and Path(p).is_file():  # a CSV or Parquet file of texts, a report a row
+            for row in read_table(p):
+                rows[row.text.path] = row.name
+                texts.append((row.text, row.meta))
+            continue
         found = article_files(p)
         files.extend(found)
         if found != [Path(p)]:  # a folder
             table = read_sidecar(p, {f.name for f in found})
             meta.update((f, table[f.name]) for f in found if f.name in table)
-    if not files:
+    if not files and not rows:
         raise InputError("(arguments)", "no articles given")
     used = set()
     articles = []
-    undated = []
+    undated: list[tuple[Text, Metadata | None]] = []
     fallback = dict(fallback or {})
     # Each file is read and decoded once (its warnings said once), whatever dates it then takes.
-    texts = dict(zip(files, read_texts(files), strict=True))
-    for f in files:
-        keys = [k for k in (str(f), f.name, str(f.resolve())) if k in dates]  # after read_text: no loop
+    texts[:0] = zip(read_texts(files), [meta.get(f) for f in files], strict=True)
+
+    def article(text: Text, day: dt.date | None, info: Metadata | None,
+                near: Sequence[dt.date] | None = None) -> Article:
+        art = read_article(text, day, near=near, meta=info)
+        return replace(art, name=rows[text.path]) if text.path in rows else art
+
+    for text, info in texts:
+        name = rows.get(text.path) or Path(text.path).name
+        # After read_text, so a loop of links has been refused; a table's row has no absolute path.
+        absolute = text.path if text.path in rows else str(Path(text.path).resolve())
+        keys = [k for k in (text.path, name, absolute) if k in dates]
         used.update(keys)
         try:
-            articles.append(read_article(texts[f], dates[keys[0]] if keys else None, meta=meta.get(f)))
+            articles.append(article(text, dates[keys[0]] if keys else None, info))
         except NoDateError:
-            if f.name in fallback:
-                articles.append(read_article(texts[f], fallback[f.name], meta=meta.get(f)))
+            if name in fallback:
+                articles.append(article(text, fallback[name], info))
             else:
-                undated.append(f)
+                undated.append((text, info))
     # Articles without a date line take it from their dateline, the year from the others.
     near = [a.published for a in articles]
-    for f in undated:
-        articles.append(read_article(texts[f], None, near=near, meta=meta.get(f)))
+    for text, info in undated:
+        articles.append(article(text, None, info, near))
     unused = [k for k in dates if k not in used]
     if unused:
         raise InputError(unused[0], "--date names a file that is not among the articles")
@@ -210,6 +241,23 @@ def read_articles(paths: Sequence[str | Path], dates: Mapping[str, dt.date] | No
     if dup:
         raise InputError(dup[0], "two articles share this file name; rename one")
     return sorted(articles, key=lambda a: (a.published, a.name))
+
+
+_GLOB = re.compile(r"[*?[]")
+
+
+def _expanded(paths: Sequence[str | Path]) -> list[str | Path]:
+    """Expand the patterns among the arguments (a quoted ``'reports/*/*.txt'``), in sorted order."""
+    out: list[str | Path] = []
+    for p in paths:
+        if os.path.lexists(p) or not _GLOB.search(str(p)):
+            out.append(p)
+            continue
+        found = sorted(glob.glob(str(p), recursive=True))
+        if not found:
+            raise InputError(str(p), "the pattern matches no file")
+        out.extend(found)
+    return out
 
 
 def read_theatre(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import conflictmap.geo.engine as engine
 import conflictmap.geo.pipeline as pipeline
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.geo.actors import Actors
@@ -50,7 +51,7 @@ def test_a_stray_date_is_one_line_before_any_reading(tmp_path, capsys, monkeypat
     def no_reading(*args: Any, **kw: Any) -> None:
         raise AssertionError("the articles were read before their dates were checked")
 
-    monkeypatch.setattr(pipeline, "find_mentions", no_reading)
+    monkeypatch.setattr(engine, "read_report", no_reading)
     assert main(["build", str(folder), "--out", str(out), "-q"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1, lines
