@@ -185,7 +185,7 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
              mentions: Sequence[Mention], found: Sequence[ActorMention],
              attacker: str | None, context: str | None = None) -> _Sentence | None:
     sites = local_sites(lang, mentions, sent)
-    if not sites:
+    if not sites or not lang.may_hold_phrase(sent.text):
         return None
     tokens = tokenize(sent.text)
     named = named_sides(found, sent, sites)

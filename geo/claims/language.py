@@ -248,6 +248,12 @@ class Language:
         for p in sorted(set(self.phrases), key=lambda p: (-len(p.words), p.words, p.type, p.frame,
                                                             not p.be, p.lemma, p.form)):
             self._first.setdefault(p.words[0], []).append(p)
+        # One pattern of every phrase's first word: a sentence without any holds no phrase,
+        # so the reader's later stages (tokens, sides, speakers) are spared it.
+        firsts = sorted((w for w in self._first if w != "-"), key=lambda w: (-len(w), w))
+        alternatives = "|".join(re.escape(w).replace("'", "['’‘]") for w in firsts)
+        self._trigger = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])"
+                                   + ("|-" if "-" in self._first else ""), re.IGNORECASE)
         places = predicates.get("places") or {}
         self.inside = WordSet(places.get("inside", ()))
         self.around = WordSet(places.get("around", ()))
@@ -338,6 +344,25 @@ class Language:
         if folder is None:
             return _bundled()
         return _read(Path(folder))
+
+    def may_hold_phrase(self, text: str) -> bool:
+        """Whether ``text`` has the first word of some claim phrase (else :meth:`find` finds none).
+
+        Parameters
+        ----------
+        text : str
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> lang = Language.load()
+        >>> lang.may_hold_phrase("Troops SEIZED the bridge."), lang.may_hold_phrase("It rained.")
+        (True, False)
+        """
+        return self._trigger.search(text) is not None
 
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
