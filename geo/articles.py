@@ -367,7 +367,7 @@ def _kind(spath: str, mode: int | None, what: str) -> str:
 
 
 def _read_bytes(spath: str, what: str = "article", whole: bool = False) -> bytes:
-    """Return a regular file's bytes, at most :func:`article_limit` of them (``whole``: :func:`total_limit`)."""
+    """Return a regular file's bytes: at most :func:`article_limit`, or ``whole``, :func:`total_limit`."""
     limit, variable = (total_limit(), TOTAL_VARIABLE) if whole else (article_limit(), LIMIT_VARIABLE)
     too_big = f"more than the {_megabytes(limit)} {_a(what)} may be (set {variable} to allow more)"
     try:

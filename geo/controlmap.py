@@ -22,10 +22,10 @@ from conflictmap.gazetteer import Gazetteer
 
 from .actors import Actors
 from .errors import InputError
+from .frames import Frames, frames
 from .pipeline import (
     OUTPUTS,
     Reading,
-    _frames,
     bundled_theatre,
     load_inputs,
     parse_formats,
@@ -76,8 +76,8 @@ class ControlMap:
                 f"claims, {len(self.reading.timeline.sites)} sites, {span}>")
 
     @cached_property
-    def _frames(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
-        return _frames(self.reading, self.gazetteer)
+    def _frames(self) -> Frames:
+        return frames(self.reading, self.gazetteer)
 
     @property
     def days(self) -> list[dt.date]:
@@ -130,8 +130,7 @@ class ControlMap:
         days = self.days
         if day not in days:
             raise InputError(str(date), f"not a day of this map ({days[0]} to {days[-1]})")
-        frame = self._frames["days"]
-        return frame[frame["date"] == day.isoformat()].reset_index(drop=True)
+        return self._frames["days"].on(day)
 
     def to_file(self, path: str | Path, format: str | Sequence[str] | None = None,
                 tiles: str | None = None) -> Path:

@@ -24,12 +24,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TypedDict
 
-import geopandas as gpd
-import pandas as pd
-
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.core import SETTLEMENTS
-from conflictmap.gazetteer.world import ATTRIBUTION, world_places
+from conflictmap.gazetteer.world import ATTRIBUTION
 from conflictmap.maps.formats import DEFAULT_FORMATS, WRITERS, Output
 from conflictmap.maps.formats import write as write_formats
 
@@ -47,6 +44,7 @@ from .articles import (
 from .claims import Claim, Language
 from .engine import Engine, Reader, read_reports
 from .errors import InputError
+from .frames import frames
 from .mentions import Mention
 from .texts import is_table, read_table
 from .timeline import Timeline, check_span
@@ -333,184 +331,6 @@ def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
         if parent is not None:
             out[pid] = parent
     return out
-
-
-def _references(articles: Sequence[Article]) -> dict[str, dict[str, str]]:
-    """How each article is cited, by name: ``source`` (its outlet), ``title``, ``url``, ``cite``."""
-    return {a.name: {"source": a.outlet, "title": a.title, "url": a.url, "cite": a.cite}
-            for a in articles}
-
-
-def _evidence(claims: Sequence[Claim], refs: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
-    # A claim whose article is not among those read is cited by its file name.
-    return [
-        {"article": c.article, "date": c.date.isoformat(), "sentence": c.sentence,
-         "type": c.type, "actor": c.actor or "",
-         **(refs.get(c.article) or {"source": "", "title": "", "url": "", "cite": c.article})}
-        for c in claims
-    ]
-
-
-# Kinds that are administrative areas where no settlement lies below them in a site's chain.
-_AREA_KINDS = frozenset({"country", "province", "governorate", "region", "state", "district",
-                         "subdistrict", "county"})
-#: How near the world layer's nearest large city must be for its country to be a site's, in km.
-COUNTRY_KM = 25.0
-
-
-def _areas(gaz: Gazetteer, pid: str) -> list[str]:
-    """Return the administrative areas a site lies in, widest first.
-
-    They are the places above its (outermost) settlement; a site in no
-    settlement lies in the places of its chain whose kind is an area's.
-    """
-    chain = [pid, *gaz.ancestors(pid)]
-    towns = [i for i, a in enumerate(chain) if gaz[a].kind in SETTLEMENTS]
-    above = chain[towns[-1] + 1:] if towns else [a for a in chain if gaz[a].kind in _AREA_KINDS]
-    return above[::-1]
-
-
-def _world_countries(points: Mapping[str, tuple[float, float]]) -> dict[str, str]:
-    """Return the country of each point from the world layer: that of its nearest large city.
-
-    Only a city within :data:`COUNTRY_KM` counts (nearer a border a farther
-    one may be across it). Distances are measured in each point's UTM zone.
-    """
-    records = [r for r in world_places() if r["kind"] == "city" and r["parent"]]
-    country = {r["id"]: r["name"] for r in world_places() if r["kind"] == "country"}
-    cities = gpd.GeoSeries([r["geometry"] for r in records], crs="EPSG:4326")
-    out: dict[str, str] = {}
-    zones: dict[int, list[str]] = {}
-    for key, (lon, lat) in sorted(points.items()):
-        zones.setdefault((32600 if lat >= 0 else 32700) + int((lon + 180) // 6) % 60 + 1, []).append(key)
-    for epsg, keys in sorted(zones.items()):
-        here = gpd.GeoSeries(gpd.points_from_xy([points[k][0] for k in keys],
-                                                [points[k][1] for k in keys]), crs="EPSG:4326")
-        x0, y0, x1, y1 = here.total_bounds
-        near = cities.cx[x0 - 1:x1 + 1, y0 - 1:y1 + 1]  # a degree around: far more than COUNTRY_KM
-        if near.empty:
-            continue
-        theirs, ours = near.to_crs(epsg), here.to_crs(epsg)
-        for key, pt in zip(keys, ours, strict=True):
-            dist = theirs.distance(pt).to_numpy()
-            best = int(dist.argmin())
-            if dist[best] <= COUNTRY_KM * 1000:
-                out[key] = country.get(records[near.index[best]]["parent"], "")
-    return out
-
-
-def _geography(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, dict[str, str]]:
-    """Return each site's ``country``, ``admin1``, ``admin2`` and ``admin3`` (names, or empty).
-
-    The areas above the site's settlement, widest first, are the country (the
-    one of kind ``country``) and then admin1 to admin3; a chain with no
-    country takes it from the world layer (:func:`_world_countries`).
-    """
-    out: dict[str, dict[str, str]] = {}
-    lacking: dict[str, tuple[float, float]] = {}
-    for pid in sites:
-        areas = _areas(gaz, pid)
-        country = next((a for a in areas if gaz[a].kind == "country"), None)
-        admin = [gaz[a].name for a in areas if a != country][:3]
-        out[pid] = {"country": gaz[country].name if country else "",
-                    **{f"admin{k}": (admin[k - 1] if k <= len(admin) else "") for k in (1, 2, 3)}}
-        place = gaz[pid]
-        if country is None and place.lon is not None and place.lat is not None:
-            lacking[pid] = (place.lon, place.lat)
-    for pid, name in _world_countries(lacking).items() if lacking else ():
-        out[pid]["country"] = name
-    return out
-
-
-def _frames(reading: Reading, gaz: Gazetteer) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
-    places = gaz.places.set_index("id", drop=False)
-    sites = places.loc[reading.timeline.sites]
-    geom = dict(zip(sites["id"], sites.geometry, strict=True))
-    names = dict(zip(sites["id"], sites["name"], strict=True))
-    site_frame = gpd.GeoDataFrame(
-        {"site": sites["id"].tolist(), "name": sites["name"].tolist(),
-         "kind": sites["kind"].tolist(), "precision": sites["precision"].tolist(),
-         "source": sites["source"].tolist(),
-         "parent": [p if isinstance(p, str) else None for p in sites["parent"]]},
-        geometry=sites.geometry.tolist(), crs="EPSG:4326",
-    )
-    refs = _references(reading.articles)
-    rows = []
-    for day in reading.timeline.days:
-        for site, st in reading.timeline.on(day).items():
-            rows.append({"site": site, "name": names[site], "date": day.isoformat(),
-                         "controller": st.controller, "inferred": st.inferred,
-                         "fighting": st.fighting,
-                         "evidence": _evidence(st.evidence, refs), "geometry": geom[site]})
-    days = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    last = reading.timeline.days[-1]
-    intervals = gpd.GeoDataFrame(
-        [{"site": iv.site, "name": names[iv.site], "controller": iv.controller,
-          "start": iv.start.isoformat(), "end": "" if iv.end == last else iv.end.isoformat(),
-          "inferred": iv.inferred, "fighting": iv.fighting, "evidence": _evidence(iv.evidence, refs),
-          "geometry": geom[iv.site]}
-         for iv in reading.timeline.intervals()],
-        geometry="geometry", crs="EPSG:4326",
-    )
-    sides = reading.timeline.actors
-    by_name = {a.name: a for a in reading.articles}
-    where = _geography(gaz, sorted({c.site for c in reading.claims}))
-
-    def kind(aid: str | None) -> str:
-        return sides[aid].kind if aid and aid in sides else ""
-
-    claim_rows = []
-    for c in reading.claims:
-        p = gaz[c.site]
-        art = by_name.get(c.article)
-        claim_rows.append({
-            "article": c.article, "published": c.published.isoformat(),
-            "date": c.date.isoformat(), "date_precision": c.date_precision,
-            "site": c.site, "site_name": p.name, "type": c.type, "actor": c.actor or "",
-            "loser": c.loser or "", "status": c.status, "asserted_by": c.asserted_by,
-            "confidence": c.confidence, "sentence": c.sentence, "reason": c.reason,
-            "longitude": p.lon, "latitude": p.lat, "site_text": c.site_text,
-            "date_text": c.date_text, "tense": c.tense, "counts": c.counts,
-            "start": c.start, "end": c.end, "site_precision": p.precision, "site_kind": p.kind,
-            "part": c.part, "fighting": c.fighting, "order": c.order, "withdrawal": c.withdrawal,
-            "date_source": art.date_source if art else "", "taker": c.taker or "",
-            "actor_kind": kind(c.actor), "taker_kind": kind(c.taker), **where[c.site],
-            "outlet": art.outlet if art else "", "title": art.title if art else "",
-            "url": art.url if art else "", "cite": art.cite if art else c.article,
-            "encoding": art.encoding if art else "",
-        })
-    claims = pd.DataFrame(claim_rows, columns=[
-        "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
-        "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
-        "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
-        "site_kind", "part", "fighting", "order", "withdrawal", "date_source", "taker", "actor_kind",
-        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite", "encoding"])
-    mention_rows = []
-    for art in reading.articles:
-        for m in reading.mentions[art.name]:
-            p = gaz[m.place]
-            mention_rows.append({
-                "article": art.name, "start": m.start, "end": m.end, "text": m.text,
-                "place": m.place, "name": p.name, "kind": p.kind, "layer": p.layer,
-                "site": m.site, "how": m.how, "candidates": "|".join(m.candidates),
-                "longitude": p.lon, "latitude": p.lat,
-            })
-    mentions = pd.DataFrame(mention_rows, columns=[
-        "article", "start", "end", "text", "place", "name", "kind", "layer", "site", "how",
-        "candidates", "longitude", "latitude"])
-    bg = places[(places["layer"] != "world") & (places["kind"].isin(["river"]))
-                & places.geometry.notna()]
-    background = gpd.GeoDataFrame({"name": bg["name"].tolist(), "kind": bg["kind"].tolist()},
-                                  geometry=bg.geometry.tolist(), crs="EPSG:4326")
-    return {"sites": site_frame, "days": days, "intervals": intervals, "claims": claims,
-            "mentions": mentions, "background": background}
-
-
-def _unresolved_frame(reading: Reading) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"name": u.name, "kind": u.kind, "count": u.count, "articles": "|".join(u.articles),
-          "sentence": u.sentence} for u in reading.unresolved],
-        columns=["name", "kind", "count", "articles", "sentence"])
 
 
 #: Seconds a build waits for another build writing the same folder
@@ -832,13 +652,13 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     formats = parse_formats(formats)
     timeout = _lock_timeout(lock_timeout)
     out = _checked_out(out_dir)  # before the work: a wrong path is said at once
-    frames = _frames(reading, gaz)
+    tables = frames(reading, gaz)
     focus_name = gaz[reading.focus].name if reading.focus else "the theatre"
     days = reading.timeline.days
     title = f"Who held what in {focus_name}, {days[0]} to {days[-1]}"
     credit = _credit(reading)
     colours = {a.id: {"name": a.name, "colour": a.colour} for a in actors}
-    output = Output({**frames, "unresolved": _unresolved_frame(reading)}, colours, days,
+    output = Output(tables, colours, days,
                     title=title, credit=credit, tiles=tiles, formats=formats)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

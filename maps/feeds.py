@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -179,13 +179,15 @@ def _collection(lines: Sequence[bytes], name: str | None) -> bytes:
     return (_head(name) + b"\n" + b",\n".join(lines) + (b"\n" if lines else b"") + b"]}\n")
 
 
-def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
+def write_site_days(frame: gpd.GeoDataFrame | Iterable[gpd.GeoDataFrame], folder: str | Path) -> list[Path]:
     """Write one ``YYYY-MM-DD.geojson`` per day (one feature per site) into ``folder``.
 
     Parameters
     ----------
-    frame : GeoDataFrame
-        Site-days (:data:`maps.schema.SITE_DAY_COLUMNS`).
+    frame : GeoDataFrame or iterable of GeoDataFrame
+        Site-days (:data:`maps.schema.SITE_DAY_COLUMNS`): one frame, or frames
+        that each hold whole days (one a day, say), written as they come so
+        that a year of sites need never be in memory at once.
     folder : str or Path
 
     Returns
@@ -193,20 +195,21 @@ def write_site_days(frame: gpd.GeoDataFrame, folder: str | Path) -> list[Path]:
     list of Path
         The files written, by day.
     """
-    check(frame, SITE_DAY_COLUMNS, "site-days")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    ordered = frame.sort_values(["date", "site"], kind="stable")
-    features = _Features(ordered)
-    dates = ordered["date"].astype(str).to_numpy()
-    out = []
-    bounds: np.ndarray | list[int] = (
-        np.flatnonzero(np.r_[True, dates[1:] != dates[:-1], True]) if len(dates) else [])
-    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
-        day = dates[a]
-        path = folder / f"{day}.geojson"
-        path.write_bytes(_collection(features.lines(a, b), f"control {day}"))
-        out.append(path)
+    out: list[Path] = []
+    for part in [frame] if isinstance(frame, pd.DataFrame) else frame:
+        check(part, SITE_DAY_COLUMNS, "site-days")
+        ordered = part.sort_values(["date", "site"], kind="stable")
+        features = _Features(ordered)
+        dates = ordered["date"].astype(str).to_numpy()
+        bounds: np.ndarray | list[int] = (
+            np.flatnonzero(np.r_[True, dates[1:] != dates[:-1], True]) if len(dates) else [])
+        for a, b in zip(bounds[:-1], bounds[1:], strict=False):
+            day = dates[a]
+            path = folder / f"{day}.geojson"
+            path.write_bytes(_collection(features.lines(a, b), f"control {day}"))
+            out.append(path)
     return out
 
 

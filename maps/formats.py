@@ -134,10 +134,17 @@ def _csv(out: Output, folder: Path) -> None:
 
 
 def _images(out: Output, folder: Path) -> None:
+    import geopandas as gpd
+    import pandas as pd
+
     from .images import write_day_images
 
     f = out.frames
-    write_day_images(folder / "days", f["sites"], f["days"], out.actors, title=out.title,
+    days = f["days"]
+    if not isinstance(days, pd.DataFrame):  # days given one by one: the pictures need them together
+        days = gpd.GeoDataFrame(pd.concat(list(days), ignore_index=True), geometry="geometry",
+                                crs="EPSG:4326")
+    write_day_images(folder / "days", f["sites"], days, out.actors, title=out.title,
                      background=f["background"], credit=out.credit, png="png" in out.formats,
                      gif=folder / "days.gif" if "gif" in out.formats else None, areas=_areas(out))
 

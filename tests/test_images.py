@@ -15,7 +15,8 @@ from PIL import Image
 from shapely.geometry import Point, Polygon
 
 from conflictmap.geo.cli import main
-from conflictmap.geo.pipeline import _frames, bundled_theatre, load_inputs, read_theatre
+from conflictmap.geo.frames import frames as _frames
+from conflictmap.geo.pipeline import bundled_theatre, load_inputs, read_theatre
 from conflictmap.maps import images, write_day_images
 from conflictmap.maps.areas import site_areas
 from conflictmap.maps.schema import CONTESTED, FIGHT_STYLE, UNKNOWN
