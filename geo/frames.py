@@ -239,6 +239,9 @@ class SiteDays:
                  refs: Mapping[str, Mapping[str, str]]) -> None:
         self._timeline = reading.timeline
         self._names, self._geometry, self._refs = names, geometry, refs
+        # A run of unchanged days shares one evidence tuple: it is cited once, and the writers,
+        # given the same list each day, serialise it once. The tuple is held, so its id is its own.
+        self._cited: dict[int, tuple[tuple[Claim, ...], list[dict[str, str]]]] = {}
 
     def __len__(self) -> int:
         return len(self._timeline.days)
@@ -259,11 +262,18 @@ class SiteDays:
         -------
         GeoDataFrame
         """
-        rows = [{"site": site, "name": self._names[site], "date": day.isoformat(),
+        date = day.isoformat()
+        rows = [{"site": site, "name": self._names[site], "date": date,
                  "controller": st.controller, "inferred": st.inferred, "fighting": st.fighting,
-                 "evidence": _evidence(st.evidence, self._refs), "geometry": self._geometry[site]}
-                for site, st in self._timeline.on(day).items()]
+                 "evidence": self._cite(st.evidence), "geometry": self._geometry[site]}
+                for site, st in self._timeline.states_on(day)]
         return gpd.GeoDataFrame(rows, columns=_DAY_COLUMNS, geometry="geometry", crs="EPSG:4326")
+
+    def _cite(self, evidence: tuple[Claim, ...]) -> list[dict[str, str]]:
+        held = self._cited.get(id(evidence))
+        if held is None:
+            held = self._cited[id(evidence)] = (evidence, _evidence(evidence, self._refs))
+        return held[1]
 
     def frame(self) -> gpd.GeoDataFrame:
         """Return all the days in one GeoDataFrame (what a caller that needs them together takes).

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from conflictmap.maps.schema import FIGHTING
@@ -568,6 +568,26 @@ class Timeline:
         if day not in self._day_set:
             raise KeyError(f"{day} is outside the timeline ({self.days[0]} to {self.days[-1]})")
         return {site: replace(self._states[site][day], site=site) for site in self.sites}
+
+    def states_on(self, day: dt.date) -> Iterator[tuple[str, State]]:
+        """Yield ``(site, state)`` for every site at the end of ``day``, in site order.
+
+        What :meth:`on` gives, without a copy of each state: the state's own
+        ``site`` field may be empty (the pair names the site). For writers
+        that go through a year of sites a day at a time.
+
+        Parameters
+        ----------
+        day : datetime.date
+
+        Yields
+        ------
+        tuple of (str, State)
+        """
+        if day not in self._day_set:
+            raise KeyError(f"{day} is outside the timeline ({self.days[0]} to {self.days[-1]})")
+        for site in self.sites:
+            yield site, self._states[site][day]
 
     def intervals(self) -> list[Interval]:
         """Return each site's runs of unchanged state, by site then start."""

@@ -116,6 +116,14 @@ def _column(series: pd.Series) -> list[Any]:
     return series.tolist()
 
 
+class _Memo:
+    """Values already serialised, by column, kept across the frames of one feed."""
+
+    def __init__(self) -> None:
+        self.strings: dict[str, dict[str, bytes]] = {}
+        self.lists: dict[str, dict[int, tuple[list[Any], bytes]]] = {}
+
+
 class _Features:
     """A frame's features, serialised a slice of rows at a time.
 
@@ -125,7 +133,7 @@ class _Features:
     a row, and written a slice at a time so memory stays bounded.
     """
 
-    def __init__(self, frame: gpd.GeoDataFrame) -> None:
+    def __init__(self, frame: gpd.GeoDataFrame, memo: _Memo | None = None) -> None:
         gname = frame.geometry.name
         self.props = [str(c) for c in frame.columns if c != gname]
         self.template = (b'{"type":"Feature","properties":{'
@@ -133,8 +141,9 @@ class _Features:
                          + b'},"geometry":%b}')
         self.columns = [_column(frame[c]) for c in self.props]
         self.geoms = _geometry_values(frame.geometry.values)
-        self.caches: list[dict[str, bytes]] = [{} for _ in self.props]
-        self.same: list[dict[int, bytes]] = [{} for _ in self.props]
+        memo = memo if memo is not None else _Memo()
+        self.caches = [memo.strings.setdefault(p, {}) for p in self.props]
+        self.same = [memo.lists.setdefault(p, {}) for p in self.props]
 
     def __len__(self) -> int:
         return len(self.geoms)
@@ -150,11 +159,12 @@ class _Features:
                 if got is None:
                     got = cache[v] = dumps(v)
             elif type(v) is list:
-                # One evidence list is often shared by the rows of a run of days:
-                # the frame holds it, so its id names it while we write.
-                got = same.get(id(v))
-                if got is None:
-                    got = same[id(v)] = dumps(v, default=_default, option=opt)
+                # One evidence list is often shared by the rows of a run of days; the memo
+                # holds it with its bytes, so its id names it while we write.
+                held = same.get(id(v))
+                if held is None:
+                    held = same[id(v)] = (v, dumps(v, default=_default, option=opt))
+                got = held[1]
             else:
                 got = dumps(v, default=_default, option=opt)
             out.append(got)
@@ -198,10 +208,11 @@ def write_site_days(frame: gpd.GeoDataFrame | Iterable[gpd.GeoDataFrame], folder
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out: list[Path] = []
+    memo = _Memo()  # names, days and evidence recur from one day's frame to the next
     for part in [frame] if isinstance(frame, pd.DataFrame) else frame:
         check(part, SITE_DAY_COLUMNS, "site-days")
         ordered = part.sort_values(["date", "site"], kind="stable")
-        features = _Features(ordered)
+        features = _Features(ordered, memo)
         dates = ordered["date"].astype(str).to_numpy()
         bounds: np.ndarray | list[int] = (
             np.flatnonzero(np.r_[True, dates[1:] != dates[:-1], True]) if len(dates) else [])
