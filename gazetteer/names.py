@@ -87,6 +87,9 @@ _O, _U, _D_, _J, _T, _C = ord("o"), ord("u"), ord("d"), ord("j"), ord("t"), ord(
 # gh, ph, zh (Kurdish ş, French ch, Arabic th/dh transliterated with one letter or two).
 _DIGRAPH = np.array(sorted(ord(c) for c in "sczkdtgp"), dtype=np.uint32)
 _VOWEL_CODES = np.array(sorted(ord(v) for v in _VOWELS), dtype=np.uint32)
+# The letters before an h that a rule reads (a digraph's or a vowel's), by ASCII code.
+_BEFORE_H = np.zeros(128, dtype=bool)
+_BEFORE_H[np.r_[_DIGRAPH, _VOWEL_CODES]] = True
 
 
 def _fold_one(code: int) -> int:
@@ -97,8 +100,6 @@ def _fold_one(code: int) -> int:
     characters (``İ``).
     """
     ch = chr(code)
-    if code == _SEP:
-        return code
     if ch in _DROP or unicodedata.combining(ch) or unicodedata.category(ch) == "Cf":
         return _DROPPED
     parts = [
@@ -134,11 +135,15 @@ def _translate(codes: np.ndarray) -> np.ndarray:
     return folded
 
 
-def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+def _fold_codes(text: str, separated: bool = False) -> tuple[np.ndarray, np.ndarray]:
     # Each rule looks only where it can apply (the rare apostrophe, pair of
     # e's, doubled letter or h), and the text is compacted once per rule that
     # drops characters: a text of megabytes folds at tens of MB/s.
-    a = _translate(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    a = _translate(codes)
+    if separated:
+        # Only fold_many's joins are separators; in a text the character is a control, a space.
+        a[codes == _SEP] = _SEP
     n = len(a)
     gone = np.flatnonzero(a == _DROPPED)
     if len(gone):
@@ -176,7 +181,70 @@ def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
         if drop.any():
             keep = ~drop
             a, starts = a[keep], starts[keep]
-            n = len(a)
+    # What a pass drops can bring letters together that a rule reads ("thht" -> "tht"):
+    # the words where it did are passed again until nothing changes, so that a key folds
+    # to itself.  The rules never look past a space, so a word is passed on its own.
+    was = len(a)
+    a, kept = _respell(a, np.arange(was, dtype=np.int32))
+    starts = starts[kept]
+    while True:
+        redo = _unsettled(a, kept, was)
+        if not len(redo):
+            return a, starts
+        sub, sub_kept = _respell(a[redo], np.arange(len(redo), dtype=np.int32))
+        if len(sub) == len(redo):  # every change drops a character: none dropped, none made
+            return a, starts
+        keep = np.ones(len(a), dtype=bool)
+        keep[redo] = False
+        keep[redo[sub_kept]] = True
+        a[redo[sub_kept]] = sub
+        kept, was = np.flatnonzero(keep), len(a)
+        a, starts = a[kept], starts[kept]
+
+
+def _unsettled(a: np.ndarray, kept: np.ndarray, was: int) -> np.ndarray:
+    """Return where the words are that a rule may still change.
+
+    ``a[i]`` was at ``kept[i]`` of the ``was`` codes before the last pass.
+
+    Only letters a pass brought together (or rewrote, as the ``j`` of ``dj``, whose
+    neighbour then went) can make a new ``dh``, ``dj``, ``tch``, double letter ...
+    """
+    n = len(a)
+    # a[j - 1] and a[j] were apart (j == n: the end came closer to a[n - 1]).
+    joins = np.flatnonzero(np.diff(np.r_[kept, was]) > 1) + 1
+    # The pairs (k - 1, k) to look at: a rewritten letter is the one before a join.
+    pair = np.zeros(n + 1, dtype=bool)
+    pair[joins] = True
+    pair[joins[joins >= 2] - 1] = True
+    k = np.flatnonzero(pair[:n])
+    if not len(k):
+        return k
+    x, y = a[k - 1], a[k]
+    z = np.where(k + 1 < n, a[np.minimum(k + 1, n - 1)], _SPACE)
+    o, u, d, j, t, c, s = (ord(ch) for ch in "oudjtcs")
+    brk = (y == _SPACE) | (y == _SEP)
+    odd = ((x == y) | ((x == _H) & brk)
+           | ((y == _H) & _BEFORE_H[np.minimum(x, 127)])
+           | ((x == o) & (y == u))
+           | ((x == d) & (y == j))
+           | ((x == t) & (((y == c) & (z == _H)) | ((y == s) & (z == c))))
+           | ((x == s) & (y == c) & (z == _H)))
+    k = k[odd]
+    if not len(k):
+        return k
+    # The whole words around those places, each with the space before it.
+    bounds = np.r_[0, np.flatnonzero((a == _SPACE) | (a == _SEP)), n]
+    at = np.searchsorted(bounds, k, side="right")  # 0 < k < n: 0 < at < len(bounds)
+    lo, hi = bounds[at - 1], bounds[at]
+    first = np.r_[True, lo[1:] != lo[:-1]]  # k is sorted: so are the words
+    lo, hi = lo[first], hi[first]
+    size = hi - lo
+    return np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+
+
+def _respell(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of the spelling rules over folded codes (see :func:`fold_with_offsets`)."""
     a, starts = _spellings(a, starts)
     n = len(a)
     # "ee" -> "i" (Naeem -> naim), pairs taken left to right in each run of
@@ -302,10 +370,12 @@ class _Table(dict[int, str]):
 
 _TABLE = _Table()
 _D = re.escape(chr(_DROPPED))
-_SHORT_RULES = (
+_SHORT_CLEAN = (
     (re.compile(f"{_D}(?=s(?: |$))"), " "),
     (re.compile(_D), ""),
     (re.compile(" +"), " "),
+)
+_SHORT_RULES = (
     (re.compile("oo"), "uu"),
     (re.compile("ts(?=ch)|t(?=ch)|o(?=u)|d(?=j)"), ""),
     (re.compile("(?<=[sczkdtgp])h"), ""),
@@ -313,6 +383,8 @@ _SHORT_RULES = (
     (re.compile(r"([^\W\d_])\1+"), r"\1"),
     (re.compile("(?<=[^ ][aeiou])h(?= |$)"), ""),
 )
+# Whatever one of _SHORT_RULES would change (a test for another pass, cheaper than one).
+_SHORT_AGAIN = re.compile(r"oo|ou|dj|[sczkdtgp]h|ee|([^\W\d_])\1|[^ ][aeiou]h(?= |$)")
 
 
 def fold(text: str) -> str:
@@ -328,11 +400,14 @@ def fold(text: str) -> str:
     # Names are folded one at a time by the thousand: the same rules as the
     # array version, with string operations that cost less on short strings.
     key = text.translate(_TABLE)
-    for i, (rule, repl) in enumerate(_SHORT_RULES):
+    for rule, repl in _SHORT_CLEAN:
         key = rule.sub(repl, key)
-        if i == 2:
-            key = key.strip(" ")
-    return key
+    key = key.strip(" ")
+    while True:  # until a pass changes nothing, as in _fold_codes
+        for rule, repl in _SHORT_RULES:
+            key = rule.sub(repl, key)
+        if _SHORT_AGAIN.search(key) is None:
+            return key
 
 
 def fold_many(texts: Sequence[str]) -> list[str]:
@@ -350,7 +425,7 @@ def fold_many(texts: Sequence[str]) -> list[str]:
         return []
     sep = chr(_SEP)
     joined = sep.join(t.replace(sep, " ") for t in texts)
-    a, _ = _fold_codes(joined)
+    a, _ = _fold_codes(joined, separated=True)
     keys = a.tobytes().decode("utf-32-le").split(sep)
     if len(keys) != len(texts):  # pragma: no cover - the separator is never folded away
         raise AssertionError("fold_many lost a separator")
