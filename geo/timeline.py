@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -175,6 +176,49 @@ def _fight(day: _Day, level: str) -> None:
         day.fighting = level
 
 
+class _Runs:
+    """One site's states, day by day, kept as runs of days whose state is the same.
+
+    A year of ten thousand sites is a few changes each, not 3.65 million
+    states. :meth:`at` gives the run's state as stored (its ``date`` is the
+    run's first day); ``runs[day]`` gives it dated ``day``.
+    """
+
+    __slots__ = ("first", "starts", "states")
+
+    def __init__(self, first: dt.date, days: Sequence[dt.date], states: Mapping[dt.date, State]) -> None:
+        self.first = first.toordinal()
+        self.starts: list[int] = []
+        self.states: list[State] = []
+        for i, day in enumerate(days):
+            st = states[day]
+            if self.states and _same(self.states[-1], st):
+                continue
+            self.starts.append(i)
+            self.states.append(st)
+
+    def at(self, day: dt.date) -> State:
+        """Return the state of ``day``'s run (dated the run's first day)."""
+        return self.states[bisect_right(self.starts, day.toordinal() - self.first) - 1]
+
+    def __getitem__(self, day: dt.date) -> State:
+        st = self.at(day)
+        return st if st.date == day else replace(st, date=day)
+
+    def spans(self, n_days: int) -> Iterator[tuple[int, int, State]]:
+        """Yield each run as ``(first day index, last day index, state)``."""
+        ends = [*self.starts[1:], n_days]
+        for a, b, st in zip(self.starts, ends, self.states, strict=True):
+            yield a, b - 1, st
+
+
+def _same(a: State, b: State) -> bool:
+    """Whether two days' states are one state (all but the date alike)."""
+    return (a.controller == b.controller and a.inferred == b.inferred and a.since == b.since
+            and a.fighting == b.fighting and a.site == b.site
+            and (a.evidence is b.evidence or a.evidence == b.evidence))
+
+
 class Timeline:
     """Who held each site on each day, from the claims.
 
@@ -219,7 +263,7 @@ class Timeline:
                 by_site[c.site].append(c)
             elif c.actor and (c.status in _HINTS or c.status == Status.ASSERTED and c.historical):
                 hints[c.site].append(c)
-        self._states = {site: self._site_states(by_site.get(site, []), hints.get(site, []))
+        self._states = {site: self._runs(self._site_states(by_site.get(site, []), hints.get(site, [])))
                         for site in self.sites}
         self._quarters(by_site, hints)
 
@@ -380,6 +424,9 @@ class Timeline:
                     return self._enemy(e.side)
         return None
 
+    def _runs(self, states: Mapping[dt.date, State]) -> _Runs:
+        return _Runs(self.days[0], self.days, states)
+
     def _site_states(self, claims: list[Claim], hints: list[Claim]) -> dict[dt.date, State]:
         by_day: dict[dt.date, list[Claim]] = defaultdict(list)
         for c in claims:
@@ -502,7 +549,7 @@ class Timeline:
                                                 fighting="none", derived=parent,
                                                 reason=f"{c.reason}; the whole of {parent}, so {kid} too")
                                         for c, side in whole)]
-                self._states[kid] = self._site_states(by_site[kid], hints.get(kid, []))
+                self._states[kid] = self._runs(self._site_states(by_site[kid], hints.get(kid, [])))
         # Bottom up: a city's days from its quarters.
         for parent in sorted(children, key=lambda p: (-depth(p), p)):
             self._fill_up(parent, sorted(children[parent]))
@@ -513,8 +560,8 @@ class Timeline:
         "Fully liberated", "pulled out of X", on the days its state says so.
         """
         out = []
-        for day in self.days:
-            st = self._states[site][day]
+        for a, _, st in self._states[site].spans(len(self.days)):
+            day = self.days[a]  # a state that starts on its own day starts a run
             if st.inferred or st.since != day or st.controller in (CONTESTED, UNKNOWN):
                 continue
             for c in st.evidence:
@@ -528,9 +575,10 @@ class Timeline:
         return out
 
     def _fill_up(self, parent: str, kids: list[str]) -> None:
+        states = {day: self._states[parent][day] for day in self.days}
         for day in self.days:
-            st = self._states[parent][day]
-            quarters = [self._states[k][day] for k in kids]
+            st = states[day]
+            quarters = [self._states[k].at(day) for k in kids]
             known = [q for q in quarters if q.controller != UNKNOWN]
             if not known:
                 continue
@@ -542,15 +590,15 @@ class Timeline:
                 ev = tuple(c for q in known for c in q.evidence if not q.inferred)
                 out = State("", day, ctrl, True, tuple(sorted(set(ev), key=_claim_key)), None,
                             "inside" if mixed else "none")
-                self._states[parent][day] = out
+                states[day] = out
             elif st.since != day and st.controller not in (CONTESTED, UNKNOWN):
                 # A quarter taken by the other side after the city's last word.
                 turned = [q for q in known if not q.inferred and q.since is not None and st.since
                           is not None and q.since > st.since and q.controller != st.controller]
                 if turned:
                     ev = tuple(sorted({c for q in turned for c in q.evidence}, key=_claim_key))
-                    self._states[parent][day] = State("", day, CONTESTED, False, ev, st.since,
-                                                      "inside")
+                    states[day] = State("", day, CONTESTED, False, ev, st.since, "inside")
+        self._states[parent] = self._runs(states)
 
     # -- access ---------------------------------------------------------------
     def on(self, day: dt.date) -> dict[str, State]:
@@ -567,7 +615,7 @@ class Timeline:
         """
         if day not in self._day_set:
             raise KeyError(f"{day} is outside the timeline ({self.days[0]} to {self.days[-1]})")
-        return {site: replace(self._states[site][day], site=site) for site in self.sites}
+        return {site: replace(self._states[site].at(day), site=site, date=day) for site in self.sites}
 
     def states_on(self, day: dt.date) -> Iterator[tuple[str, State]]:
         """Yield ``(site, state)`` for every site at the end of ``day``, in site order.
@@ -587,31 +635,30 @@ class Timeline:
         if day not in self._day_set:
             raise KeyError(f"{day} is outside the timeline ({self.days[0]} to {self.days[-1]})")
         for site in self.sites:
-            yield site, self._states[site][day]
+            yield site, self._states[site].at(day)
 
     def intervals(self) -> list[Interval]:
         """Return each site's runs of unchanged state, by site then start."""
         out = []
         for site in self.sites:
-            run: list[State] = []
-            for day in self.days:
-                s = self._states[site][day]
+            run: list[tuple[int, int, State]] = []
+            for a, b, s in self._states[site].spans(len(self.days)):
                 if run and (s.controller, s.inferred, s.fighting) != (
-                        run[0].controller, run[0].inferred, run[0].fighting):
+                        run[0][2].controller, run[0][2].inferred, run[0][2].fighting):
                     out.append(self._interval(site, run))
                     run = []
-                run.append(s)
+                run.append((a, b, s))
             out.append(self._interval(site, run))
         return out
 
-    @staticmethod
-    def _interval(site: str, run: list[State]) -> Interval:
+    def _interval(self, site: str, run: list[tuple[int, int, State]]) -> Interval:
         evidence: dict[_ClaimKey, Claim] = {}
-        for s in run:
+        for _, _, s in run:  # the days of one stored run share its evidence
             for c in s.evidence:
                 evidence.setdefault(_claim_key(c), c)
-        return Interval(site, run[0].controller, run[0].date, run[-1].date, run[0].inferred,
-                        tuple(evidence[k] for k in sorted(evidence)), run[0].fighting)
+        first = run[0][2]
+        return Interval(site, first.controller, self.days[run[0][0]], self.days[run[-1][1]],
+                        first.inferred, tuple(evidence[k] for k in sorted(evidence)), first.fighting)
 
 
 def _independent(claims: list[Claim]) -> list[Claim]:
