@@ -893,6 +893,8 @@ def _regular_file(path: str) -> None:
         mode = p.stat().st_mode
     except OSError as exc:
         raise GazetteerError(path, f"cannot read file ({exc.strerror or exc})") from None
+    except ValueError:  # os.stat refuses a name with a NUL character before asking the system
+        raise GazetteerError(path, "cannot read file (a NUL character in the name)") from None
     if stat.S_ISDIR(mode):
         if p.suffix.lower() == ".gdb":
             return  # a File Geodatabase is a folder

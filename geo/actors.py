@@ -145,13 +145,19 @@ def load_yaml(path: str | Path, what: str) -> Any:
             raw = fh.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
         raise InputError(spath, f"cannot read {what} ({exc.strerror or exc})") from None
+    except ValueError:  # os.stat refuses a name with a NUL character before asking the system
+        raise InputError(spath, f"cannot read {what} (a NUL character in the name)") from None
     if len(raw) > MAX_YAML_BYTES:
         raise InputError(spath, f"{what} is larger than {MAX_YAML_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(spath, f"{what} is not UTF-8 text") from None
-    loader = _LimitedLoader(text)
+    try:
+        # The reader refuses characters YAML does not allow (NUL, most controls) as it starts.
+        loader = _LimitedLoader(text)
+    except yaml.YAMLError as exc:
+        raise InputError(spath, f"not valid YAML ({_first_line(exc)})") from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -170,6 +176,11 @@ def load_yaml(path: str | Path, what: str) -> Any:
         raise InputError(spath, f"{what} is nested too deeply") from None
     finally:
         loader.dispose()
+
+
+def _first_line(exc: yaml.YAMLError) -> str:
+    # PyYAML's reader says the character, then where on a second line: keep the first.
+    return str(exc).split("\n")[0].strip().rstrip(":")
 
 
 @dataclass(frozen=True)
