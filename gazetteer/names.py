@@ -147,11 +147,14 @@ def _fold_codes(text: str, separated: bool = False) -> tuple[np.ndarray, np.ndar
     n = len(a)
     gone = np.flatnonzero(a == _DROPPED)
     if len(gone):
-        # A possessive 's ends the name: "Raqqa's" -> "raka s", not "rakas".
-        g = gone[gone + 2 <= n - 1]
-        g = g[(a[g + 1] == _S) & ((a[g + 2] == _SPACE) | (a[g + 2] == _SEP))]
-        if n >= 2 and gone[-1] == n - 2 and a[n - 1] == _S:
-            g = np.r_[g, n - 2]
+        # A possessive 's ends the name: "Raqqa's" -> "raka s", not "rakas"; so does
+        # one a quote closes ("the 'Raqqa's' streets").
+        g = gone[gone + 1 < n]
+        g = g[a[g + 1] == _S]
+        if len(g):
+            after = g + 2 + _run(gone, g + 2)  # past the dropped marks after the s
+            last = np.minimum(after, n - 1)
+            g = g[(after >= n) | (a[last] == _SPACE) | (a[last] == _SEP)]
         a[g] = _SPACE
         keep = a != _DROPPED
         a, starts = a[keep], np.flatnonzero(keep).astype(np.int32)
@@ -230,7 +233,7 @@ def _unsettled(a: np.ndarray, kept: np.ndarray, was: int) -> np.ndarray:
            | ((x == d) & (y == j))
            | ((x == t) & (((y == c) & (z == _H)) | ((y == s) & (z == c))))
            | ((x == s) & (y == c) & (z == _H)))
-    k = k[odd]
+    k = np.asarray(k[odd])
     if not len(k):
         return k
     # The whole words around those places, each with the space before it.
@@ -278,6 +281,16 @@ def _respell(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]
             keep[hs] = False
             a, starts = a[keep], starts[keep]
     return a, starts
+
+
+def _run(gone: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Return how many of the sorted offsets ``gone`` follow on one another from each of ``at``."""
+    # gone[i] - i is the same along a run of consecutive offsets: a run ends where it changes.
+    i = np.searchsorted(gone, at)
+    inside = (i < len(gone)) & (gone[np.minimum(i, len(gone) - 1)] == at)
+    level = gone - np.arange(len(gone))
+    end = np.searchsorted(level, level[np.minimum(i, len(gone) - 1)], side="right")
+    return np.where(inside, end - i, 0)
 
 
 def _pairs(mask: np.ndarray) -> np.ndarray:
@@ -371,7 +384,7 @@ class _Table(dict[int, str]):
 _TABLE = _Table()
 _D = re.escape(chr(_DROPPED))
 _SHORT_CLEAN = (
-    (re.compile(f"{_D}(?=s(?: |$))"), " "),
+    (re.compile(f"{_D}(?=s{_D}*(?: |$))"), " "),
     (re.compile(_D), ""),
     (re.compile(" +"), " "),
 )
