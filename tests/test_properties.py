@@ -153,8 +153,15 @@ def test_every_match_is_the_text_of_a_name_of_its_places(gaz, text):
 
 # --- the article reader ----------------------------------------------------------------------
 
+# Pieces of header blocks, good and bad, with line ends of every kind between them.
+_HEADERISH = st.lists(st.one_of(st.sampled_from([
+    " date 2017-10-16", "date: 2017-02-30", "DATE=2017-10-16 - ", "source: AP", "outlet: x", "title:",
+    "url: https://example.org/a", "url: javascript:alert(1)", "author:\t", "\n", "\r\n", "\u2028",
+    "\x0b", "\x00", " ", "Update: the army"]), st.text(max_size=12)), max_size=10).map("".join)
+
+
 @FAST
-@given(st.text(max_size=300))
+@given(st.one_of(st.text(max_size=300), _HEADERISH))
 def test_any_unicode_text_reads_as_an_article_or_the_documented_error(text):
     try:
         art = read_article(Text("x.txt", text, "utf-8"))
@@ -236,6 +243,10 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _ordinal(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
 def _written(day: dt.date, published: dt.date, form: str) -> str:
     if form == "day month":
         return f"on {day.day} {_MONTHS[day.month - 1]}"
@@ -243,8 +254,14 @@ def _written(day: dt.date, published: dt.date, form: str) -> str:
         return f"on {_MONTHS[day.month - 1]} {day.day}"
     if form == "month day year":
         return f"on {_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    if form == "abbreviated":
+        return f"on {_MONTHS[day.month - 1][:3]}. {day.day}"
+    if form == "ordinal":
+        return f"on {day.day}{_ordinal(day.day)} of {_MONTHS[day.month - 1]}"
     if form == "weekday":
         return f"on {_WEEKDAYS[day.weekday()]}"
+    if form == "last weekday":
+        return f"last {_WEEKDAYS[day.weekday()]}"
     if form == "yesterday":
         return "yesterday"
     if form == "days ago":
@@ -254,15 +271,18 @@ def _written(day: dt.date, published: dt.date, form: str) -> str:
 
 @FAST
 @given(PUB, st.integers(0, 6), st.sampled_from(["day month", "month day", "month day year", "weekday",
-                                                "yesterday", "days ago"]),
+                                                "yesterday", "days ago", "abbreviated", "ordinal",
+                                                "last weekday"]),
        st.sampled_from(["Clashes were reported", "Jets struck the town", "The army said it advanced"]))
 def test_a_written_day_grounds_to_that_day(published, back, form, lead):
     if form == "yesterday":
         back = 1
     elif form == "days ago":
         back = max(back, 2)
+    elif form == "last weekday":
+        back += 1  # "last Monday" in a Monday report is the week before
     day = published - dt.timedelta(days=back)
-    if form in ("day month", "month day") and day.year != published.year:
+    if form in ("day month", "month day", "abbreviated", "ordinal") and day.year != published.year:
         day = published  # without a year, dateparser takes the report's year
     words = _written(day, published, form)
     text = f"{lead} {words}."
