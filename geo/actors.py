@@ -138,6 +138,8 @@ def load_yaml(path: str | Path, what: str) -> Any:
     values once they are expanded; only plain YAML types are built.
     """
     spath = str(path)
+    if "\0" in spath:  # os.stat would raise ValueError, not OSError
+        raise InputError(spath, f"cannot read {what} (a NUL character in the name)")
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would be waited on forever
             raise InputError(spath, f"{what} is not a regular file")
@@ -145,8 +147,6 @@ def load_yaml(path: str | Path, what: str) -> Any:
             raw = fh.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
         raise InputError(spath, f"cannot read {what} ({exc.strerror or exc})") from None
-    except ValueError:  # os.stat refuses a name with a NUL character before asking the system
-        raise InputError(spath, f"cannot read {what} (a NUL character in the name)") from None
     if len(raw) > MAX_YAML_BYTES:
         raise InputError(spath, f"{what} is larger than {MAX_YAML_BYTES:,} bytes")
     try:
