@@ -48,7 +48,7 @@ from .frames import frames
 from .mentions import Mention
 from .texts import is_table, read_table
 from .timeline import Timeline, check_span
-from .unresolved import Unresolved, find_unresolved
+from .unresolved import Unresolved, tally
 
 __all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
            "bundled_theatre", "OUTPUTS", "FORMATS", "DEFAULT_FORMATS", "parse_formats"]
@@ -301,7 +301,7 @@ def read_theatre(
     timeline = Timeline(claims, sites, actors, start, end, parents=quarters(gaz, sites))
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
     return Reading(list(articles), mentions, claims, timeline, focus, by_article,
-                   find_unresolved(articles, mentions))
+                   tally((r.name, r.unresolved) for r in reports))
 
 
 def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
@@ -430,6 +430,8 @@ def _new_folder(out: Path) -> Path:
 def _out_path(out_dir: str | Path) -> Path:
     """Return the folder a build swaps, or raise why ``out_dir`` cannot be one."""
     shown = str(out_dir)
+    if "\x00" in shown:  # no system call takes it: said here, before one raises ValueError
+        raise InputError(shown, "cannot write: a NUL character in the name")
     out = Path(os.path.abspath(out_dir))
     if out.parent == out:
         raise InputError(shown, "cannot write outputs over the root folder")
