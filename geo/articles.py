@@ -52,7 +52,7 @@ _ABBREV = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of an article, with its character offsets.
 

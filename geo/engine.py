@@ -20,11 +20,12 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .mentions import Mention, find_mentions, focus_city
+from .unresolved import Sighting, sightings
 
 if TYPE_CHECKING:
     from conflictmap.gazetteer import Gazetteer
@@ -66,12 +67,15 @@ class ReportReading:
         The city it is about.
     mentions : list of Mention
     claims : list of Claim
+    unresolved : list of Sighting
+        Names it gives parts of the city that the gazetteer lacks.
     """
 
     name: str
     focus: str | None
     mentions: list[Mention]
     claims: list[Claim]
+    unresolved: list[Sighting] = field(default_factory=list)
 
 
 def read_report(article: Article, gaz: Gazetteer, actors: Actors,
@@ -95,8 +99,12 @@ def read_report(article: Article, gaz: Gazetteer, actors: Actors,
     matches = gaz.match(article.text)  # once: both the focus and the mentions read them
     focus = focus_city(gaz, article, matches)
     mentions = find_mentions(gaz, article, focus, matches)
-    return ReportReading(article.name, focus, mentions,
-                         extract_claims(article, mentions, actors, language))
+    out = ReportReading(article.name, focus, mentions, extract_claims(article, mentions, actors, language),
+                        sightings(article, mentions))
+    # Its sentences are read: a build of many reports need not keep them all (they come back
+    # when asked for).
+    article.__dict__.pop("sentences", None)
+    return out
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ _NEW = {"first", "second", "third", "fourth", "fifth", "another", "other", "new"
 _STOP = re.compile(r"[.,;:!?()\[\]\"“”]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A place referred to in an article.
 

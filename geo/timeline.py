@@ -55,7 +55,7 @@ _PRECEDENCE = {"around": 0, "fight": 1, "attack_in": 2, "lose": 3, "guess": 4, "
 _ClaimKey = tuple[dt.date, str, int, str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class State:
     """A site's state at the end of one day.
 
@@ -86,7 +86,7 @@ class State:
     fighting: str = "none"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interval:
     """A run of days over which a site's state did not change (bounds inclusive)."""
 

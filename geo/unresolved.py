@@ -10,13 +10,13 @@ gazetteer can grow where the reports go.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .articles import Article
 from .mentions import Mention
 
-__all__ = ["Unresolved", "find_unresolved", "KIND_WORDS"]
+__all__ = ["Unresolved", "Sighting", "find_unresolved", "sightings", "tally", "KIND_WORDS"]
 
 #: Nouns that say the capitalised words before them name a part of a city.
 KIND_WORDS = ("neighbourhood", "neighborhood", "district", "quarter", "suburb", "area")
@@ -88,31 +88,74 @@ def find_unresolved(articles: Sequence[Article], mentions: Mapping[str, Sequence
     >>> [u.name for u in find_unresolved([a], {"a.txt": []})]
     ['Zuhur']
     """
+    return tally((art.name, sightings(art, mentions.get(art.name, ()))) for art in articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """One name an article gives a part of the city that the gazetteer lacks."""
+
+    key: str
+    name: str
+    kind: str
+    sentence: str
+
+
+def sightings(article: Article, mentions: Sequence[Mention]) -> list[Sighting]:
+    """Return the names of one article that look like sites but matched no place, in text order.
+
+    Parameters
+    ----------
+    article : Article
+    mentions : sequence of Mention
+        The places found in it.
+
+    Returns
+    -------
+    list of Sighting
+    """
+    out: list[Sighting] = []
+    known = [(m.start, m.end) for m in mentions]
+    for sent in article.sentences:
+        if sent.role not in ("body", "headline", "caption"):
+            continue
+        for rx in (_BEFORE, _AFTER):
+            for m in rx.finditer(sent.text):
+                start = sent.start + m.start("names")
+                for name in _split(m.group("names")):
+                    words = name.split()
+                    while words and words[0].lower() in _NOT_NAMES:
+                        words = words[1:]
+                    name = " ".join(words)
+                    if not name or name.lower() in _NOT_NAMES or not name[0].isalpha():
+                        continue
+                    pos = article.text.find(name, start)
+                    if pos < 0 or any(a < pos + len(name) and pos < b for a, b in known):
+                        continue
+                    out.append(Sighting(name.casefold(), name, m.group("kind").rstrip("s"), sent.text))
+    return out
+
+
+def tally(per_article: Iterable[tuple[str, Sequence[Sighting]]]) -> list[Unresolved]:
+    """Count the articles' sightings by name (see :func:`find_unresolved`).
+
+    Parameters
+    ----------
+    per_article : iterable of (str, sequence of Sighting)
+        Each article's name and sightings, in the articles' order.
+
+    Returns
+    -------
+    list of Unresolved
+        Most often named first, then by name; each with the sentence it was first seen in.
+    """
     found: dict[str, Unresolved] = {}
-    for art in articles:
-        known = [(m.start, m.end) for m in mentions.get(art.name, ())]
-        for sent in art.sentences:
-            if sent.role not in ("body", "headline", "caption"):
-                continue
-            for rx in (_BEFORE, _AFTER):
-                for m in rx.finditer(sent.text):
-                    start = sent.start + m.start("names")
-                    for name in _split(m.group("names")):
-                        words = name.split()
-                        while words and words[0].lower() in _NOT_NAMES:
-                            words = words[1:]
-                        name = " ".join(words)
-                        if not name or name.lower() in _NOT_NAMES or not name[0].isalpha():
-                            continue
-                        pos = art.text.find(name, start)
-                        if pos < 0 or any(a < pos + len(name) and pos < b for a, b in known):
-                            continue
-                        key = name.casefold()
-                        u = found.get(key)
-                        if u is None:
-                            u = found[key] = Unresolved(name, m.group("kind").rstrip("s"), 0, [],
-                                                        sent.text)
-                        u.count += 1
-                        if art.name not in u.articles:
-                            u.articles.append(art.name)
+    for article, seen in per_article:
+        for s in seen:
+            u = found.get(s.key)
+            if u is None:
+                u = found[s.key] = Unresolved(s.name, s.kind, 0, [], s.sentence)
+            u.count += 1
+            if article not in u.articles:
+                u.articles.append(article)
     return sorted(found.values(), key=lambda u: (-u.count, u.name.casefold()))

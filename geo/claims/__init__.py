@@ -58,7 +58,7 @@ _ORDER_CLOCK = {-2: 0, -1: 360, 0: 720, 1: 1080}
 _CUT_MARGIN = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One statement about who controls a site.
 
