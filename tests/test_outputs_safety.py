@@ -240,7 +240,7 @@ def test_a_bad_out_path_is_one_input_error_before_any_work(tmp_path, monkeypatch
     out = setup(tmp_path)
     before = sorted(os.listdir(tmp_path))
     calls = []
-    monkeypatch.setattr(pipeline, "_frames", lambda *a: calls.append(a))
+    monkeypatch.setattr(pipeline, "frames", lambda *a: calls.append(a))
     with pytest.raises(InputError) as err:
         write_outputs(reading, gaz, sides, out)
     assert err.value.path == str(out) and words in err.value.problem
