@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
@@ -260,6 +260,30 @@ class Gazetteer:
         self.warnings: list[Problem] = []
 
     # -- construction -------------------------------------------------------
+    def with_aliases(self, taught: Mapping[str, Sequence[str]]) -> Gazetteer:
+        """Return this gazetteer with more names for some places (an analyst's aliases).
+
+        Parameters
+        ----------
+        taught : mapping of str to sequence of str
+            Place id to the names to add.
+
+        Returns
+        -------
+        Gazetteer
+
+        Raises
+        ------
+        KeyError
+            For an id the gazetteer lacks.
+        """
+        frame = self._frame.copy()
+        col = frame.columns.get_loc("aliases")
+        for pid, names in sorted(taught.items()):
+            i = self._pos[pid]
+            frame.iat[i, col] = tuple(dict.fromkeys([*frame.iat[i, col], *names]))
+        return Gazetteer(frame)
+
     @classmethod
     def from_files(
         cls, paths: Sequence[str | Path] = (), *, world: bool = True, cache: bool = True,
