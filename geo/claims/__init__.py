@@ -28,6 +28,7 @@ from ..actors import ActorMention, Actors
 from ..articles import Article, Sentence
 from ..dates import HISTORICAL, DateRef, find_dates
 from ..mentions import ByStart, Mention
+from ..weights import Weights
 from .attribution import Speaker, speaker_of, weigh
 from .classify import FIGHTING, classify
 from .clauses import segment
@@ -245,20 +246,20 @@ def _merge_heads(text: str, named: Sequence[Side], described: Sequence[Side]) ->
 
 
 def _claims_of(lang: Language, article: Article, prep: _Sentence, hit: PhraseHit,
-               likely: Callable[[str], str | None]) -> list[Claim]:
+               likely: Callable[[str], str | None], weights: Weights | None = None) -> list[Claim]:
     roles = read_roles(lang, prep.ctx, hit)
     if roles is None:
         return []
-    out = _claims_for(lang, article, prep, hit, roles, likely) if roles.site.site else []
+    out = _claims_for(lang, article, prep, hit, roles, likely, weights) if roles.site.site else []
     dest = destination(lang, prep.ctx, hit, roles)
     if dest is not None:
         # "advanced from X towards Y": in X, and pressing on Y.
-        out += _claims_for(lang, article, prep, hit, dest, likely)
+        out += _claims_for(lang, article, prep, hit, dest, likely, weights)
     return out
 
 
 def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHit, roles: Roles,
-                likely: Callable[[str], str | None]) -> list[Claim]:
+                likely: Callable[[str], str | None], weights: Weights | None = None) -> list[Claim]:
     """Return the claims one phrase makes about the site of its roles (and those listed with it)."""
     ctx = prep.ctx
     n = ctx.clause_of(hit.start)
@@ -297,7 +298,7 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
     when = date_claim(lang, ctx.text, hit, lo, hi, refs, article.published, present_state=state)
     tense = "past" if state and lang.past.search(ctx.text[max(lo, hit.start - 45):hit.start]) \
         else "present"
-    weight = weigh(prep.speaker, kind.type, actor, prep.sent.truncated)
+    weight = weigh(prep.speaker, kind.type, actor, prep.sent.truncated, article.outlet, weights)
     reason = _reason(hit, roles, actor, loser, kind.note, status)
     out = []
     for m in (roles.site, *roles.more, *_wholes_of(lang, ctx, roles.site, kind.type)):
@@ -389,6 +390,7 @@ def _reason(hit: PhraseHit, roles: Roles, actor: str | None, loser: str | None, 
 
 def extract_claims(
     article: Article, mentions: list[Mention], actors: Actors, language: Language | None = None,
+    weights: Weights | None = None,
 ) -> list[Claim]:
     """Read the control claims of an article.
 
@@ -400,6 +402,8 @@ def extract_claims(
     actors : Actors
     language : Language, optional
         Phrasing data (the bundled English data by default).
+    weights : Weights, optional
+        The source-weighting table (:class:`geo.weights.Weights`; the bundled one by default).
 
     Returns
     -------
@@ -426,7 +430,7 @@ def extract_claims(
         if prep is not None:
             preps.append(prep)
             for hit in prep.ctx.hits:
-                claims.extend(_claims_of(lang, article, prep, hit, likely))
+                claims.extend(_claims_of(lang, article, prep, hit, likely, weights))
     claims = _unverified_before(lang, article, claims)
     attacker = article_attacker(claims)
     if attacker is None:
@@ -439,7 +443,7 @@ def extract_claims(
                              contexts.get(prep.sent.start))
             if again is not None:
                 for hit in again.ctx.hits:
-                    out.extend(_claims_of(lang, article, again, hit, likely))
+                    out.extend(_claims_of(lang, article, again, hit, likely, weights))
                 continue
         out.extend(c for c in first.between(prep.sent.start, prep.sent.end) if c.start < prep.sent.end)
     out = _unverified_before(lang, article, out)

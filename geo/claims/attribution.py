@@ -5,7 +5,8 @@ A sentence is the reporter's own unless a reporting verb says otherwise
 is a side (its spokesman), a third party (a monitor, the coalition, a
 witness), an unaffiliated source, or a quotation. A side's word about its
 own gains weighs less than a reporter's; its word about its own losses
-weighs most (an admission against its interest).
+weighs most (an admission against its interest). The weights are data, the
+table ``geo/data/sources.yaml`` (:mod:`geo.weights`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from ..weights import weigh as _weigh
 from .language import Language
 from .spans import Side
+
+if TYPE_CHECKING:
+    from ..weights import Weights
 
 __all__ = ["Speaker", "speaker_of", "weigh"]
 
@@ -108,7 +114,8 @@ def speaker_of(lang: Language, text: str, sides: Sequence[Side]) -> Speaker:
 _NAME_LIKE = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,4}$")
 
 
-def weigh(speaker: Speaker, claim_type: str, actor: str | None, truncated: bool) -> float:
+def weigh(speaker: Speaker, claim_type: str, actor: str | None, truncated: bool,
+          outlet: str = "", weights: Weights | None = None) -> float:
     """Return how much a claim weighs against a conflicting one (0 to 1).
 
     Parameters
@@ -119,26 +126,19 @@ def weigh(speaker: Speaker, claim_type: str, actor: str | None, truncated: bool)
         The claim's side.
     truncated : bool
         The page stops inside the sentence.
+    outlet : str, optional
+        The report's outlet (``Article.outlet``), weighed if the table lists it.
+    weights : Weights, optional
+        The source-weighting table (:class:`geo.weights.Weights`; the bundled
+        ``geo/data/sources.yaml`` by default).
 
     Returns
     -------
     float
-        0.8 for the reporter or a monitor, 0.7 for a source or a quotation;
-        a side's claim of its own gain 0.6 ("claimed" 0.5), of its enemy's
-        loss 0.6; a side's word about its own loss, or conceding the other's
-        gain, 0.95. Less for a sentence cut off by the page.
+        By the bundled table: 0.8 for the reporter or a monitor, 0.7 for a
+        source or a quotation; a side's claim of its own gain 0.6 ("claimed"
+        0.5), of its enemy's loss 0.6; a side's word about its own loss, or
+        conceding the other's gain, 0.95. Less for a sentence cut off by the
+        page.
     """
-    gain = claim_type in ("capture", "full_control", "hold", "presence", "entry")
-    if speaker.side is None:
-        w = {"reporter": 0.8, "third party": 0.8}.get(speaker.who, 0.7)
-    elif actor == speaker.side:
-        w = 0.6 if gain else 0.95
-        if speaker.claimed and gain:
-            w = 0.5
-    elif actor is not None and claim_type in ("loss",):
-        w = 0.6  # the enemy says a side lost it
-    else:
-        w = 0.95 if gain and actor is not None else 0.6  # a side concedes the other's gain
-    if truncated:
-        w -= 0.1
-    return round(w, 2)
+    return _weigh(speaker, claim_type, actor, truncated, outlet, weights)
