@@ -278,10 +278,11 @@ class Gazetteer:
             For an id the gazetteer lacks.
         """
         frame = self._frame.copy()
-        col = frame.columns.get_loc("aliases")
+        known: list[tuple[str, ...]] = list(frame["aliases"])
         for pid, names in sorted(taught.items()):
             i = self._pos[pid]
-            frame.iat[i, col] = tuple(dict.fromkeys([*frame.iat[i, col], *names]))
+            known[i] = tuple(dict.fromkeys([*known[i], *names]))
+        frame["aliases"] = pd.Series(known, index=frame.index, dtype=object)
         return Gazetteer(frame)
 
     @classmethod

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .actors import Actors
     from .articles import Article
     from .claims import Claim, Language
+    from .weights import Weights
 
 __all__ = ["Engine", "Reader", "ReportReading", "default_jobs", "jobs_for", "read_report",
            "read_reports"]
@@ -79,7 +80,7 @@ class ReportReading:
 
 
 def read_report(article: Article, gaz: Gazetteer, actors: Actors,
-                language: Language | None = None) -> ReportReading:
+                language: Language | None = None, weights: Weights | None = None) -> ReportReading:
     """Read one report: the places it names, the city it is about, its claims.
 
     Parameters
@@ -89,6 +90,8 @@ def read_report(article: Article, gaz: Gazetteer, actors: Actors,
     actors : Actors
     language : Language, optional
         The phrasing data (the bundled English data by default).
+    weights : Weights, optional
+        The source weights (the bundled table by default).
 
     Returns
     -------
@@ -99,8 +102,8 @@ def read_report(article: Article, gaz: Gazetteer, actors: Actors,
     matches = gaz.match(article.text)  # once: both the focus and the mentions read them
     focus = focus_city(gaz, article, matches)
     mentions = find_mentions(gaz, article, focus, matches)
-    out = ReportReading(article.name, focus, mentions, extract_claims(article, mentions, actors, language),
-                        sightings(article, mentions))
+    claims = extract_claims(article, mentions, actors, language, weights)
+    out = ReportReading(article.name, focus, mentions, claims, sightings(article, mentions))
     # Its sentences are read: a build of many reports need not keep them all (they come back
     # when asked for).
     article.__dict__.pop("sentences", None)
@@ -114,10 +117,11 @@ class Reader:
     gaz: Gazetteer
     actors: Actors
     language: Language | None = None
+    weights: Weights | None = None
 
     def __call__(self, article: Article) -> ReportReading:
         """Read one report (see :func:`read_report`)."""
-        return read_report(article, self.gaz, self.actors, self.language)
+        return read_report(article, self.gaz, self.actors, self.language, self.weights)
 
 
 def default_jobs() -> int:
