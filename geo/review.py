@@ -75,6 +75,8 @@ _NEEDS = {"accept": ("claim",), "reject": ("claim",), "set": ("site", "date", "c
 # stem:start-end:site; the stem is a report's hash in a project, the site a place id.
 _CLAIM_ID = re.compile(r"(?P<stem>[^\s:]+):(?P<start>\d+)-(?P<end>\d+):(?P<site>\S+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Characters no decision has (a note may break lines and have tabs).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # How much of a sentence a listing shows.
 _SHOWN = 220
 
@@ -299,6 +301,9 @@ def _decision(row: dict[str, str], path: str, line: int) -> Decision:
     try:
         if "\n" in "".join(v for k, v in f.items() if k != "note") or "\r" in "".join(f.values()):
             raise ValueError("a line break inside a field (only a note may have one, and no CR)")
+        bad = _CONTROL.search("".join(f.values()))
+        if bad:
+            raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in a field")
         return Decision(f.get("action", ""), f.get("claim", ""), f.get("site", ""), f.get("date", ""),
                         f.get("controller", ""), f.get("name", ""), f.get("note", ""), f.get("by", ""),
                         f.get("at", ""))
@@ -502,7 +507,7 @@ def apply_decisions(claims: Sequence[Claim], decisions: Sequence[Decision], *,
             warnings.append(f"accept {d.claim}: dated only to a {out[hits[0]].date_precision}, it stays "
                             "background history (set the site's day instead)")
 
-    sets = sorted((d for d in decisions if d.action == "set"), key=Decision._order)
+    sets = [d for d in decisions if d.action == "set"]
     known = {*actors_ids, CONTESTED, UNKNOWN}
     dropped: set[tuple[str, dt.date]] = set()
     added: list[Claim] = []
