@@ -58,6 +58,7 @@ import difflib  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from conflictmap.gazetteer.formats import describe as describe_gazetteers  # noqa: E402
 from conflictmap.maps.formats import DEFAULT_FORMATS  # noqa: E402
@@ -147,9 +148,9 @@ def _parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--out", default="out", metavar="DIR",
-                       help="output folder (default: ./out); only the files a build writes "
-                            "are replaced")
+        p.add_argument("--out", default=None, metavar="DIR",
+                       help="output folder (default: ./out, or a project's own out/); only the "
+                            "files a build writes are replaced")
         p.add_argument("--tiles", metavar="URL", default=None, type=_tiles_option,
                        help="basemap tile URL template; by default the page loads no tiles "
                             "and works offline")
@@ -195,6 +196,9 @@ def _parser() -> _Parser:
                     "conflictmap.",
     )
     common(d)
+    from .cli_project import add_parsers
+
+    add_parsers(sub, _date_option)
     e = sub.add_parser(
         "eval", help="score the reading of articles against gold annotations or a truth table",
         description="Read articles and print toponym and claim precision/recall/F1, "
@@ -368,6 +372,18 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project_build(args: argparse.Namespace) -> bool:
+    """Whether ``build`` names one project folder (and no files of its own)."""
+    # The settings file, not the project module: a plain build should not load the store.
+    if args.command != "build" or len(args.articles) != 1 or \
+            not (Path(args.articles[0]) / "conflictmap.toml").is_file():
+        return False
+    if args.gazetteer or args.actors or args.date:
+        raise InputError(args.articles[0], "a project has its own gazetteer, actors and dates: "
+                                           "give only the folder")
+    return True
+
+
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import build, bundled_theatre
 
@@ -377,15 +393,33 @@ def _run(args: argparse.Namespace) -> int:
         return _geocode(args)
     if args.command == "gazetteer":
         return _gazetteer(args)
+    from .cli_project import COMMANDS, run
+
+    if args.command in COMMANDS:
+        return run(args)
     t0 = time.perf_counter()
-    if args.command == "demo":
+    if _project_build(args):
+        from . import project as pj
+
+        proj = pj.Project.open(args.articles[0])
+        built = pj.build(proj, args.out, formats=args.format, jobs=args.jobs, engine=args.engine,
+                         scheduler=args.scheduler, max_days=args.max_days, tiles=args.tiles)
+        reading = built.reading
+        args.out = str(args.out or proj.out)
+        for w in built.warnings:
+            print(f"conflictmap: warning: {w}", file=sys.stderr)
+        if not args.quiet:
+            print(f"conflictmap: {built.read} reports read, {built.reused} from the store")
+    elif args.command == "demo":
         theatre = bundled_theatre()
+        args.out = args.out or "out"
         reading = build(theatre["articles"], out_dir=args.out, tiles=args.tiles,
                         formats=args.format, max_days=args.max_days,
                         jobs=args.jobs, engine=args.engine, scheduler=args.scheduler)
     else:
         if not args.articles:
             raise InputError("(arguments)", "no articles given: conflictmap build ARTICLE ...")
+        args.out = args.out or "out"
         reading = build(args.articles, gazetteer=args.gazetteer, actors=args.actors,
                         dates=dict(args.date), out_dir=args.out, tiles=args.tiles,
                         formats=args.format, max_days=args.max_days,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import geopandas as gpd
@@ -25,7 +26,7 @@ from .claims import Claim
 if TYPE_CHECKING:
     from .pipeline import Reading
 
-__all__ = ["COUNTRY_KM", "Frames", "SiteDays", "frames"]
+__all__ = ["ANALYST", "COUNTRY_KM", "Frames", "SiteDays", "frames"]
 
 
 def _references(articles: Sequence[Article]) -> dict[str, dict[str, str]]:
@@ -34,14 +35,34 @@ def _references(articles: Sequence[Article]) -> dict[str, dict[str, str]]:
             for a in articles}
 
 
+#: What an analyst's decision is cited as (``conflictmap set``, ``accept``): its source.
+ANALYST = "analyst"
+
+
 def _evidence(claims: Sequence[Claim], refs: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
-    # A claim whose article is not among those read is cited by its file name.
-    return [
-        {"article": c.article, "date": c.date.isoformat(), "sentence": c.sentence,
-         "type": c.type, "actor": c.actor or "",
-         **(refs.get(c.article) or {"source": "", "title": "", "url": "", "cite": c.article})}
-        for c in claims
-    ]
+    # A claim whose article is not among those read is cited by its file name; an analyst's
+    # call by "analyst", with the note that says why.
+    out = []
+    for c in claims:
+        ev = {"article": c.article, "date": c.date.isoformat(), "sentence": c.sentence,
+              "type": c.type, "actor": c.actor or "",
+              **(refs.get(c.article) or _unlisted(c))}
+        if c.asserted_by == ANALYST:
+            ev["analyst"] = _note(c)
+        out.append(ev)
+    return out
+
+
+def _unlisted(c: Claim) -> dict[str, str]:
+    if c.asserted_by == ANALYST:
+        return {"source": ANALYST, "title": "", "url": "", "cite": f"{ANALYST}: {_note(c)}"}
+    return {"source": "", "title": "", "url": "", "cite": c.article}
+
+
+def _note(c: Claim) -> str:
+    """Return the analyst's note, from the claim's reason ("...; set by analyst: NOTE")."""
+    _, _, note = c.reason.rpartition(" by analyst:")
+    return note.strip() or c.reason
 
 
 # Kinds that are administrative areas where no settlement lies below them in a site's chain.
@@ -189,16 +210,20 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
             "part": c.part, "fighting": c.fighting, "order": c.order, "withdrawal": c.withdrawal,
             "date_source": art.date_source if art else "", "taker": c.taker or "",
             "actor_kind": kind(c.actor), "taker_kind": kind(c.taker), **where[c.site],
-            "outlet": art.outlet if art else "", "title": art.title if art else "",
+            "outlet": art.outlet if art else (ANALYST if c.asserted_by == ANALYST else ""),
+            "title": art.title if art else "",
             "url": art.url if art else "", "cite": art.cite if art else c.article,
             "encoding": art.encoding if art else "",
+            # Its id, for an analyst's accept or reject (geo.review.claim_id).
+            "id": f"{Path(c.article).stem}:{c.start}-{c.end}:{c.site}",
         })
     claims = pd.DataFrame(claim_rows, columns=[
         "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
         "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
         "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
         "site_kind", "part", "fighting", "order", "withdrawal", "date_source", "taker", "actor_kind",
-        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite", "encoding"])
+        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite", "encoding",
+        "id"])
     mention_rows = []
     for art in reading.articles:
         for m in reading.mentions[art.name]:

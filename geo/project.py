@@ -1,0 +1,472 @@
+"""A project: one battle followed for months, in one folder.
+
+A desk adds a few reports a day, corrects what the reader got wrong, teaches
+the gazetteer a spelling and republishes. The folder holds all of it::
+
+    DIR/conflictmap.toml   settings: the gazetteer and actors files, the output folder
+    DIR/gazetteer/         the project's gazetteer files
+    DIR/actors.yaml        its actors
+    DIR/reports/H.txt      each report's text with its header lines (H: its text's hash)
+    DIR/store.sqlite       what each report says, as read (an embedded store)
+    DIR/review.csv         the analyst's decisions (plain text: diff and share it)
+    DIR/sources.yaml       optional: the source weights, over the bundled table
+    DIR/out/               the map and feeds
+
+:func:`init` makes one, :func:`add` brings reports in (an exact copy once, a
+reprint of the same wire story linked to its original), :func:`build` reads
+only what it has not read with this reader, gazetteer and actors, applies the
+decisions, and writes the outputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tomllib
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conflictmap.gazetteer import Gazetteer
+
+from .actors import Actors
+from .articles import Article, Metadata, read_article
+from .claims import Claim, Status
+from .dedup import find_original, from_bytes, signature, to_bytes
+from .engine import Engine, Reader, ReportReading, read_reports
+from .errors import InputError
+from .review import aliases, apply_decisions, read_decisions
+from .store import Store
+from .timeline import Timeline, check_span
+from .unresolved import tally
+from .weights import Weights
+
+if TYPE_CHECKING:
+    from .pipeline import Reading
+
+__all__ = ["Project", "Added", "Built", "init", "add", "read", "build", "report_hash", "reader_key", "CONFIG"]
+
+#: The settings file that makes a folder a project.
+CONFIG = "conflictmap.toml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder and its settings.
+
+    Attributes
+    ----------
+    root : Path
+    gazetteer : list of Path
+        The gazetteer files, in the order they override each other.
+    actors : Path
+    out : Path
+        Where :func:`build` writes (default ``DIR/out``).
+    """
+
+    root: Path
+    gazetteer: list[Path]
+    actors: Path
+    out: Path
+
+    @property
+    def reports(self) -> Path:
+        """The folder of the reports' texts."""
+        return self.root / "reports"
+
+    @property
+    def store(self) -> Path:
+        """The embedded store."""
+        return self.root / "store.sqlite"
+
+    @property
+    def review(self) -> Path:
+        """The analyst's decisions."""
+        return self.root / "review.csv"
+
+    @property
+    def sources(self) -> Path:
+        """The project's source weights (used when the file is there)."""
+        return self.root / "sources.yaml"
+
+    @classmethod
+    def open(cls, root: str | Path) -> Project:
+        """Open a project folder.
+
+        Parameters
+        ----------
+        root : str or Path
+
+        Returns
+        -------
+        Project
+
+        Raises
+        ------
+        InputError
+            When the folder is no project or its settings are wrong.
+        """
+        root = Path(root)
+        config = root / CONFIG
+        if not config.is_file():
+            raise InputError(str(root), f"not a conflictmap project (no {CONFIG}): "
+                                        "make one with 'conflictmap init DIR'")
+        try:
+            settings = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(str(config), f"not valid TOML ({exc})") from None
+        files = settings.get("gazetteer", [])
+        actors = settings.get("actors", "actors.yaml")
+        out = settings.get("out", "out")
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files) or not files:
+            raise InputError(str(config), "'gazetteer' must be a list of file names")
+        if not isinstance(actors, str) or not isinstance(out, str):
+            raise InputError(str(config), "'actors' and 'out' must be file names")
+        return cls(root, [root / f for f in files], root / actors, root / out)
+
+    @staticmethod
+    def is_project(path: str | Path) -> bool:
+        """Whether ``path`` is a project folder (it has a ``conflictmap.toml``)."""
+        return (Path(path) / CONFIG).is_file()
+
+
+def init(root: str | Path, gazetteer: Sequence[str | Path] = (),
+         actors: str | Path | None = None) -> Project:
+    """Make a project folder, with copies of its gazetteer and actors files.
+
+    Parameters
+    ----------
+    root : str or Path
+        A folder that does not exist yet or is empty.
+    gazetteer : sequence of path, optional
+        Its gazetteer files (default: the bundled Raqqa theatre's).
+    actors : path, optional
+        Its actors file (default: the bundled one).
+
+    Returns
+    -------
+    Project
+
+    Raises
+    ------
+    InputError
+        When the folder is already a project or holds other files, or an input
+        file cannot be read.
+    """
+    from .pipeline import bundled_theatre
+
+    root = Path(root)
+    if (root / CONFIG).exists():
+        raise InputError(str(root), "is already a conflictmap project")
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise InputError(str(root), "exists and is not an empty folder")
+    theatre = bundled_theatre()
+    sources = [Path(g) for g in gazetteer] or theatre["gazetteer"]
+    side_file = Path(actors) if actors else theatre["actors"]
+    # Checked before anything is made: a bad file leaves no half project.
+    Actors.load(side_file)
+    Gazetteer.from_files(sources)
+    names = _unique_names(sources)
+    try:
+        (root / "gazetteer").mkdir(parents=True, exist_ok=True)
+        (root / "reports").mkdir()
+        for src, name in zip(sources, names, strict=True):
+            copy = shutil.copytree if src.is_dir() else shutil.copyfile
+            copy(src, root / "gazetteer" / name)
+        shutil.copyfile(side_file, root / "actors.yaml")
+        (root / "review.csv").write_text("action,claim,site,date,controller,name,note,by,at\n",
+                                         encoding="utf-8")
+        lines = ["# conflictmap project settings", "gazetteer = [" + ", ".join(
+            f'"gazetteer/{n}"' for n in names) + "]", 'actors = "actors.yaml"', 'out = "out"', ""]
+        _write_atomic(root / CONFIG, "\n".join(lines).encode("utf-8"))
+        with Store(root / "store.sqlite"):
+            pass
+    except OSError as exc:
+        raise InputError(str(root), f"cannot make the project: {exc.strerror or exc}") from None
+    return Project.open(root)
+
+
+def _unique_names(paths: Sequence[Path]) -> list[str]:
+    out: list[str] = []
+    for i, p in enumerate(paths):
+        name = p.name
+        out.append(name if name not in out else f"{i}-{name}")
+    return out
+
+
+@dataclass(frozen=True)
+class Added:
+    """What :func:`add` did.
+
+    Attributes
+    ----------
+    added : list of str
+        New reports' names (``H.txt``).
+    copies : list of str
+        Reports already in the project, byte for byte in their text.
+    reprints : dict of str to str
+        New reports that reprint one already there (the same wire story), to its name.
+    """
+
+    added: list[str]
+    copies: list[str]
+    reprints: dict[str, str]
+
+
+def report_hash(text: str) -> str:
+    """Return a report's id: the first 16 hex digits of its text's SHA-256.
+
+    >>> report_hash("Troops entered the city.")
+    'b7d7c1ce59e2f0c5'
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def add(project: Project, paths: Sequence[str | Path],
+        dates: Mapping[str, dt.date] | None = None) -> Added:
+    """Bring reports into a project: files, folders, patterns or tables of texts.
+
+    A report whose text is already there is not added again; one that
+    reprints a report already there (the same story under another outlet or
+    headline, found by its shingles' MinHash) is added and linked to it, and
+    never counts as a second source.
+
+    Parameters
+    ----------
+    project : Project
+    paths : sequence of path
+        As ``conflictmap build`` takes them.
+    dates : mapping, optional
+        Publication dates by path or file name.
+
+    Returns
+    -------
+    Added
+    """
+    from .pipeline import read_articles
+
+    articles = read_articles(paths, dates)
+    added: list[str] = []
+    copies: list[str] = []
+    reprints: dict[str, str] = {}
+    with _locked(project), Store(project.store) as store:
+        known = [(h, from_bytes(s)) for h, s in store.signatures()]
+        have = {h for h, _ in known}
+        for art in articles:
+            h = report_hash(art.text)
+            name = f"{h}.txt"
+            if h in have:
+                copies.append(art.name)
+                continue
+            sig = signature(art.text)
+            original = find_original(sig, known)
+            _write_atomic(project.reports / name, _with_header(art).encode("utf-8"))
+            meta = Metadata(art.published, art.outlet, art.title, art.url, art.author)
+            store.add_report(h, name, meta, to_bytes(sig), original,
+                             dt.date.today().isoformat())
+            known.append((h, sig))
+            have.add(h)
+            added.append(name)
+            if original is not None:
+                reprints[name] = f"{original}.txt"
+    return Added(added, copies, reprints)
+
+
+def _with_header(art: Article) -> str:
+    lines = [f"date: {art.published.isoformat()}"]
+    for key, value in (("source", art.outlet), ("title", art.title), ("url", art.url),
+                       ("author", art.author)):
+        if value:
+            lines.append(f"{key}: {' '.join(value.split())}")
+    return "\n".join(lines) + "\n\n" + art.text + ("" if art.text.endswith("\n") else "\n")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What :func:`build` did.
+
+    Attributes
+    ----------
+    reading : Reading
+    read : int
+        Reports read now.
+    reused : int
+        Reports whose reading came from the store.
+    warnings : list of str
+        Decisions that matched nothing, and the like.
+    gazetteer : Gazetteer
+        With the analyst's aliases.
+    actors : Actors
+    """
+
+    reading: Reading
+    read: int
+    reused: int
+    warnings: list[str]
+    gazetteer: Gazetteer
+    actors: Actors
+
+
+def reader_key(project: Project, gaz_files: Sequence[Path]) -> str:
+    """Return what a reading depends on: the reader's version, the gazetteer, actors and weights.
+
+    A report is read again when this changes.
+    """
+    digest = hashlib.sha256()
+    try:
+        version = metadata.version("conflictmap")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    digest.update(version.encode())
+    for path in [*gaz_files, project.actors, project.sources, project.review]:
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if f.is_file():
+                digest.update(f.name.encode() + b"\0" + _file_digest(f, aliases_only=f == project.review))
+    return digest.hexdigest()[:16]
+
+
+def _file_digest(path: Path, aliases_only: bool = False) -> bytes:
+    data = path.read_bytes()
+    if aliases_only:  # of the decisions, only the aliases change what is read
+        data = b"\n".join(line for line in data.splitlines() if line.startswith(b"alias,"))
+    return hashlib.sha256(data).digest()
+
+
+def read(project: Project, *, jobs: int | None = None, engine: Engine | str = Engine.LOCAL,
+         scheduler: str | None = None, max_days: int | None = None) -> Built:
+    """Read what the store lacks and apply the analyst's decisions; nothing is written but the store.
+
+    Parameters
+    ----------
+    project : Project
+    jobs, engine, scheduler, max_days
+        As :func:`geo.pipeline.build`.
+
+    Returns
+    -------
+    Built
+        With ``gazetteer`` and ``actors`` as used.
+    """
+    with _locked(project):
+        return _read(project, jobs, engine, scheduler, max_days)
+
+
+def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: str | None,
+          max_days: int | None) -> Built:
+    decisions = read_decisions(project.review)
+    gaz = _gazetteer(project, aliases(decisions))
+    sides = Actors.load(project.actors)
+    with Store(project.store) as store:
+        stored = store.reports()
+        if not stored:
+            raise InputError(str(project.root), "the project has no reports: "
+                                                "add some with 'conflictmap add DIR REPORT ...'")
+        articles = [read_article(project.reports / r.name) for r in stored]
+        check_span([(a.path, a.published) for a in articles], max_days)
+        key = reader_key(project, project.gazetteer)
+        hashes = [Path(a.name).stem for a in articles]
+        have = store.readings(key, hashes)
+        todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
+        fresh = read_reports(todo, Reader(gaz, sides, weights=_weights(project)), jobs=jobs,
+                             engine=engine, scheduler=scheduler) if todo else []
+        store.save_readings(key, [(Path(r.name).stem, r) for r in fresh])
+        store.forget_readings(except_reader=key)
+        by_hash = {**have, **{Path(r.name).stem: r for r in fresh}}
+        originals = {r.hash: r.original for r in stored if r.original}
+    reports = [by_hash[h] for h in hashes]
+    claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
+    claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides})
+    return Built(_reading(articles, reports, claims, gaz, sides), len(fresh), len(have), warnings,
+                 gaz, sides)
+
+
+def build(project: Project, out: str | Path | None = None, *, formats: str | Sequence[str] | None = None,
+          jobs: int | None = None, engine: Engine | str = Engine.LOCAL, scheduler: str | None = None,
+          max_days: int | None = None, tiles: str | None = None) -> Built:
+    """Read what is new, apply the analyst's decisions, and write the map and feeds.
+
+    Parameters
+    ----------
+    project : Project
+    out : path, optional
+        Default: the project's ``out`` folder.
+    formats, jobs, engine, scheduler, max_days, tiles
+        As :func:`geo.pipeline.build`.
+
+    Returns
+    -------
+    Built
+    """
+    from .pipeline import write_outputs
+
+    with _locked(project):
+        built = _read(project, jobs, engine, scheduler, max_days)
+        write_outputs(built.reading, built.gazetteer, built.actors, out or project.out, tiles=tiles,
+                      formats=formats)
+    return built
+
+
+def _weights(project: Project) -> Weights | None:
+    return Weights.load(project.sources) if project.sources.is_file() else None
+
+
+def _as_reprint(claim: Claim, originals: Mapping[str, str]) -> Claim:
+    """A reprint's claim is shown, but it is its original's, not a second source."""
+    original = originals.get(Path(claim.article).stem)
+    if original is None or claim.status != Status.ASSERTED:
+        return claim
+    return replace(claim, status=Status.DUPLICATE, reason=f"{claim.reason}; a reprint of {original}.txt")
+
+
+def _reading(articles: list[Article], reports: list[ReportReading], claims: list[Claim],
+             gaz: Gazetteer, sides: Actors) -> Reading:
+    from .pipeline import Reading, quarters as quarters_of
+
+    mentions = {r.name: r.mentions for r in reports}
+    named = {m.place for ms in mentions.values() for m in ms if m.site}
+    sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
+    start = min(a.published for a in articles)
+    end = max(a.published for a in articles)
+    timeline = Timeline(claims, sites, sides, start, end, parents=quarters_of(gaz, sites))
+    focuses = Counter(r.focus for r in reports if r.focus)
+    focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
+    return Reading(articles, mentions, claims, timeline, focus, {r.name: r.focus for r in reports},
+                   tally((r.name, r.unresolved) for r in reports))
+
+
+def _gazetteer(project: Project, taught: Mapping[str, Sequence[str]]) -> Gazetteer:
+    gaz = Gazetteer.from_files(project.gazetteer)
+    if not taught:
+        return gaz
+    unknown = sorted(s for s in taught if s not in gaz)
+    if unknown:
+        raise InputError(str(project.review), f"alias for {unknown[0]!r}, which the gazetteer lacks")
+    return gaz.with_aliases(taught)
+
+
+@contextmanager
+def _locked(project: Project) -> Iterator[None]:
+    from .pipeline import LOCK_TIMEOUT, _lock_timeout, _locked as locked
+
+    with locked(project.root / "store", str(project.root), _lock_timeout(None) or LOCK_TIMEOUT):
+        yield
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, synced, renamed over it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
