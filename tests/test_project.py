@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus as synthetic  # noqa: E402  (benchmarks/corpus.py: seeded wire-style reports)
-
 from conftest import AFP  # noqa: E402
 
 
