@@ -665,7 +665,8 @@ CASES = [
       for name, extra, named, needles in OPTIONS),
     pytest.param(lambda w: Bad("(arguments)", ("no articles given",), articles=[]), id="option: no articles"),
     *(pytest.param(make, id=f"out: {name}") for name, make in OUTS),
-    pytest.param(lambda w: Bad("o\\x00ut", ("NUL",), out=Path(str(w.d) + "/o\0ut")), id="out: NUL in the name"),
+    pytest.param(lambda w: Bad("o\\x00ut", ("NUL",), out=Path(str(w.d) + "/o\0ut")),
+                 id="out: NUL in the name"),
 ]
 
 
