@@ -46,7 +46,9 @@ def add_parsers(sub: Any, date_option: Callable[[str], tuple[str, dt.date]]) -> 
                                    "reprint of a report already there is linked to it and never "
                                    "counts as a second source.")
     p.add_argument("project", metavar="DIR")
-    p.add_argument("reports", nargs="+", metavar="REPORT")
+    p.add_argument("reports", nargs="*", metavar="REPORT")
+    p.add_argument("--demo", action="store_true",
+                   help="add the bundled demo's reports (the battle for Raqqa), to try a project")
     p.add_argument("--date", action="append", default=[], type=date_option, metavar="PATH=YYYY-MM-DD",
                    help="publication date of a report without a date line (repeatable)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -99,7 +101,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     proj = pj.Project.open(args.project)
     if args.command == "add":
-        added = pj.add(proj, args.reports, dict(args.date))
+        from .pipeline import bundled_theatre
+
+        reports = [*args.reports, *(bundled_theatre()["articles"] if args.demo else [])]
+        if not reports:
+            raise InputError("(arguments)", "no reports given: conflictmap add DIR REPORT ... (or --demo)")
+        added = pj.add(proj, reports, dict(args.date))
         if not args.quiet:
             print(f"conflictmap: {len(added.added)} reports added ({len(added.reprints)} reprints of "
                   f"reports already there), {len(added.copies)} already in {proj.root}/")
