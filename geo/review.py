@@ -175,9 +175,9 @@ def parse_claim_id(text: str) -> tuple[str, int, int, str] | None:
 
     Examples
     --------
-    >>> parse_claim_id("3f2a:120-131:raqqa-old-city")
-    ('3f2a', 120, 131, 'raqqa-old-city')
-    >>> parse_claim_id("3f2a:131-120:raqqa") is None
+    >>> parse_claim_id("3f2a:120-131:old-town")
+    ('3f2a', 120, 131, 'old-town')
+    >>> parse_claim_id("3f2a:131-120:old-town") is None
     True
     """
     m = _CLAIM_ID.fullmatch(text)
