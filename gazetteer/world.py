@@ -9,7 +9,7 @@ theatre gazetteer then keeps off its control map.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -37,7 +37,7 @@ def _usable(alias: str) -> bool:
     return latin or arabic
 
 
-@lru_cache(maxsize=None)
+@cache
 def _latin(char: str) -> bool:
     # Asked for every letter of 100,000 alternate names, of a few thousand distinct letters.
     return unicodedata.name(char, "").startswith("LATIN")

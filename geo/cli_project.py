@@ -48,7 +48,7 @@ def add_parsers(sub: Any, date_option: Callable[[str], tuple[str, dt.date]]) -> 
     p.add_argument("project", metavar="DIR")
     p.add_argument("reports", nargs="*", metavar="REPORT")
     p.add_argument("--demo", action="store_true",
-                   help="add the bundled demo's reports (the battle for Raqqa), to try a project")
+                   help="add the bundled demo's reports, to try a project")
     p.add_argument("--date", action="append", default=[], type=date_option, metavar="PATH=YYYY-MM-DD",
                    help="publication date of a report without a date line (repeatable)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -122,7 +122,9 @@ def _review(proj: object, as_json: bool) -> int:
 
     assert isinstance(proj, pj.Project)
     built = pj.read(proj)
-    items = needs_review(built.reading.claims, built.reading.timeline, built.reading.unresolved)
+    outlets = {a.name: a.outlet for a in built.reading.articles if a.outlet}
+    items = needs_review(built.reading.claims, built.reading.timeline, built.reading.unresolved,
+                         outlets=outlets)
     if as_json:
         print(json.dumps(review_rows(items), indent=2, ensure_ascii=False))
     else:

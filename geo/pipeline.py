@@ -42,7 +42,7 @@ from .articles import (
     read_texts,
 )
 from .claims import Claim, Language
-from .engine import Engine, Reader, read_reports
+from .engine import Engine, Reader, ReportReading, read_reports
 from .errors import InputError
 from .frames import frames
 from .mentions import Mention
@@ -50,7 +50,7 @@ from .texts import is_table, read_table
 from .timeline import Timeline, check_span
 from .unresolved import Unresolved, tally
 
-__all__ = ["Reading", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
+__all__ = ["Reading", "assemble", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
            "bundled_theatre", "OUTPUTS", "FORMATS", "DEFAULT_FORMATS", "parse_formats"]
 
 #: What each output format writes into the output folder (and replaces
@@ -289,8 +289,33 @@ def read_theatre(
     """
     reports = read_reports(articles, Reader(gaz, actors, language), jobs=jobs, engine=engine,
                            scheduler=scheduler)
+    return assemble(articles, reports, gaz, actors, start=start, end=end)
+
+
+def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz: Gazetteer,
+             actors: Actors, claims: Sequence[Claim] | None = None, start: dt.date | None = None,
+             end: dt.date | None = None) -> Reading:
+    """Put the reports' readings together: the sites, the timeline, the city, the unresolved names.
+
+    Parameters
+    ----------
+    articles : sequence of Article
+    reports : sequence of ReportReading
+        One per article, in their order.
+    gaz : Gazetteer
+    actors : Actors
+    claims : sequence of Claim, optional
+        The claims the timeline uses (default: the reports'; a project's
+        analyst decisions give others).
+    start, end : datetime.date, optional
+        The days mapped (default: first to last publication date).
+
+    Returns
+    -------
+    Reading
+    """
     mentions = {r.name: r.mentions for r in reports}
-    claims = [c for r in reports for c in r.claims]
+    used = list(claims) if claims is not None else [c for r in reports for c in r.claims]
     by_article = {r.name: r.focus for r in reports}
     focuses = Counter(r.focus for r in reports if r.focus)
     start = start or min(a.published for a in articles)
@@ -298,9 +323,9 @@ def read_theatre(
     # The user's own files map every site; a GeoNames dump only the sites the articles name.
     named = {m.place for ms in mentions.values() for m in ms if m.site}
     sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
-    timeline = Timeline(claims, sites, actors, start, end, parents=quarters(gaz, sites))
+    timeline = Timeline(used, sites, actors, start, end, parents=quarters(gaz, sites))
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
-    return Reading(list(articles), mentions, claims, timeline, focus, by_article,
+    return Reading(list(articles), mentions, used, timeline, focus, by_article,
                    tally((r.name, r.unresolved) for r in reports))
 
 

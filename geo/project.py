@@ -25,13 +25,11 @@ import hashlib
 import os
 import shutil
 import tomllib
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from conflictmap.gazetteer import Gazetteer
 
@@ -39,16 +37,22 @@ from .actors import Actors
 from .articles import Article, Metadata, read_article
 from .claims import Claim, Status
 from .dedup import find_original, from_bytes, signature, to_bytes
-from .engine import Engine, Reader, ReportReading, read_reports
+from .engine import Engine, Reader, read_reports
 from .errors import InputError
+from .pipeline import (
+    LOCK_TIMEOUT,
+    Reading,
+    _lock_timeout,
+    assemble,
+    bundled_theatre,
+    read_articles,
+    write_outputs,
+)
+from .pipeline import _locked as locked
 from .review import aliases, apply_decisions, read_decisions
 from .store import Store
-from .timeline import Timeline, check_span
-from .unresolved import tally
+from .timeline import check_span
 from .weights import Weights
-
-if TYPE_CHECKING:
-    from .pipeline import Reading
 
 __all__ = ["Project", "Added", "Built", "init", "add", "read", "build", "report_hash", "reader_key", "CONFIG"]
 
@@ -159,8 +163,6 @@ def init(root: str | Path, gazetteer: Sequence[str | Path] = (),
         When the folder is already a project or holds other files, or an input
         file cannot be read.
     """
-    from .pipeline import bundled_theatre
-
     root = Path(root)
     if (root / CONFIG).exists():
         raise InputError(str(root), "is already a conflictmap project")
@@ -249,8 +251,6 @@ def add(project: Project, paths: Sequence[str | Path],
     -------
     Added
     """
-    from .pipeline import read_articles
-
     articles = read_articles(paths, dates)
     added: list[str] = []
     copies: list[str] = []
@@ -381,9 +381,10 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         originals = {r.hash: r.original for r in stored if r.original}
     reports = [by_hash[h] for h in hashes]
     claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
-    claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides})
-    return Built(_reading(articles, reports, claims, gaz, sides), len(fresh), len(have), warnings,
-                 gaz, sides)
+    claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides},
+                                       sites=set(gaz.sites()))
+    reading = assemble(articles, reports, gaz, sides, claims)
+    return Built(reading, len(fresh), len(have), warnings, gaz, sides)
 
 
 def build(project: Project, out: str | Path | None = None, *, formats: str | Sequence[str] | None = None,
@@ -403,8 +404,6 @@ def build(project: Project, out: str | Path | None = None, *, formats: str | Seq
     -------
     Built
     """
-    from .pipeline import write_outputs
-
     with _locked(project):
         built = _read(project, jobs, engine, scheduler, max_days)
         write_outputs(built.reading, built.gazetteer, built.actors, out or project.out, tiles=tiles,
@@ -417,27 +416,11 @@ def _weights(project: Project) -> Weights | None:
 
 
 def _as_reprint(claim: Claim, originals: Mapping[str, str]) -> Claim:
-    """A reprint's claim is shown, but it is its original's, not a second source."""
+    """Return a reprint's claim as shown but not counted: it is its original's, not a second source."""
     original = originals.get(Path(claim.article).stem)
     if original is None or claim.status != Status.ASSERTED:
         return claim
     return replace(claim, status=Status.DUPLICATE, reason=f"{claim.reason}; a reprint of {original}.txt")
-
-
-def _reading(articles: list[Article], reports: list[ReportReading], claims: list[Claim],
-             gaz: Gazetteer, sides: Actors) -> Reading:
-    from .pipeline import Reading, quarters as quarters_of
-
-    mentions = {r.name: r.mentions for r in reports}
-    named = {m.place for ms in mentions.values() for m in ms if m.site}
-    sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
-    start = min(a.published for a in articles)
-    end = max(a.published for a in articles)
-    timeline = Timeline(claims, sites, sides, start, end, parents=quarters_of(gaz, sites))
-    focuses = Counter(r.focus for r in reports if r.focus)
-    focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
-    return Reading(articles, mentions, claims, timeline, focus, {r.name: r.focus for r in reports},
-                   tally((r.name, r.unresolved) for r in reports))
 
 
 def _gazetteer(project: Project, taught: Mapping[str, Sequence[str]]) -> Gazetteer:
@@ -452,8 +435,6 @@ def _gazetteer(project: Project, taught: Mapping[str, Sequence[str]]) -> Gazette
 
 @contextmanager
 def _locked(project: Project) -> Iterator[None]:
-    from .pipeline import LOCK_TIMEOUT, _lock_timeout, _locked as locked
-
     with locked(project.root / "store", str(project.root), _lock_timeout(None) or LOCK_TIMEOUT):
         yield
 

@@ -57,7 +57,7 @@ COLUMNS = ("action", "claim", "site", "date", "controller", "name", "note", "by"
 #: The status a rejected claim gets. ``Status`` has no member saying "an analyst
 #: rejected it" yet; ``denied`` is the nearest that never counts and is no hint to
 #: the timeline of who held the site.
-REJECTED = Status.DENIED
+REJECTED = Status.REJECTED
 #: The article name of the claims a ``set`` decision makes.
 ANALYST = "analyst"
 #: What needs review, most important first, with the heading each is listed under.

@@ -838,7 +838,7 @@ def test_an_arabic_name_in_a_cp1256_report_finds_its_place(tmp_path, theatre):
     assert found and found[0]["text"] == AR_SQUARE
     with open(out / "claims.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0])[-1] == "encoding"
+    assert list(rows[0])[-2:] == ["encoding", "id"]
     assert {r["article"]: r["encoding"] for r in rows} == {"a.txt": "cp1256", "b.txt": "utf-8"}
 
 

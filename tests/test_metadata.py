@@ -210,7 +210,7 @@ def test_claims_csv_appends_its_citation_columns(built):
     _, claims, _ = built
     cols = list(claims.columns)
     assert cols[:len(CLAIM_COLUMNS)] == list(CLAIM_COLUMNS)
-    assert cols[-5:] == ["outlet", "title", "url", "cite", "encoding"]
+    assert cols[-6:] == ["outlet", "title", "url", "cite", "encoding", "id"]
     wire = claims[claims["article"] == "wire.txt"]
     assert len(wire) and (wire["outlet"] == "Northern Wire").all() and (wire["url"] == URL).all()
     assert (claims.loc[claims["article"] == "bare.txt", "cite"] == "bare.txt").all()

@@ -253,13 +253,13 @@ def test_a_decision_survives_shifted_offsets(seed_build, actors):
     assert claim_id(capture) not in {claim_id(c) for c in shifted}
     claims, warnings = apply_decisions(shifted, [decision], actors_ids=actors.ids)
     assert warnings == []
-    assert one(claims, BARID, type=ClaimType.CAPTURE).status == Status.DENIED
+    assert one(claims, BARID, type=ClaimType.CAPTURE).status == Status.REJECTED
     assert timeline_of(reading, claims, actors).on(D16)[BARID].controller != "SDF"
     # Moved past its old span, or to another report, it matches nothing, and says so.
     far = [replace(c, start=c.start + 500, end=c.end + 500) for c in reading.claims]
     claims, warnings = apply_decisions(far, [decision], actors_ids=actors.ids)
     assert len(warnings) == 1 and claim_id(capture) in warnings[0] and "\n" not in warnings[0]
-    assert all(c.status != Status.DENIED for c in claims)
+    assert all(c.status != Status.REJECTED for c in claims)
 
 
 def test_decisions_that_match_nothing_are_warned_of(seed_build, actors):

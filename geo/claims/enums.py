@@ -88,5 +88,7 @@ class Status(StrEnum):
     SUBHEAD = "subhead"
     #: ... a picture's caption ...
     CAPTION = "caption"
-    #: ... or a sentence the page repeats.
+    #: ... or a sentence the page repeats (or a reprint of a story already read).
     DUPLICATE = "duplicate"
+    #: An analyst rejected it (``conflictmap reject``): kept in the feeds, never on the map.
+    REJECTED = "rejected"
