@@ -375,8 +375,12 @@ def _eval(args: argparse.Namespace) -> int:
 def _project_build(args: argparse.Namespace) -> bool:
     """Whether ``build`` names one project folder (and no files of its own)."""
     # The settings file, not the project module: a plain build should not load the store.
-    if args.command != "build" or len(args.articles) != 1 or \
-            not (Path(args.articles[0]) / "conflictmap.toml").is_file():
+    if args.command != "build" or len(args.articles) != 1:
+        return False
+    try:
+        if not (Path(args.articles[0]) / "conflictmap.toml").is_file():
+            return False
+    except OSError:  # a folder we may not look into: the build says why, naming what it reads
         return False
     if args.gazetteer or args.actors or args.date:
         raise InputError(args.articles[0], "a project has its own gazetteer, actors and dates: "

@@ -38,7 +38,8 @@ def demo(tmp_path_factory):
 def demo_frames():
     """The demo's frames and actors, as the pipeline hands them to the image writer."""
     arts, gaz, sides = load_inputs(bundled_theatre()["articles"])
-    frames = _frames(read_theatre(arts, gaz, sides), gaz)
+    frames = dict(_frames(read_theatre(arts, gaz, sides), gaz))
+    frames["days"] = frames["days"].frame()  # the pictures take all the days at once
     colours = {a.id: {"name": a.name, "colour": a.colour} for a in sides}
     return frames, colours
 
