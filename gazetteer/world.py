@@ -43,9 +43,15 @@ def _latin(char: str) -> bool:
     return unicodedata.name(char, "").startswith("LATIN")
 
 
-@lru_cache(maxsize=1)
-def world_places() -> tuple[dict[str, Any], ...]:
+@lru_cache(maxsize=2)
+def world_places(aliases: bool = True) -> tuple[dict[str, Any], ...]:
     """Return the world layer's place records (countries, then cities).
+
+    Parameters
+    ----------
+    aliases : bool
+        Give the cities their alternate names (what matching needs; where
+        a city is, what it is not, and sifting 100,000 names takes a while).
 
     Returns
     -------
@@ -82,7 +88,8 @@ def world_places() -> tuple[dict[str, Any], ...]:
             {
                 "id": f"geonames:{gid}",
                 "name": city["name"],
-                "aliases": sorted({a for a in city.get("alternatenames", []) if _usable(a)}),
+                "aliases": sorted({a for a in city.get("alternatenames", []) if _usable(a)})
+                if aliases else [],
                 "kind": "city",
                 "parent": f"geonames:{country['geonameid']}" if country else None,
                 "source": f"GeoNames {gid}",

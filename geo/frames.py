@@ -90,8 +90,9 @@ def _world_countries(points: Mapping[str, tuple[float, float]]) -> dict[str, str
     Only a city within :data:`COUNTRY_KM` counts (nearer a border a farther
     one may be across it). Distances are measured in each point's UTM zone.
     """
-    records = [r for r in world_places() if r["kind"] == "city" and r["parent"]]
-    country = {r["id"]: r["name"] for r in world_places() if r["kind"] == "country"}
+    world = world_places(aliases=False)  # where the cities are, not what else they are called
+    records = [r for r in world if r["kind"] == "city" and r["parent"]]
+    country = {r["id"]: r["name"] for r in world if r["kind"] == "country"}
     cities = gpd.GeoSeries([r["geometry"] for r in records], crs="EPSG:4326")
     out: dict[str, str] = {}
     zones: dict[int, list[str]] = {}
