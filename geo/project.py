@@ -36,7 +36,7 @@ from conflictmap.gazetteer import Gazetteer
 from .actors import Actors
 from .articles import Article, Metadata, read_article
 from .claims import Claim, Status
-from .dedup import find_original, from_bytes, signature, to_bytes
+from .dedup import SignatureIndex, from_bytes, signature, to_bytes
 from .engine import Engine, Reader, read_reports
 from .errors import InputError
 from .pipeline import (
@@ -256,8 +256,9 @@ def add(project: Project, paths: Sequence[str | Path],
     copies: list[str] = []
     reprints: dict[str, str] = {}
     with _locked(project), Store(project.store) as store:
-        known = [(h, from_bytes(s)) for h, s in store.signatures()]
-        have = {h for h, _ in known}
+        stored = store.signatures()
+        known = SignatureIndex([(h, from_bytes(s)) for h, s in stored])
+        have = {h for h, _ in stored}
         for art in articles:
             h = report_hash(art.text)
             name = f"{h}.txt"
@@ -265,12 +266,12 @@ def add(project: Project, paths: Sequence[str | Path],
                 copies.append(art.name)
                 continue
             sig = signature(art.text)
-            original = find_original(sig, known)
+            original = known.find(sig)
             _write_atomic(project.reports / name, _with_header(art).encode("utf-8"))
             meta = Metadata(art.published, art.outlet, art.title, art.url, art.author)
             store.add_report(h, name, meta, to_bytes(sig), original,
                              dt.date.today().isoformat())
-            known.append((h, sig))
+            known.add(h, sig)
             have.add(h)
             added.append(name)
             if original is not None:
