@@ -104,6 +104,16 @@ class NameIndex:
         """Iterate over the folded keys (for fuzzy search)."""
         return (k[1:-1] for k in self._automaton.keys()) if self._values else iter(())
 
+    def _exact_mask(self) -> np.ndarray:
+        # Which slots are names matched in their own case, as a look-up (made on first use,
+        # so a matcher read back from the cache gets one too).
+        mask: np.ndarray | None = self.__dict__.get("_exact_mask_array")
+        if mask is None:
+            mask = np.zeros(len(self._lengths), dtype=bool)
+            mask[self._exact_slots] = True
+            self.__dict__["_exact_mask_array"] = mask
+        return mask
+
     def find(self, text: str) -> list[Hit]:
         """Return the non-overlapping names found in ``text``, in text order.
 
@@ -162,7 +172,7 @@ class NameIndex:
         overlapping = np.zeros(len(start), dtype=bool)
         overlapping[by_pos] = clash
         exact_case = self._exact_case
-        check_case = np.isin(slots, self._exact_slots) if exact_case else np.zeros(len(slots), bool)
+        check_case = self._exact_mask()[slots] if exact_case else np.zeros(len(slots), bool)
         alone = np.flatnonzero(~overlapping & ~check_case)
         walk = np.flatnonzero(overlapping | check_case)
         walk = walk[np.lexsort((slots[walk], -start[walk], -length[walk]))]

@@ -90,6 +90,16 @@ _VOWEL_CODES = np.array(sorted(ord(v) for v in _VOWELS), dtype=np.uint32)
 # The letters before an h that a rule reads (a digraph's or a vowel's), by ASCII code.
 _BEFORE_H = np.zeros(128, dtype=bool)
 _BEFORE_H[np.r_[_DIGRAPH, _VOWEL_CODES]] = True
+_IS_VOWEL = np.zeros(128, dtype=bool)
+_IS_VOWEL[_VOWEL_CODES] = True
+_IS_DIGRAPH = np.zeros(128, dtype=bool)
+_IS_DIGRAPH[_DIGRAPH] = True
+
+
+def _among(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Return which codes an ASCII table marks (a look-up: ``np.isin`` sorts every call)."""
+    marked: np.ndarray = (codes < 128) & table[np.minimum(codes, 127)]
+    return marked
 
 
 def _fold_one(code: int) -> int:
@@ -124,13 +134,13 @@ _KNOWN = np.zeros(0x110000, dtype=bool)
 
 
 def _translate(codes: np.ndarray) -> np.ndarray:
-    if len(codes) < 4096:
-        new = [c for c in set(codes.tolist()) if not _KNOWN[c]]
-    else:
-        new = np.flatnonzero(np.bincount(codes, minlength=0x110000).astype(bool) & ~_KNOWN).tolist()
-    for code in new:
-        _LUT[code] = _fold_one(code)
-        _KNOWN[code] = True
+    # Only characters never seen before are folded one by one; a text of known ones is
+    # two vector look-ups.
+    unknown = codes[~_KNOWN[codes]]
+    if len(unknown):
+        for code in np.unique(unknown).tolist():
+            _LUT[code] = _fold_one(code)
+            _KNOWN[code] = True
     folded: np.ndarray = _LUT[codes]
     return folded
 
@@ -273,7 +283,7 @@ def _respell(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if len(hs):
         nxt = a[np.minimum(hs + 1, n - 1)]
         before2 = a[hs - 2]
-        hs = hs[np.isin(a[hs - 1], _VOWEL_CODES)
+        hs = hs[_among(a[hs - 1], _IS_VOWEL)
                 & ((hs == n - 1) | (nxt == _SPACE) | (nxt == _SEP))
                 & (before2 != _SPACE) & (before2 != _SEP)]
         if len(hs):
@@ -332,7 +342,7 @@ def _spellings(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarra
             tsch = np.flatnonzero(t[:-3] & (a[1:-2] == _S) & c[2:-1] & h[3:])
             writes.append((tsch, _C))
             drop[tsch + 1] = drop[tsch + 2] = True
-    drop[1:] |= (a[1:] == _H) & np.isin(a[:-1], _DIGRAPH)  # "Sheikh" -> "seik", "Dhubbat" -> "dubat"
+    drop[1:] |= (a[1:] == _H) & _among(a[:-1], _IS_DIGRAPH)  # "Sheikh" -> "seik", "Dhubbat" -> "dubat"
     for at, letter in writes:
         a[at] = letter
     if drop.any():
