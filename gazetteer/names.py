@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Folded", "fold", "fold_many", "fold_with_offsets", "name_variants", "name_variants_many",
+__all__ = ["Folded", "alternation", "fold", "fold_many", "fold_with_offsets", "name_variants",
+           "name_variants_many",
            "ARTICLES"]
 
 # Apostrophe-like marks inside a name are dropped (Na'im -> naim); ʿayn and
@@ -558,3 +559,37 @@ def _expand(keys: set[str], kind_words: dict[str, list[str]] | None) -> set[str]
                         keys.add(" ".join([*words[:-1], alt]))
     keys.discard("")
     return keys
+
+
+_Tree = dict[str, "_Tree"]
+
+
+def alternation(words: Iterable[str], char: Callable[[str], str] = re.escape) -> str:
+    """Return a regex alternation of the words, longest first, as a tree of their shared beginnings.
+
+    The regex engine tries an alternation one branch at a time at every offset;
+    a tree tries one letter. It matches what the flat alternation of the words,
+    longest first, does.
+
+    >>> alternation(["plant", "plaza", "port"])
+    'p(?:la(?:nt|za)|ort)'
+    >>> alternation(["city", "cit"])
+    'cit(?:y)?'
+
+    ``char`` gives each character's pattern (``re.escape`` by default).
+    """
+    tree: _Tree = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Tree) -> str:
+        branches = [char(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        alt = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{alt})?" if "" in node else alt
+
+    return build(tree)

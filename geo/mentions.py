@@ -14,6 +14,7 @@ from typing import Generic, Protocol, TypeVar
 
 from conflictmap.gazetteer import Gazetteer, Match, fold
 from conflictmap.gazetteer.core import SETTLEMENTS, Spans
+from conflictmap.gazetteer.names import alternation
 
 from .articles import Article
 
@@ -296,8 +297,9 @@ def _description_nouns(gaz: Gazetteer) -> tuple[dict[str, list[str]], re.Pattern
     words = set(noun_kinds) | set(gaz.head_nouns)
     if not words:
         return noun_kinds, None
-    return noun_kinds, re.compile(
-        r"\b(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    return noun_kinds, re.compile(r"\b(" + alternation(words) + r")\b", re.IGNORECASE)
+
+
 
 
 def _determiner(text: str, pos: int, named: Callable[[int], bool]) -> tuple[int, list[str]] | None:

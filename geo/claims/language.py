@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from conflictmap.gazetteer.names import alternation
+
 from .enums import Status
 from .tokens import Token, norm
 
@@ -250,8 +252,9 @@ class Language:
             self._first.setdefault(p.words[0], []).append(p)
         # One pattern of every phrase's first word: a sentence without any holds no phrase,
         # so the reader's later stages (tokens, sides, speakers) are spared it.
-        firsts = sorted((w for w in self._first if w != "-"), key=lambda w: (-len(w), w))
-        alternatives = "|".join(re.escape(w).replace("'", "['’‘]") for w in firsts)
+        # Curly apostrophes are read as straight ones (tokens.norm): the pattern takes all three.
+        alternatives = alternation((w for w in self._first if w != "-"),
+                                   lambda ch: "['’‘]" if ch == "'" else re.escape(ch))
         self._trigger = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])"
                                    + ("|-" if "-" in self._first else ""), re.IGNORECASE)
         places = predicates.get("places") or {}
