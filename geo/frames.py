@@ -195,11 +195,11 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
     def kind(aid: str | None) -> str:
         return sides[aid].kind if aid and aid in sides else ""
 
-    claim_rows = []
+    claim_rows = _Columns(CLAIM_FRAME_COLUMNS)
     for c in reading.claims:
         p = gaz[c.site]
         art = by_name.get(c.article)
-        claim_rows.append({
+        claim_rows.add({
             "article": c.article, "published": c.published.isoformat(),
             "date": c.date.isoformat(), "date_precision": c.date_precision,
             "site": c.site, "site_name": p.name, "type": c.type, "actor": c.actor or "",
@@ -218,32 +218,54 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
             # Its id, for an analyst's accept or reject (geo.review.claim_id).
             "id": f"{Path(c.article).stem}:{c.start}-{c.end}:{c.site}",
         })
-    claims = pd.DataFrame(claim_rows, columns=[
-        "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
-        "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
-        "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
-        "site_kind", "part", "fighting", "order", "withdrawal", "date_source", "taker", "actor_kind",
-        "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite", "encoding",
-        "id"])
-    mention_rows = []
+    claims = claim_rows.frame()
+    mention_rows = _Columns(MENTION_FRAME_COLUMNS)
     for art in reading.articles:
         for m in reading.mentions[art.name]:
             p = gaz[m.place]
-            mention_rows.append({
+            mention_rows.add({
                 "article": art.name, "start": m.start, "end": m.end, "text": m.text,
                 "place": m.place, "name": p.name, "kind": p.kind, "layer": p.layer,
                 "site": m.site, "how": m.how, "candidates": "|".join(m.candidates),
                 "longitude": p.lon, "latitude": p.lat,
             })
-    mentions = pd.DataFrame(mention_rows, columns=[
-        "article", "start", "end", "text", "place", "name", "kind", "layer", "site", "how",
-        "candidates", "longitude", "latitude"])
+    mentions = mention_rows.frame()
     bg = places[(places["layer"] != "world") & (places["kind"].isin(["river"]))
                 & places.geometry.notna()]
     background = gpd.GeoDataFrame({"name": bg["name"].tolist(), "kind": bg["kind"].tolist()},
                                   geometry=bg.geometry.tolist(), crs="EPSG:4326")
     return {"sites": site_frame, "days": days, "intervals": intervals, "claims": claims,
             "mentions": mentions, "background": background, "unresolved": _unresolved(reading)}
+
+
+#: The columns of ``claims.csv``, in order (new ones go at the end).
+CLAIM_FRAME_COLUMNS = (
+    "article", "published", "date", "date_precision", "site", "site_name", "type", "actor",
+    "loser", "status", "asserted_by", "confidence", "sentence", "reason", "longitude",
+    "latitude", "site_text", "date_text", "tense", "counts", "start", "end", "site_precision",
+    "site_kind", "part", "fighting", "order", "withdrawal", "date_source", "taker", "actor_kind",
+    "taker_kind", "country", "admin1", "admin2", "admin3", "outlet", "title", "url", "cite", "encoding",
+    "id")
+#: The columns of ``mentions.csv``, in order.
+MENTION_FRAME_COLUMNS = ("article", "start", "end", "text", "place", "name", "kind", "layer", "site",
+                         "how", "candidates", "longitude", "latitude")
+
+
+class _Columns:
+    """Rows gathered a column at a time: a year of claims never sits in memory as dicts."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.values: dict[str, list[Any]] = {n: [] for n in self.names}
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        for name in self.names:
+            self.values[name].append(row[name])
+
+    def frame(self) -> pd.DataFrame:
+        if not self.values[self.names[0]]:
+            return pd.DataFrame([], columns=self.names)
+        return pd.DataFrame(self.values, columns=self.names)
 
 
 class SiteDays:
