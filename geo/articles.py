@@ -905,7 +905,7 @@ def split_sentences(text: str) -> list[Sentence]:
     -------
     list of Sentence
     """
-    out = []
+    out: list[Sentence] = []
     start = 0
     for m in _END.finditer(text):
         end = m.end()
@@ -917,14 +917,35 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(" or not nxt.isascii()):
                 continue
+        _add_sentence(out, text, start, end)
+        start = end
+    _add_sentence(out, text, start, len(text))
+    return out
+
+
+#: The longest sentence read whole, in characters. Real ones stay under 600; a run of text
+#: with no full stop (a table, a list, a scraped page) is read in clauses of at most this.
+MAX_SENTENCE = 1000
+_CLAUSE_BREAK = re.compile(r"[;,:—–]\s|\s")
+
+
+def _add_sentence(out: list[Sentence], text: str, start: int, end: int) -> None:
+    """Append ``text[start:end]``, stripped, as sentences of at most :data:`MAX_SENTENCE`."""
+    while start < end:
         chunk = text[start:end]
         lead = len(chunk) - len(chunk.lstrip())
-        body = chunk.strip()
-        if body:
-            out.append(Sentence(start + lead, start + lead + len(body), body))
-        start = end
-    tail = text[start:]
-    if tail.strip():
-        lead = len(tail) - len(tail.lstrip())
-        out.append(Sentence(start + lead, start + lead + len(tail.strip()), tail.strip()))
-    return out
+        start += lead
+        body = text[start:end].rstrip()
+        if not body:
+            return
+        if len(body) <= MAX_SENTENCE:
+            out.append(Sentence(start, start + len(body), body))
+            return
+        # Cut at the last clause break (else space) that keeps the piece within the limit.
+        window = body[:MAX_SENTENCE]
+        cuts = [m.end() for m in _CLAUSE_BREAK.finditer(window) if m.group()[0] in ";,:—–"]
+        cut = (cuts[-1] if cuts and cuts[-1] > MAX_SENTENCE // 2 else
+               (window.rfind(" ") + 1 if window.rfind(" ") > MAX_SENTENCE // 2 else MAX_SENTENCE))
+        piece = body[:cut].rstrip()
+        out.append(Sentence(start, start + len(piece), piece))
+        start += cut

@@ -172,3 +172,25 @@ def test_a_doubled_article_has_twice_the_mentions(theatre):
     shifted = [(m.start + len(text), m.end + len(text), m.place, m.how) for m in first]
     assert [(m.start, m.end, m.place, m.how) for m in both] == \
         [(m.start, m.end, m.place, m.how) for m in first] + shifted
+
+
+# -- a run of text with no full stop --------------------------------------------------------------
+
+def test_a_run_without_full_stops_is_read_in_clauses(tmp_path):
+    from conflictmap.geo.articles import MAX_SENTENCE, split_sentences
+
+    text = "Troops captured Al-Barid, " * 2000 + "and the stadium."
+    sentences = split_sentences(text)
+    assert len(sentences) > len(text) // MAX_SENTENCE
+    assert all(len(s.text) <= MAX_SENTENCE and text[s.start:s.end] == s.text for s in sentences)
+    assert all(s.text.endswith(",") for s in sentences[:-1])  # cut at clause breaks
+    # Real sentences are never cut.
+    real = "Kurdish-led fighters took the Al-Barid neighbourhood, in the north, overnight. It rained."
+    assert [s.text for s in split_sentences(real)] == [
+        "Kurdish-led fighters took the Al-Barid neighbourhood, in the north, overnight.", "It rained."]
+    # Every clause is read: the claims of the run are all there.
+    (tmp_path / "a.txt").write_text("date: 2017-10-16\n\n" + "SDF fighters captured Al-Barid and " * 300
+                                    + "the stadium.\n", encoding="utf-8")
+    arts, gaz, sides = pipeline.load_inputs([tmp_path])
+    claims = pipeline.read_theatre(arts, gaz, sides, jobs=1).claims
+    assert sum(c.site == "raqqa-al-barid" and c.type == "capture" for c in claims) >= 250
