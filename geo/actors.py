@@ -107,6 +107,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], open_: set[int]) -> in
         children = node.value
     elif isinstance(node, yaml.MappingNode):
         children = [n for pair in node.value for n in pair]
+        _no_key_twice(node)
     total = 1
     for child in children:
         total += _expanded_size(child, memo, open_)
@@ -115,6 +116,16 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], open_: set[int]) -> in
     open_.discard(key)
     memo[key] = total
     return total
+
+
+def _no_key_twice(node: yaml.MappingNode) -> None:
+    """Refuse a mapping that gives a key twice: YAML would keep the last one, silently."""
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            if key.value in seen:
+                raise _Refused(f"the key {key.value!r:.40} is given twice (line {key.start_mark.line + 1})")
+            seen.add(key.value)
 
 
 def load_yaml(path: str | Path, what: str) -> Any:

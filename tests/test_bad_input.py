@@ -599,6 +599,7 @@ ACTORS_NEW = [
     ("hugename.yaml", "a: &a " + "x" * 900_000 + "\nactors:\n  - {id: GOV, name: *a, colour: '#000'}\n",
      ["actor 'GOV'", "'name' is 900,000 characters long"]),
     ("deep.yaml", "actors: " + "[" * 10_000 + "]" * 10_000 + "\n", ["nested too deeply"]),
+    ("dupkey.yaml", "actors:\n  - {id: GOV, id: INS, colour: '#000'}\n", ["'id' is given twice", "line 2"]),
     ("deepmap.yaml", "actors: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", ["nested too deeply"]),
     ("complexkey.yaml", "actors:\n  - {? [a, b] : 1, id: GOV, colour: '#000'}\n",
      ["not plain data at line 2"]),
