@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -258,6 +259,30 @@ class Gazetteer:
         self.background_kinds: frozenset[str] = frozenset(config["background"])
         #: Warnings found when the files were checked (see :func:`check_files`).
         self.warnings: list[Problem] = []
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Return a digest of the places as loaded: equal gazetteers, equal fingerprints.
+
+        What a reading depends on (names, aliases, kinds, hierarchy, locations),
+        from the places themselves: no file is read again, and aliases added
+        by :meth:`with_aliases` change it.
+
+        Returns
+        -------
+        str
+            32 hex digits.
+        """
+        h = hashlib.sha256()
+        for col in PLACE_FIELDS:
+            values = self._frame[col]
+            if col == "geometry":
+                wkb = shapely.to_wkb(values.to_numpy())
+                data = b"\0".join(b"" if w is None else w for w in wkb)
+            else:
+                data = repr(values.tolist()).encode("utf-8", "surrogatepass")
+            h.update(col.encode() + b"\0" + data)
+        return h.hexdigest()[:32]
 
     # -- construction -------------------------------------------------------
     def with_aliases(self, taught: Mapping[str, Sequence[str]]) -> Gazetteer:

@@ -15,12 +15,15 @@ True
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
 import multiprocessing
 import os
 import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from .weights import Weights
 
 __all__ = ["Engine", "Reader", "ReportReading", "default_jobs", "jobs_for", "read_report",
-           "read_reports"]
+           "read_reports", "reader_version"]
 
 #: Below this much text (bytes of all reports), starting worker processes costs more
 #: than it saves, so a build left to choose its jobs reads in one process.
@@ -122,6 +125,35 @@ class Reader:
     def __call__(self, article: Article) -> ReportReading:
         """Read one report (see :func:`read_report`)."""
         return read_report(article, self.gaz, self.actors, self.language, self.weights)
+
+
+# What a report's reading depends on besides the gazetteer and actors: these modules and
+# the language data (paths relative to the geo package).
+_READER = ("actors.py", "articles.py", "claims", "dates.py", "engine.py", "furniture.py",
+           "mentions.py", "unresolved.py", "weights.py", "data")
+
+
+@lru_cache(maxsize=1)
+def reader_version() -> str:
+    """Return a digest of the reader: its code and its language data.
+
+    A stored reading is valid while this, the gazetteer's
+    :attr:`~gazetteer.core.Gazetteer.fingerprint` and the actors stay the
+    same (see :func:`geo.project.reader_key`).
+
+    Returns
+    -------
+    str
+        16 hex digits.
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _READER:
+        path = root / name
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".txt", ".csv", ".json"):
+                h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def default_jobs() -> int:

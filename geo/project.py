@@ -28,7 +28,6 @@ import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
 from conflictmap.gazetteer import Gazetteer
@@ -37,10 +36,9 @@ from .actors import Actors
 from .articles import Article, Metadata, read_article
 from .claims import Claim, Status
 from .dedup import SignatureIndex, from_bytes, signature, to_bytes
-from .engine import Engine, Reader, read_reports
+from .engine import Engine, Reader, read_reports, reader_version
 from .errors import InputError
 from .pipeline import (
-    LOCK_TIMEOUT,
     Reading,
     _lock_timeout,
     assemble,
@@ -314,29 +312,26 @@ class Built:
     actors: Actors
 
 
-def reader_key(project: Project, gaz_files: Sequence[Path]) -> str:
-    """Return what a reading depends on: the reader's version, the gazetteer, actors and weights.
+def reader_key(project: Project, gaz: Gazetteer) -> str:
+    """Return what a reading depends on: the reader, the gazetteer (with its aliases), actors, weights.
 
     A report is read again when this changes.
+
+    Parameters
+    ----------
+    project : Project
+    gaz : Gazetteer
+        As loaded for the build, the analyst's aliases taught.
+
+    Returns
+    -------
+    str
     """
-    digest = hashlib.sha256()
-    try:
-        version = metadata.version("conflictmap")
-    except metadata.PackageNotFoundError:
-        version = "0"
-    digest.update(version.encode())
-    for path in [*gaz_files, project.actors, project.sources, project.review]:
-        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if f.is_file():
-                digest.update(f.name.encode() + b"\0" + _file_digest(f, aliases_only=f == project.review))
+    digest = hashlib.sha256(f"{reader_version()} {gaz.fingerprint}".encode())
+    for path in (project.actors, project.sources):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _file_digest(path: Path, aliases_only: bool = False) -> bytes:
-    data = path.read_bytes()
-    if aliases_only:  # of the decisions, only the aliases change what is read
-        data = b"\n".join(line for line in data.splitlines() if line.startswith(b"alias,"))
-    return hashlib.sha256(data).digest()
 
 
 def read(project: Project, *, jobs: int | None = None, engine: Engine | str = Engine.LOCAL,
@@ -370,7 +365,7 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
                                                 "add some with 'conflictmap add DIR REPORT ...'")
         articles = [read_article(project.reports / r.name) for r in stored]
         check_span([(a.path, a.published) for a in articles], max_days)
-        key = reader_key(project, project.gazetteer)
+        key = reader_key(project, gaz)
         hashes = [Path(a.name).stem for a in articles]
         have = store.readings(key, hashes)
         todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
@@ -436,7 +431,7 @@ def _gazetteer(project: Project, taught: Mapping[str, Sequence[str]]) -> Gazette
 
 @contextmanager
 def _locked(project: Project) -> Iterator[None]:
-    with locked(project.root / "store", str(project.root), _lock_timeout(None) or LOCK_TIMEOUT):
+    with locked(project.root / "store", str(project.root), _lock_timeout(None)):
         yield
 
 
