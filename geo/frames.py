@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import geopandas as gpd
@@ -215,8 +214,7 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
             "title": art.title if art else "",
             "url": art.url if art else "", "cite": art.cite if art else c.article,
             "encoding": art.encoding if art else "",
-            # Its id, for an analyst's accept or reject (geo.review.claim_id).
-            "id": f"{Path(c.article).stem}:{c.start}-{c.end}:{c.site}",
+            "id": c.id,  # for an analyst's accept or reject
         })
     claims = claim_rows.frame()
     mention_rows = _Columns(MENTION_FRAME_COLUMNS)

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 from conflictmap.gazetteer.core import Spans
 
@@ -154,6 +155,15 @@ class Claim:
     derived: str = ""
     guess: str | None = None
     withdrawal: bool = False
+
+    @property
+    def id(self) -> str:
+        """Its stable id, ``REPORT:START-END:SITE`` (the report's file name without its suffix).
+
+        It survives a new reader while the phrase keeps its offsets; the
+        analyst's decisions name claims by it (``conflictmap accept``).
+        """
+        return f"{PurePath(self.article).stem}:{self.start}-{self.end}:{self.site}"
 
     @property
     def moment(self) -> int:
