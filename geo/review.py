@@ -52,11 +52,9 @@ __all__ = ["ACTIONS", "COLUMNS", "KINDS", "REJECTED", "Decision", "ReviewItem", 
 
 #: The decisions, in the order the file lists them.
 ACTIONS = ("accept", "reject", "set", "alias")
-#: The columns of ``review.csv``, in the order they are written.
+#: The columns of ``review.csv``, in the order they are written (the fields of :class:`Decision`).
 COLUMNS = ("action", "claim", "site", "date", "controller", "name", "note", "by", "at")
-#: The status a rejected claim gets. ``Status`` has no member saying "an analyst
-#: rejected it" yet; ``denied`` is the nearest that never counts and is no hint to
-#: the timeline of who held the site.
+#: The status a rejected claim gets: it never counts and is no hint to the timeline.
 REJECTED = Status.REJECTED
 #: The article name of the claims a ``set`` decision makes.
 ANALYST = "analyst"
@@ -268,7 +266,7 @@ def read_decisions(path: str | Path) -> list[Decision]:
     try:
         for row in rows:
             line, last = last + 1, rows.line_num
-            if not row or all(not f.strip() for f in row):
+            if not any(f.strip() for f in row):
                 continue
             if header is None:
                 header = [f.strip() for f in row]
@@ -304,19 +302,17 @@ def _decision(row: dict[str, str], path: str, line: int) -> Decision:
         bad = _CONTROL.search("".join(f.values()))
         if bad:
             raise ValueError(f"a control character (U+{ord(bad.group()):04X}) in a field")
-        return Decision(f.get("action", ""), f.get("claim", ""), f.get("site", ""), f.get("date", ""),
-                        f.get("controller", ""), f.get("name", ""), f.get("note", ""), f.get("by", ""),
-                        f.get("at", ""))
+        return Decision(**{k: f.get(k, "") for k in COLUMNS})
     except ValueError as e:
         raise InputError(path, f"line {line}: {e}") from None
 
 
 def _csv_text(decisions: Sequence[Decision]) -> str:
+    """Return the file's text: the header, then a row a decision, in the order given."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(COLUMNS)
-    for d in sorted(decisions, key=Decision._order):
-        w.writerow([d.action, d.claim, d.site, d.date, d.controller, d.name, d.note, d.by, d.at])
+    w.writerows([getattr(d, k) for k in COLUMNS] for d in decisions)
     return buf.getvalue()
 
 

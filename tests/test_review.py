@@ -3,7 +3,7 @@
 import csv
 import datetime as dt
 import io
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -87,6 +87,7 @@ def test_missing_file_is_no_decisions_and_write_leaves_no_temp(tmp_path):
 
 
 def test_defaults_and_header_in_any_order(tmp_path, monkeypatch):
+    assert tuple(f.name for f in fields(Decision)) == COLUMNS  # a row is a Decision's fields
     monkeypatch.setenv("USER", "carla")
     d = Decision("accept", claim="ab:1-2:x")
     assert d.by == "carla" and d.at == dt.date.today().isoformat()
