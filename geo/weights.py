@@ -32,7 +32,7 @@ from .errors import InputError, read_yaml
 if TYPE_CHECKING:
     from .claims.attribution import Speaker
 
-__all__ = ["GAINS", "KINDS", "ROLES", "Outlet", "Weights", "role_of", "weigh"]
+__all__ = ["GAINS", "KINDS", "ROLES", "Outlet", "Weights", "role_of"]
 
 #: The speaker roles of the table, in its order.
 ROLES = ("reporter", "third_party", "source", "quoted", "own_gain", "own_gain_claimed",
@@ -187,32 +187,6 @@ class Weights:
         if listed is not None and (listed.side is None or _favours(listed.side, claim_type, actor)):
             w += self.kinds[listed.kind]
         return round(min(1.0, max(0.0, w)), 2)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the table as plain data, in the form of ``sources.yaml``."""
-        return {"roles": dict(self.roles), "truncated": self.truncated, "kinds": dict(self.kinds),
-                "outlets": {n: o.kind if o.side is None else {"kind": o.kind, "side": o.side}
-                            for n, o in self.outlets.items()}}
-
-
-def weigh(speaker: Speaker, claim_type: str, actor: str | None, truncated: bool,
-          outlet: str = "", weights: Weights | None = None) -> float:
-    """Return a claim's weight by a table (:meth:`Weights.weigh`; the bundled table by default).
-
-    Parameters
-    ----------
-    speaker : Speaker
-    claim_type : str
-    actor : str or None
-    truncated : bool
-    outlet : str, optional
-    weights : Weights, optional
-
-    Returns
-    -------
-    float
-    """
-    return (weights or _bundled()).weigh(speaker, claim_type, actor, truncated, outlet)
 
 
 @lru_cache(maxsize=1)

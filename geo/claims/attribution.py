@@ -14,14 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from ..weights import weigh as _weigh
+from ..weights import Weights
 from .language import Language
 from .spans import Side
-
-if TYPE_CHECKING:
-    from ..weights import Weights
 
 __all__ = ["Speaker", "speaker_of", "weigh"]
 
@@ -141,4 +137,4 @@ def weigh(speaker: Speaker, claim_type: str, actor: str | None, truncated: bool,
         conceding the other's gain, 0.95. Less for a sentence cut off by the
         page.
     """
-    return _weigh(speaker, claim_type, actor, truncated, outlet, weights)
+    return (weights or Weights.load()).weigh(speaker, claim_type, actor, truncated, outlet)
