@@ -214,22 +214,9 @@ def find_original(sig: Signature, known: Sequence[tuple[str, Signature]],
     Notes
     -----
     One comparison over all known signatures at once; for many new reports
-    against a growing set, :class:`SignatureIndex` keeps the stacked matrix.
+    against a growing set, keep a :class:`SignatureIndex` instead.
     """
-    if not known or _empty(sig):
-        return None
-    matrix = np.stack([s for _, s in known])
-    hit = _first_at_least(matrix, sig, threshold)
-    return None if hit is None else known[hit][0]
-
-
-def _first_at_least(matrix: npt.NDArray[np.uint64], sig: Signature, threshold: float) -> int | None:
-    equal = np.count_nonzero(matrix == sig, axis=1)
-    below = np.count_nonzero(sig <= matrix, axis=1)
-    # equal / below >= threshold, without dividing (below may be 0); the tiny slack absorbs
-    # the float product (0.7 * 10 is 7.000000000000001).
-    hits = np.flatnonzero((equal >= MIN_EQUAL) & (equal >= threshold * below - 1e-9))
-    return int(hits[0]) if hits.size else None
+    return SignatureIndex(known).find(sig, threshold)
 
 
 class SignatureIndex:
@@ -252,10 +239,9 @@ class SignatureIndex:
     def __init__(self, known: Sequence[tuple[str, Signature]] = ()) -> None:
         self._ids = [k for k, _ in known]
         self._rows = np.stack([s for _, s in known]) if known else np.empty((0, NUM_PERM), np.uint64)
-        self._size = len(self._ids)
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._ids)
 
     def add(self, key: str, sig: Signature) -> None:
         """Add a report's signature (after those already known).
@@ -265,16 +251,16 @@ class SignatureIndex:
         key : str
         sig : numpy.ndarray
         """
-        if self._size == len(self._rows):  # grow by doubling: adding n reports is O(n) copies
-            grown = np.empty((max(16, 2 * len(self._rows)), NUM_PERM), np.uint64)
-            grown[:self._size] = self._rows[:self._size]
+        size = len(self._ids)
+        if size == len(self._rows):  # grow by doubling: adding n reports is O(n) copies
+            grown = np.empty((max(16, 2 * size), NUM_PERM), np.uint64)
+            grown[:size] = self._rows
             self._rows = grown
-        self._rows[self._size] = sig
+        self._rows[size] = sig
         self._ids.append(key)
-        self._size += 1
 
     def find(self, sig: Signature, threshold: float = THRESHOLD) -> str | None:
-        """Return the first known report ``sig`` is a reprint of, as :func:`find_original`.
+        """Return the id of the first known report ``sig`` is a reprint of, as :func:`find_original`.
 
         Parameters
         ----------
@@ -285,10 +271,15 @@ class SignatureIndex:
         -------
         str or None
         """
-        if not self._size or _empty(sig):
+        if not self._ids or _empty(sig):
             return None
-        hit = _first_at_least(self._rows[:self._size], sig, threshold)
-        return None if hit is None else self._ids[hit]
+        rows = self._rows[:len(self._ids)]
+        equal = np.count_nonzero(rows == sig, axis=1)
+        below = np.count_nonzero(sig <= rows, axis=1)
+        # equal / below >= threshold, without dividing (below may be 0); the tiny slack absorbs
+        # the float product (0.7 * 10 is 7.000000000000001).
+        hits = np.flatnonzero((equal >= MIN_EQUAL) & (equal >= threshold * below - 1e-9))
+        return self._ids[int(hits[0])] if hits.size else None
 
 
 def to_bytes(sig: Signature) -> bytes:
