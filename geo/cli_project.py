@@ -148,11 +148,11 @@ def _decide(proj: object, args: argparse.Namespace) -> int:
                                          "'conflictmap review')")
         decision = Decision(args.command, claim=args.claim, note=args.note)
     elif args.command == "set":
-        built = pj.read(proj)
         try:
             day = dt.date.fromisoformat(args.date)
         except ValueError:
             raise InputError(args.date, "not a date (YYYY-MM-DD)") from None
+        built = pj.read(proj)  # after the cheap checks: it reads the store and the gazetteer
         if args.site not in built.reading.timeline.sites:
             raise InputError(args.site, "not a site of this project's map")
         sides = {a.id for a in built.actors}

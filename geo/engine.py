@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .claims import Claim, Language
     from .weights import Weights
 
-__all__ = ["Engine", "Reader", "ReportReading", "default_jobs", "jobs_for", "read_report",
+__all__ = ["Engine", "Reader", "ReportReading", "checked_engine", "default_jobs", "jobs_for", "read_report",
            "read_reports", "reader_version"]
 
 #: Below this much text (bytes of all reports), starting worker processes costs more
@@ -192,6 +192,32 @@ def jobs_for(count: int, size: int, jobs: int | None = None) -> int:
     return max(1, min(jobs, count))
 
 
+def checked_engine(engine: Engine | str, scheduler: str | None = None) -> Engine:
+    """Return the engine asked for, or say in one line why it cannot be.
+
+    Parameters
+    ----------
+    engine : Engine or str
+    scheduler : str, optional
+
+    Returns
+    -------
+    Engine
+
+    Raises
+    ------
+    InputError
+        For an unknown engine, or a scheduler without ``dask``.
+    """
+    try:
+        chosen = Engine(engine)
+    except ValueError:
+        raise InputError("--engine", f"unknown engine {engine!r}: choose local or dask") from None
+    if scheduler is not None and chosen is not Engine.DASK:
+        raise InputError("--scheduler", "a scheduler address needs --engine dask")
+    return chosen
+
+
 def read_reports(
     articles: Sequence[Article], reader: Reader, *, jobs: int | None = None,
     engine: Engine | str = Engine.LOCAL, scheduler: str | None = None,
@@ -222,14 +248,8 @@ def read_reports(
         For an unknown engine, a dask engine without dask installed, or a
         scheduler that cannot be reached.
     """
-    try:
-        engine = Engine(engine)
-    except ValueError:
-        raise InputError("--engine", f"unknown engine {engine!r}: choose local or dask") from None
-    if engine is Engine.DASK:
+    if checked_engine(engine, scheduler) is Engine.DASK:
         return _on_dask(articles, reader, jobs, scheduler)
-    if scheduler is not None:
-        raise InputError("--scheduler", "a scheduler address needs --engine dask")
     n = jobs_for(len(articles), sum(len(a.text) for a in articles), jobs)
     if n == 1 or len(articles) < 2:
         return [reader(a) for a in articles]

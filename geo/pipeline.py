@@ -42,7 +42,7 @@ from .articles import (
     read_texts,
 )
 from .claims import Claim, Language
-from .engine import Engine, Reader, ReportReading, read_reports
+from .engine import Engine, Reader, ReportReading, checked_engine, read_reports
 from .errors import InputError
 from .frames import frames
 from .mentions import Mention
@@ -768,6 +768,7 @@ def build(
     Reading
     """
     formats = parse_formats(formats)
+    engine = checked_engine(engine, scheduler)  # like the formats: said before anything is read
     arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
                                    max_days=max_days)
     reading = read_theatre(arts, gaz, sides, jobs=jobs, engine=engine, scheduler=scheduler)

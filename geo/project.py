@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import shutil
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,8 +35,9 @@ from .actors import Actors
 from .articles import Article, Metadata, read_article
 from .claims import Claim, Status
 from .dedup import SignatureIndex, from_bytes, signature, to_bytes
-from .engine import Engine, Reader, read_reports, reader_version
+from .engine import Engine, Reader, checked_engine, read_reports, reader_version
 from .errors import InputError
+from .files import write_atomic
 from .pipeline import (
     Reading,
     _lock_timeout,
@@ -47,7 +47,7 @@ from .pipeline import (
     write_outputs,
 )
 from .pipeline import _locked as locked
-from .review import aliases, apply_decisions, read_decisions
+from .review import aliases, apply_decisions, read_decisions, write_decisions
 from .store import Store
 from .timeline import check_span
 from .weights import Weights
@@ -180,11 +180,10 @@ def init(root: str | Path, gazetteer: Sequence[str | Path] = (),
             copy = shutil.copytree if src.is_dir() else shutil.copyfile
             copy(src, root / "gazetteer" / name)
         shutil.copyfile(side_file, root / "actors.yaml")
-        (root / "review.csv").write_text("action,claim,site,date,controller,name,note,by,at\n",
-                                         encoding="utf-8")
+        write_decisions(root / "review.csv", [])
         lines = ["# conflictmap project settings", "gazetteer = [" + ", ".join(
             f'"gazetteer/{n}"' for n in names) + "]", 'actors = "actors.yaml"', 'out = "out"', ""]
-        _write_atomic(root / CONFIG, "\n".join(lines).encode("utf-8"))
+        write_atomic(root / CONFIG, "\n".join(lines).encode("utf-8"))
         with Store(root / "store.sqlite"):
             pass
     except OSError as exc:
@@ -265,7 +264,7 @@ def add(project: Project, paths: Sequence[str | Path],
                 continue
             sig = signature(art.text)
             original = known.find(sig)
-            _write_atomic(project.reports / name, _with_header(art).encode("utf-8"))
+            write_atomic(project.reports / name, _with_header(art).encode("utf-8"))
             meta = Metadata(art.published, art.outlet, art.title, art.url, art.author)
             store.add_report(h, name, meta, to_bytes(sig), original,
                              dt.date.today().isoformat())
@@ -400,6 +399,7 @@ def build(project: Project, out: str | Path | None = None, *, formats: str | Seq
     -------
     Built
     """
+    engine = checked_engine(engine, scheduler)
     with _locked(project):
         built = _read(project, jobs, engine, scheduler, max_days)
         write_outputs(built.reading, built.gazetteer, built.actors, out or project.out, tiles=tiles,
@@ -433,17 +433,3 @@ def _gazetteer(project: Project, taught: Mapping[str, Sequence[str]]) -> Gazette
 def _locked(project: Project) -> Iterator[None]:
     with locked(project.root / "store", str(project.root), _lock_timeout(None)):
         yield
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, synced, renamed over it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()

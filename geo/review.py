@@ -34,7 +34,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +42,7 @@ from pathlib import Path
 from .actors import CONTESTED, UNKNOWN
 from .claims import CONTROL_TYPES, STATE_TYPES, Claim, ClaimType, Status
 from .errors import InputError
+from .files import write_atomic
 from .timeline import Interval, Timeline
 from .unresolved import Unresolved
 
@@ -339,33 +339,7 @@ def write_decisions(path: str | Path, decisions: Sequence[Decision]) -> None:
     dup = _check_unique(ordered, range(2, len(ordered) + 2))
     if dup:
         raise ValueError(f"{p}: {dup}")
-    data = _csv_text(ordered).encode("utf-8")
-    folder = p.parent if str(p.parent) else Path(".")
-    try:
-        mode = p.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644  # a new file: readable by all, like the rest of a checked-out project
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # the rename itself is durable once the folder is
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the data is on disk already
-    finally:
-        os.close(dfd)
+    write_atomic(p, _csv_text(ordered).encode("utf-8"))
 
 
 def add_decision(path: str | Path, decision: Decision) -> list[Decision]:
