@@ -198,7 +198,7 @@ def claim_id(claim: Claim) -> str:
     -------
     str
     """
-    return f"{Path(claim.article).stem}:{claim.start}-{claim.end}:{claim.site}"
+    return claim.id
 
 
 # -- the file ---------------------------------------------------------------------------------------
