@@ -88,9 +88,6 @@ _O, _U, _D_, _J, _T, _C = ord("o"), ord("u"), ord("d"), ord("j"), ord("t"), ord(
 # gh, ph, zh (Kurdish ş, French ch, Arabic th/dh transliterated with one letter or two).
 _DIGRAPH = np.array(sorted(ord(c) for c in "sczkdtgp"), dtype=np.uint32)
 _VOWEL_CODES = np.array(sorted(ord(v) for v in _VOWELS), dtype=np.uint32)
-# The letters before an h that a rule reads (a digraph's or a vowel's), by ASCII code.
-_BEFORE_H = np.zeros(128, dtype=bool)
-_BEFORE_H[np.r_[_DIGRAPH, _VOWEL_CODES]] = True
 _IS_VOWEL = np.zeros(128, dtype=bool)
 _IS_VOWEL[_VOWEL_CODES] = True
 _IS_DIGRAPH = np.zeros(128, dtype=bool)
@@ -196,65 +193,14 @@ def _fold_codes(text: str, separated: bool = False) -> tuple[np.ndarray, np.ndar
             keep = ~drop
             a, starts = a[keep], starts[keep]
     # What a pass drops can bring letters together that a rule reads ("thht" -> "tht"):
-    # the words where it did are passed again until nothing changes, so that a key folds
-    # to itself.  The rules never look past a space, so a word is passed on its own.
-    was = len(a)
-    a, kept = _respell(a, np.arange(was, dtype=np.int32))
-    starts = starts[kept]
+    # the text is passed again until nothing changes, so that a key folds to itself.
+    # Every change drops a character: a pass that drops none changed nothing.
     while True:
-        redo = _unsettled(a, kept, was)
-        if not len(redo):
+        n = len(a)
+        a, kept = _respell(a, np.arange(n, dtype=np.int32))
+        starts = starts[kept]
+        if len(a) == n:
             return a, starts
-        sub, sub_kept = _respell(a[redo], np.arange(len(redo), dtype=np.int32))
-        if len(sub) == len(redo):  # every change drops a character: none dropped, none made
-            return a, starts
-        keep = np.ones(len(a), dtype=bool)
-        keep[redo] = False
-        keep[redo[sub_kept]] = True
-        a[redo[sub_kept]] = sub
-        kept, was = np.flatnonzero(keep), len(a)
-        a, starts = a[kept], starts[kept]
-
-
-def _unsettled(a: np.ndarray, kept: np.ndarray, was: int) -> np.ndarray:
-    """Return where the words are that a rule may still change.
-
-    ``a[i]`` was at ``kept[i]`` of the ``was`` codes before the last pass.
-
-    Only letters a pass brought together (or rewrote, as the ``j`` of ``dj``, whose
-    neighbour then went) can make a new ``dh``, ``dj``, ``tch``, double letter ...
-    """
-    n = len(a)
-    # a[j - 1] and a[j] were apart (j == n: the end came closer to a[n - 1]).
-    joins = np.flatnonzero(np.diff(np.r_[kept, was]) > 1) + 1
-    # The pairs (k - 1, k) to look at: a rewritten letter is the one before a join.
-    pair = np.zeros(n + 1, dtype=bool)
-    pair[joins] = True
-    pair[joins[joins >= 2] - 1] = True
-    k = np.flatnonzero(pair[:n])
-    if not len(k):
-        return k
-    x, y = a[k - 1], a[k]
-    z = np.where(k + 1 < n, a[np.minimum(k + 1, n - 1)], _SPACE)
-    o, u, d, j, t, c, s = (ord(ch) for ch in "oudjtcs")
-    brk = (y == _SPACE) | (y == _SEP)
-    odd = ((x == y) | ((x == _H) & brk)
-           | ((y == _H) & _BEFORE_H[np.minimum(x, 127)])
-           | ((x == o) & (y == u))
-           | ((x == d) & (y == j))
-           | ((x == t) & (((y == c) & (z == _H)) | ((y == s) & (z == c))))
-           | ((x == s) & (y == c) & (z == _H)))
-    k = np.asarray(k[odd])
-    if not len(k):
-        return k
-    # The whole words around those places, each with the space before it.
-    bounds = np.r_[0, np.flatnonzero((a == _SPACE) | (a == _SEP)), n]
-    at = np.searchsorted(bounds, k, side="right")  # 0 < k < n: 0 < at < len(bounds)
-    lo, hi = bounds[at - 1], bounds[at]
-    first = np.r_[True, lo[1:] != lo[:-1]]  # k is sorted: so are the words
-    lo, hi = lo[first], hi[first]
-    size = hi - lo
-    return np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
 
 
 def _respell(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
