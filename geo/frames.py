@@ -261,7 +261,7 @@ class _Columns:
             self.values[name].append(row[name])
 
     def frame(self) -> pd.DataFrame:
-        if not self.values[self.names[0]]:
+        if not self.values[self.names[0]]:  # empty lists would make float columns; no rows, text ones
             return pd.DataFrame([], columns=self.names)
         return pd.DataFrame(self.values, columns=self.names)
 
