@@ -27,6 +27,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -36,7 +37,7 @@ import sqlite3
 import types
 import typing
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ _MAGIC = b"SQLite format 3\x00"
 _CHUNK = 900
 # The format of an encoded reading (the envelope's "v"), apart from the fields it names.
 _CODEC_VERSION = 1
+# The order of :meth:`Store.reports` and :meth:`Store.signatures`: by date (undated last), then name.
+_ORDER = "ORDER BY published IS NULL, published, name"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -299,9 +302,11 @@ class Store:
         The file; created (with its tables) when it does not exist.
     timeout : float
         Seconds to wait for another process's write to end before giving up.
-    check : bool
-        Run ``PRAGMA quick_check`` on opening (a few milliseconds for ten
-        thousand readings; see :meth:`integrity` for the full check).
+
+    Notes
+    -----
+    Opening runs ``PRAGMA quick_check`` (about half a millisecond a megabyte;
+    see :meth:`integrity` for the full check).
 
     Raises
     ------
@@ -311,7 +316,7 @@ class Store:
         line naming the file.
     """
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0, check: bool = True) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
         self.path = str(path)
         self.timeout = timeout
         if "\0" in self.path:
@@ -323,7 +328,7 @@ class Store:
         except sqlite3.Error as e:
             raise StoreError(self.path, f"cannot open the store ({e})") from None
         try:
-            self._setup(check)
+            self._setup()
         except BaseException:
             self._db.close()
             raise
@@ -354,18 +359,16 @@ class Store:
                                          "or delete it to re-read the reports")
         return StoreError(self.path, f"store error: {text}")
 
-    def _setup(self, check: bool) -> None:
-        try:
+    def _setup(self) -> None:
+        with self._errors():
             mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal":
                 raise StoreError(self.path, f"cannot use WAL mode here (journal mode {mode})")
             self._db.execute("PRAGMA synchronous=NORMAL")  # in WAL: atomic, durable but for power loss
-            self._db.execute("PRAGMA foreign_keys=OFF")
-            if check:
-                rows = self._db.execute("PRAGMA quick_check").fetchall()
-                if [r[0] for r in rows] != ["ok"]:
-                    raise StoreError(self.path, f"the store is corrupt ({rows[0][0]}); restore it from a "
-                                                "backup or delete it to re-read the reports")
+            rows = self._db.execute("PRAGMA quick_check").fetchall()
+            if [r[0] for r in rows] != ["ok"]:
+                raise StoreError(self.path, f"the store is corrupt ({rows[0][0]}); restore it from a "
+                                            "backup or delete it to re-read the reports")
             tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if tables and "schema_version" not in tables:
                 raise StoreError(self.path, "a SQLite file, but not a conflictmap store")
@@ -381,33 +384,28 @@ class Store:
                 elif version > SCHEMA_VERSION:
                     raise StoreError(self.path, f"written by a newer conflictmap (store schema {version}; "
                                                 f"this version reads up to {SCHEMA_VERSION}): upgrade it")
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        # SQLite's errors as one line naming the file.
+        try:
+            yield
         except sqlite3.Error as e:
             raise self._fail(e) from None
 
-    class _Tx:
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
         # One write transaction: BEGIN IMMEDIATE takes the write lock first (waiting up to the
         # timeout), so two writers never deadlock upgrading a read lock.
-        def __init__(self, store: Store) -> None:
-            self.store = store
-
-        def __enter__(self) -> None:
-            self.store._db.execute("BEGIN IMMEDIATE")
-
-        def __exit__(self, kind: object, value: object, tb: object) -> None:
-            db = self.store._db
-            if kind is None:
-                db.execute("COMMIT")
-            elif db.in_transaction:
-                db.execute("ROLLBACK")
-
-    def _write(self) -> Store._Tx:
-        return Store._Tx(self)
-
-    def _run(self, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except sqlite3.Error as e:
-            raise self._fail(e) from None
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     # ---------------------------------------------------------------- lifetime
 
@@ -448,13 +446,9 @@ class Store:
         """
         row = (hash, name, meta.date.isoformat() if meta.date else None, meta.outlet, meta.title,
                meta.url, meta.author, added, original, signature)
-
-        def add() -> bool:
-            with self._write():
-                cur = self._db.execute("INSERT OR IGNORE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?)", row)
-                return cur.rowcount == 1
-
-        return bool(self._run(add))
+        with self._write():
+            cur = self._db.execute("INSERT OR IGNORE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+        return cur.rowcount == 1
 
     def reports(self) -> list[StoredReport]:
         """Return every report, by publication date (undated last), then name.
@@ -463,9 +457,9 @@ class Store:
         -------
         list of StoredReport
         """
-        rows = self._run(lambda: self._db.execute(
-            "SELECT hash, name, published, outlet, title, url, author, added, original, signature "
-            "FROM reports ORDER BY published IS NULL, published, name").fetchall())
+        with self._errors():
+            rows = self._db.execute("SELECT hash, name, published, outlet, title, url, author, added, "
+                                    f"original, signature FROM reports {_ORDER}").fetchall()
         return [StoredReport(h, n, dt.date.fromisoformat(p) if p else None, o, t, u, a, ad, orig, bytes(s))
                 for h, n, p, o, t, u, a, ad, orig, s in rows]
 
@@ -476,8 +470,8 @@ class Store:
         -------
         list of (str, bytes)
         """
-        rows = self._run(lambda: self._db.execute(
-            "SELECT hash, signature FROM reports ORDER BY published IS NULL, published, name").fetchall())
+        with self._errors():
+            rows = self._db.execute(f"SELECT hash, signature FROM reports {_ORDER}").fetchall()
         return [(h, bytes(s)) for h, s in rows]
 
     # ---------------------------------------------------------------- readings
@@ -507,8 +501,8 @@ class Store:
             part = wanted[lo:lo + _CHUNK]
             marks = ",".join("?" * len(part))
             query = f"SELECT hash, data FROM readings WHERE reader = ? AND hash IN ({marks})"
-            params = (reader, *part)
-            rows = self._run(lambda: self._db.execute(query, params).fetchall())  # noqa: B023
+            with self._errors():
+                rows = self._db.execute(query, (reader, *part)).fetchall()
             for h, data in rows:
                 try:
                     out[h] = decode_reading(bytes(data))
@@ -533,13 +527,9 @@ class Store:
         """
         # Encoded before the transaction begins: the write lock is held only to write.
         rows = [(h, reader, encode_reading(r)) for h, r in items]
-
-        def save() -> int:
-            with self._write():
-                self._db.executemany("INSERT OR REPLACE INTO readings VALUES (?,?,?)", rows)
-            return len(rows)
-
-        return int(self._run(save))
+        with self._write():
+            self._db.executemany("INSERT OR REPLACE INTO readings VALUES (?,?,?)", rows)
+        return len(rows)
 
     def forget_readings(self, except_reader: str) -> int:
         """Drop the readings of every reader key but one (stale after a change of reader).
@@ -554,12 +544,9 @@ class Store:
         int
             How many were dropped.
         """
-        def forget() -> int:
-            with self._write():
-                return int(self._db.execute("DELETE FROM readings WHERE reader != ?",
-                                            (except_reader,)).rowcount)
-
-        return int(self._run(forget))
+        with self._write():
+            cur = self._db.execute("DELETE FROM readings WHERE reader != ?", (except_reader,))
+        return int(cur.rowcount)
 
     # ---------------------------------------------------------------- settings and checks
 
@@ -574,7 +561,8 @@ class Store:
         -------
         str or None
         """
-        row = self._run(lambda: self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone())
+        with self._errors():
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set(self, key: str, value: str) -> None:
@@ -584,11 +572,8 @@ class Store:
         ----------
         key, value : str
         """
-        def put() -> None:
-            with self._write():
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-        self._run(put)
+        with self._write():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def integrity(self) -> str:
         """Return the result of SQLite's full ``PRAGMA integrity_check``: ``"ok"`` when all is well.
@@ -598,6 +583,7 @@ class Store:
         str
             ``"ok"``, or the problems found, one a line.
         """
-        rows = self._run(lambda: self._db.execute("PRAGMA integrity_check").fetchall())
+        with self._errors():
+            rows = self._db.execute("PRAGMA integrity_check").fetchall()
         return "\n".join(str(r[0]) for r in rows)
 
