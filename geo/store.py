@@ -37,7 +37,7 @@ import sqlite3
 import types
 import typing
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ from .unresolved import Sighting
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "StoredReport", "decode_reading", "encode_reading"]
 
 #: The layout of the tables this module writes; a store of a higher version is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # What the first bytes of every SQLite 3 database file are.
 _MAGIC = b"SQLite format 3\x00"
 # Hashes asked for at a time: under SQLite's limit on bound parameters (999 in old builds).
@@ -69,6 +69,8 @@ CREATE TABLE IF NOT EXISTS reports (
 CREATE TABLE IF NOT EXISTS readings (
     hash TEXT, reader TEXT, data BLOB, PRIMARY KEY (hash, reader));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS memo (
+    kind TEXT, name TEXT, key TEXT, data BLOB, PRIMARY KEY (kind, name));
 """
 
 
@@ -376,14 +378,16 @@ class Store:
                 self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
                 version = row[0]
-                if version is None:
+                if version is not None and version > SCHEMA_VERSION:
+                    raise StoreError(self.path, f"written by a newer conflictmap (store schema {version}; "
+                                                f"this version reads up to {SCHEMA_VERSION}): upgrade it")
+                if version is None or version < SCHEMA_VERSION:
+                    # New, or older: every table is made IF NOT EXISTS, so an old store gains the
+                    # tables added since and keeps what it has.
                     for statement in _TABLES.split(";"):
                         if statement.strip():
                             self._db.execute(statement)
                     self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-                elif version > SCHEMA_VERSION:
-                    raise StoreError(self.path, f"written by a newer conflictmap (store schema {version}; "
-                                                f"this version reads up to {SCHEMA_VERSION}): upgrade it")
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -547,6 +551,45 @@ class Store:
         with self._write():
             cur = self._db.execute("DELETE FROM readings WHERE reader != ?", (except_reader,))
         return int(cur.rowcount)
+
+    # ---------------------------------------------------------------- memos
+
+    def memo(self, kind: str) -> dict[str, tuple[str, bytes]]:
+        """Return what was kept of one kind of work, as ``{name: (key, data)}``.
+
+        A memo is work a build may reuse when its inputs, digested as the
+        key, are the same (a site's timeline, say).
+
+        Parameters
+        ----------
+        kind : str
+
+        Returns
+        -------
+        dict of str to (str, bytes)
+        """
+        with self._errors():
+            rows = self._db.execute("SELECT name, key, data FROM memo WHERE kind = ?", (kind,)).fetchall()
+        return {str(n): (str(k), bytes(d)) for n, k, d in rows}
+
+    def save_memo(self, kind: str, items: Mapping[str, tuple[str, bytes]], keep: Iterable[str]) -> None:
+        """Keep work of one kind, in one transaction: write ``items`` and drop names not in ``keep``.
+
+        Parameters
+        ----------
+        kind : str
+        items : mapping of str to (str, bytes)
+            Names and their (key, data), new or changed.
+        keep : iterable of str
+            Every name still wanted (those of ``items`` and those unchanged).
+        """
+        kept = set(keep) | set(items)
+        with self._write():
+            names = [r[0] for r in self._db.execute("SELECT name FROM memo WHERE kind = ?", (kind,))]
+            gone = [(kind, n) for n in names if n not in kept]
+            self._db.executemany("DELETE FROM memo WHERE kind = ? AND name = ?", gone)
+            self._db.executemany("INSERT OR REPLACE INTO memo VALUES (?,?,?,?)",
+                                 [(kind, n, k, d) for n, (k, d) in sorted(items.items())])
 
     # ---------------------------------------------------------------- settings and checks
 
