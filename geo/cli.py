@@ -413,7 +413,10 @@ def _run(args: argparse.Namespace) -> int:
         for w in built.warnings:
             print(f"conflictmap: warning: {w}", file=sys.stderr)
         if not args.quiet:
-            print(f"conflictmap: {built.read} reports read, {built.reused} from the store")
+            worked, mapped = built.site_days
+            print(f"conflictmap: {built.read} reports read, {built.reused} from the store; "
+                  f"{len(built.recomputed):,} of {len(reading.timeline.sites):,} sites worked out again "
+                  f"({worked:,} of {mapped:,} site-days)")
     elif args.command == "demo":
         theatre = bundled_theatre()
         args.out = args.out or "out"

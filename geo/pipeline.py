@@ -45,6 +45,7 @@ from .claims import Claim, Language
 from .engine import Engine, Reader, ReportReading, checked_engine, read_reports
 from .errors import InputError
 from .frames import frames
+from .memo import SiteMemo
 from .mentions import Mention
 from .texts import is_table, read_table
 from .timeline import Timeline, check_span
@@ -294,7 +295,7 @@ def read_theatre(
 
 def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz: Gazetteer,
              actors: Actors, claims: Sequence[Claim] | None = None, start: dt.date | None = None,
-             end: dt.date | None = None) -> Reading:
+             end: dt.date | None = None, memo: SiteMemo | None = None) -> Reading:
     """Put the reports' readings together: the sites, the timeline, the city, the unresolved names.
 
     Parameters
@@ -309,6 +310,8 @@ def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz:
         analyst decisions give others).
     start, end : datetime.date, optional
         The days mapped (default: first to last publication date).
+    memo : SiteMemo, optional
+        Sites' days from an earlier build (see :class:`geo.timeline.Timeline`).
 
     Returns
     -------
@@ -323,7 +326,7 @@ def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz:
     # The user's own files map every site; a GeoNames dump only the sites the articles name.
     named = {m.place for ms in mentions.values() for m in ms if m.site}
     sites = sorted(set(gaz.sites()) | {p for p in named if gaz[p].layer == "geonames"})
-    timeline = Timeline(used, sites, actors, start, end, parents=quarters(gaz, sites))
+    timeline = Timeline(used, sites, actors, start, end, parents=quarters(gaz, sites), memo=memo)
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
     return Reading(list(articles), mentions, used, timeline, focus, by_article,
                    tally((r.name, r.unresolved) for r in reports))

@@ -26,7 +26,7 @@ import shutil
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from conflictmap.gazetteer import Gazetteer
@@ -38,6 +38,8 @@ from .dedup import SignatureIndex, from_bytes, signature, to_bytes
 from .engine import Engine, Reader, checked_engine, read_reports, reader_version
 from .errors import InputError
 from .files import write_atomic
+from .memo import KIND as MEMO
+from .memo import SiteMemo
 from .pipeline import (
     Reading,
     _lock_timeout,
@@ -301,6 +303,8 @@ class Built:
     gazetteer : Gazetteer
         With the analyst's aliases.
     actors : Actors
+    recomputed : list of str
+        The sites whose days were worked out again (the others came from the store).
     """
 
     reading: Reading
@@ -309,6 +313,13 @@ class Built:
     warnings: list[str]
     gazetteer: Gazetteer
     actors: Actors
+    recomputed: list[str] = field(default_factory=list)
+
+    @property
+    def site_days(self) -> tuple[int, int]:
+        """Return (site-days worked out again, site-days mapped)."""
+        timeline = self.reading.timeline
+        return len(self.recomputed) * len(timeline.days), len(timeline.sites) * len(timeline.days)
 
 
 def reader_key(project: Project, gaz: Gazetteer) -> str:
@@ -374,12 +385,16 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         store.forget_readings(except_reader=key)
         by_hash = {**have, **{Path(r.name).stem: r for r in fresh}}
         originals = {r.hash: r.original for r in stored if r.original}
-    reports = [by_hash[h] for h in hashes]
-    claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
-    claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides},
-                                       sites=set(gaz.sites()))
-    reading = assemble(articles, reports, gaz, sides, claims)
-    return Built(reading, len(fresh), len(have), warnings, gaz, sides)
+        reports = [by_hash[h] for h in hashes]
+        claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
+        claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides},
+                                           sites=set(gaz.sites()))
+        # Only the sites whose claims changed are worked out again; the memo keeps the rest.
+        memo = SiteMemo(store.memo(MEMO))
+        reading = assemble(articles, reports, gaz, sides, claims, memo=memo)
+        store.save_memo(MEMO, memo.fresh, keep=memo.asked)
+    return Built(reading, len(fresh), len(have), warnings, gaz, sides,
+                 reading.timeline.recomputed)
 
 
 def build(project: Project, out: str | Path | None = None, *, formats: str | Sequence[str] | None = None,

@@ -27,7 +27,9 @@ with it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import zlib
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,6 +40,7 @@ from conflictmap.maps.schema import FIGHTING
 from .actors import CONTESTED, UNKNOWN, Actors
 from .claims import CONTROL_TYPES, STATE_TYPES, Claim, ClaimType, Status
 from .errors import InputError
+from .memo import SiteMemo, claims_digest, code_version, digest, sides_digest
 
 __all__ = ["State", "Interval", "Timeline", "FIGHTING", "MAX_DAYS", "check_span"]
 
@@ -236,6 +239,10 @@ class Timeline:
     parents : mapping of str to str, optional
         Site id to the site it is a quarter of (a neighbourhood to its city);
         only quarters inside a settlement, not villages near it.
+    memo : SiteMemo, optional
+        The days worked out by an earlier build, by site: a site whose
+        inputs digest to the same key takes them, the others are worked out
+        again (:attr:`recomputed`) and put in the memo's ``fresh``.
 
     Notes
     -----
@@ -245,6 +252,7 @@ class Timeline:
     def __init__(
         self, claims: Iterable[Claim], sites: Sequence[str], actors: Actors,
         start: dt.date, end: dt.date, parents: Mapping[str, str] | None = None,
+        memo: SiteMemo | None = None,
     ) -> None:
         if end < start:
             raise ValueError("the timeline ends before it starts")
@@ -254,6 +262,9 @@ class Timeline:
         self._day_set = frozenset(self.days)
         site_set = frozenset(self.sites)
         self.parents = {c: p for c, p in (parents or {}).items() if c in site_set and p in site_set}
+        # Without a memo to keep, no site's inputs are digested nor its days encoded.
+        self._keeping = memo is not None
+        self.memo = memo if memo is not None else SiteMemo()
         by_site: dict[str, list[Claim]] = defaultdict(list)
         hints: dict[str, list[Claim]] = defaultdict(list)
         for c in claims:
@@ -263,8 +274,11 @@ class Timeline:
                 by_site[c.site].append(c)
             elif c.actor and (c.status in _HINTS or c.status == Status.ASSERTED and c.historical):
                 hints[c.site].append(c)
-        self._states = {site: self._runs(self._site_states(by_site.get(site, []), hints.get(site, [])))
-                        for site in self.sites}
+        # What every site's key starts from: the code, the days mapped and the sides.
+        self._base = digest(code_version(), start, end, sides_digest(actors)) if self._keeping else ""
+        self._pools: dict[str, list[Claim]] = {}
+        self._keys: dict[str, str] = {}
+        self._states: dict[str, _Runs] = {}
         self._quarters(by_site, hints)
 
     # -- one claim ------------------------------------------------------------
@@ -527,7 +541,7 @@ class Timeline:
 
     # -- cities and their quarters ----------------------------------------------
     def _quarters(self, by_site: dict[str, list[Claim]], hints: dict[str, list[Claim]]) -> None:
-        """Carry a city taken whole down to its quarters, then fill a city's days from them."""
+        """Work out every site's days: a city taken whole carried down, then a city's days filled up."""
         children: dict[str, list[str]] = defaultdict(list)
         for child, parent in self.parents.items():
             children[parent].append(child)
@@ -538,21 +552,66 @@ class Timeline:
                 cur, d = self.parents[cur], d + 1
             return d
 
-        # Top down: the city first, then its districts, then what stands in them.
-        for parent in sorted(children, key=lambda p: (depth(p), p)):
-            whole = self._taken_whole(parent)
-            if not whole:
-                continue
-            for kid in sorted(children[parent]):
-                own = by_site.get(kid, [])
-                by_site[kid] = [*own, *(replace(c, site=kid, type=ClaimType.CAPTURE, actor=side, part=False,
-                                                fighting="none", derived=parent,
-                                                reason=f"{c.reason}; the whole of {parent}, so {kid} too")
-                                        for c, side in whole)]
-                self._states[kid] = self._runs(self._site_states(by_site[kid], hints.get(kid, [])))
+        # Top down: the city first, then its districts, then what stands in them; a quarter of a
+        # city taken whole is taken with it.
+        for site in sorted(self.sites, key=lambda s: (depth(s), s)):
+            parent = self.parents.get(site, "")
+            claims = by_site.get(site, [])
+            whole = self._taken_whole(parent) if parent else []
+            if whole:
+                claims = [*claims, *(replace(c, site=site, type=ClaimType.CAPTURE, actor=side, part=False,
+                                             fighting="none", derived=parent,
+                                             reason=f"{c.reason}; the whole of {parent}, so {site} too")
+                                     for c, side in whole)]
+            self._own(site, claims, hints.get(site, []))
         # Bottom up: a city's days from its quarters.
         for parent in sorted(children, key=lambda p: (-depth(p), p)):
-            self._fill_up(parent, sorted(children[parent]))
+            kids = sorted(children[parent])
+            key = digest(self._keys[parent], tuple((k, self._keys[k]) for k in kids)) if self._keeping else ""
+            self._keys[parent] = key
+            kept = self.memo.get(f"all:{parent}", key)
+            runs = self._decode(kept) if kept is not None else None
+            if runs is not None:
+                self._states[parent] = runs
+                continue
+            self._fill_up(parent, kids)
+            self.memo.put(f"all:{parent}", key, self._encode(self._states[parent]) if self._keeping else b"")
+
+    def _own(self, site: str, claims: list[Claim], hints: list[Claim]) -> None:
+        """Work out a site's days from its own claims, or take them from the memo."""
+        self._pools[site] = pool = [*claims, *hints]
+        key = digest(self._base, len(claims), claims_digest(pool)) if self._keeping else ""
+        self._keys[site] = key
+        kept = self.memo.get(f"own:{site}", key)
+        runs = self._decode(kept) if kept is not None else None
+        if runs is not None:
+            self._states[site] = runs
+            return
+        self._states[site] = self._runs(self._site_states(claims, hints))
+        self.memo.put(f"own:{site}", key, self._encode(self._states[site]) if self._keeping else b"")
+
+    def _encode(self, runs: _Runs) -> bytes:
+        # Evidence as (site, place in that site's claims): the claims themselves are this build's.
+        where = {id(c): (s, i) for s in {c.site for st in runs.states for c in st.evidence}
+                 for i, c in enumerate(self._pools[s])}
+        states = [[st.date.toordinal(), st.controller, st.inferred,
+                   st.since.toordinal() if st.since else None, st.fighting,
+                   [where[id(c)] for c in st.evidence]] for st in runs.states]
+        return zlib.compress(json.dumps([runs.starts, states], separators=(",", ":")).encode())
+
+    def _decode(self, data: bytes) -> _Runs | None:
+        # None (work it out again) for what cannot be decoded: the memo is only a cache.
+        try:
+            starts, states = json.loads(zlib.decompress(data))
+            runs = _Runs(self.days[0], [], {})
+            runs.starts = [int(a) for a in starts]
+            runs.states = [State("", dt.date.fromordinal(d), str(ctrl), bool(inferred),
+                                 tuple(self._pools[s][i] for s, i in ev),
+                                 dt.date.fromordinal(since) if since is not None else None, str(fighting))
+                           for d, ctrl, inferred, since, fighting, ev in states]
+        except (ValueError, TypeError, KeyError, IndexError, zlib.error):
+            return None
+        return runs if len(runs.starts) == len(runs.states) and runs.starts[:1] == [0] else None
 
     def _taken_whole(self, site: str) -> list[tuple[Claim, str]]:
         """Return the claims by which a site was taken whole, with the side holding it after.
@@ -601,6 +660,15 @@ class Timeline:
         self._states[parent] = self._runs(states)
 
     # -- access ---------------------------------------------------------------
+    @property
+    def recomputed(self) -> list[str]:
+        """Return the sites whose days were worked out here, not taken from the memo.
+
+        Every site without a memo; with one (a project's build), only the
+        sites whose claims, or whose quarters' days, changed.
+        """
+        return sorted({name.split(":", 1)[1] for name in self.memo.worked})
+
     def on(self, day: dt.date) -> dict[str, State]:
         """Return every site's state at the end of ``day``.
 

@@ -73,10 +73,22 @@ def test_init_makes_a_project_and_refuses_twice(tmp_path, capsys):
     assert "no reports" in capsys.readouterr().err
 
 
-def test_adding_one_report_reads_one(project_200, reports, tmp_path):
+def _affected(timeline, sites):
+    """The sites whose days can change when these sites' claims do: them, their cities, their quarters."""
+    out = set(sites)
+    while True:
+        more = {timeline.parents[s] for s in out if s in timeline.parents}
+        more |= {k for k, p in timeline.parents.items() if p in out}
+        if more <= out:
+            return out
+        out |= more
+
+
+def test_adding_one_report_reads_one_and_works_out_only_its_sites(project_200, reports, tmp_path):
     proj = _copy(project_200, tmp_path)
     again = pj.build(proj)
     assert (again.read, again.reused) == (0, 200)
+    assert again.recomputed == [] and again.site_days[0] == 0  # nothing new: every site's days kept
     old = _hashes(proj.out)
     added = pj.add(proj, [reports[200]])
     assert len(added.added) == 1
@@ -84,6 +96,15 @@ def test_adding_one_report_reads_one(project_200, reports, tmp_path):
     assert (built.read, built.reused) == (1, 200)  # the work: one report read, the rest stored
     assert len(built.reading.articles) == 201
     assert _hashes(proj.out) != old
+    # ... and only the sites the new report's claims touch worked out again (with their city).
+    new = added.added[0]
+    touched = {c.site for c in built.reading.claims if c.article == new}
+    timeline = built.reading.timeline
+    assert touched and built.recomputed
+    assert set(built.recomputed) <= _affected(timeline, touched)
+    assert set(built.recomputed) & touched
+    worked, mapped = built.site_days
+    assert worked == len(built.recomputed) * len(timeline.days) and worked < mapped / 2
 
 
 def test_an_incremental_build_writes_what_a_full_one_does(project_200, reports, tmp_path):
