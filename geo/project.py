@@ -384,7 +384,7 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         store.save_readings(key, [(Path(r.name).stem, r) for r in fresh])
         store.forget_readings(except_reader=key)
         by_hash = {**have, **{Path(r.name).stem: r for r in fresh}}
-        originals = {r.hash: r.original for r in stored if r.original}
+        originals = {r.name: r.original for r in stored if r.original}
         reports = [by_hash[h] for h in hashes]
         claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
         claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides},
@@ -427,8 +427,11 @@ def _weights(project: Project) -> Weights | None:
 
 
 def _as_reprint(claim: Claim, originals: Mapping[str, str]) -> Claim:
-    """Return a reprint's claim as shown but not counted: it is its original's, not a second source."""
-    original = originals.get(Path(claim.article).stem)
+    """Return a reprint's claim as shown but not counted: it is its original's, not a second source.
+
+    ``originals`` maps a reprint's file name to its original's hash.
+    """
+    original = originals.get(claim.article)
     if original is None or claim.status != Status.ASSERTED:
         return claim
     return replace(claim, status=Status.DUPLICATE, reason=f"{claim.reason}; a reprint of {original}.txt")
