@@ -357,6 +357,38 @@ def test_reopening_keeps_everything(tmp_path, seed_readings):
         assert store.integrity() == "ok"
 
 
+def test_the_memo_keeps_what_is_saved_and_drops_what_is_not_kept(tmp_path):
+    path = tmp_path / "store.sqlite"
+    with Store(path) as store:
+        store.save_memo("timeline", {"own:a": ("k1", b"A"), "own:b": ("k2", b"B")}, keep=())
+        store.save_memo("other", {"own:a": ("x", b"X")}, keep=())
+    with Store(path) as store:
+        assert store.memo("timeline") == {"own:a": ("k1", b"A"), "own:b": ("k2", b"B")}
+        # b changed, a unchanged (kept), nothing else: a stays, b is replaced; the other kind stays.
+        store.save_memo("timeline", {"own:b": ("k3", b"B2")}, keep=["own:a"])
+        assert store.memo("timeline") == {"own:a": ("k1", b"A"), "own:b": ("k3", b"B2")}
+        store.save_memo("timeline", {}, keep=["own:b"])
+        assert store.memo("timeline") == {"own:b": ("k3", b"B2")}
+        assert store.memo("other") == {"own:a": ("x", b"X")}
+
+
+def test_a_store_of_schema_1_gains_the_memo_and_keeps_its_reports(tmp_path, seed_readings):
+    path = tmp_path / "old.sqlite"
+    with Store(path) as store:
+        store.add_report("a", "a.txt", _meta(20), b"", None, "t1")
+        store.save_readings("v1", [("a", seed_readings[0])])
+    with sqlite3.connect(path) as db:  # as version 1 left it: no memo table
+        db.execute("DROP TABLE memo")
+        db.execute("UPDATE schema_version SET version = 1")
+    with Store(path) as store:
+        assert [r.hash for r in store.reports()] == ["a"]
+        assert store.readings("v1", ["a"]) == {"a": seed_readings[0]}
+        assert store.memo("timeline") == {}
+        store.save_memo("timeline", {"own:a": ("k", b"d")}, keep=())
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+
+
 def test_many_hashes_are_asked_for_in_chunks(tmp_path):
     items = [(f"{i:016x}", _reading(f"{i}.txt", claims=1)) for i in range(2500)]
     with Store(tmp_path / "s.sqlite") as store:
