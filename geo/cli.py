@@ -414,7 +414,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"conflictmap: warning: {w}", file=sys.stderr)
         if not args.quiet:
             worked, mapped = built.site_days
-            print(f"conflictmap: {built.read} reports read, {built.reused} from the store; "
+            print(f"conflictmap: {built.read:,} report{'s' * (built.read != 1)} read, "
+                  f"{built.reused:,} from the store; "
                   f"{len(built.recomputed):,} of {len(reading.timeline.sites):,} sites worked out again "
                   f"({worked:,} of {mapped:,} site-days)")
     elif args.command == "demo":
