@@ -123,14 +123,13 @@ def _gpkg(out: Output, folder: Path) -> None:
 
 
 def _csv(out: Output, folder: Path) -> None:
-    from .feeds import write_claims_csv, write_events_csv
+    from .feeds import write_claims_csv, write_csv, write_events_csv
 
     f = out.frames
     write_claims_csv(f["claims"], folder / "claims.csv")
     write_events_csv(f["claims"], folder / "events.csv")
-    f["mentions"].to_csv(folder / "mentions.csv", index=False, lineterminator="\n",
-                         float_format="%.6f")
-    f["unresolved"].to_csv(folder / "unresolved.csv", index=False, lineterminator="\n")
+    write_csv(f["mentions"], folder / "mentions.csv", float_format="%.6f")
+    write_csv(f["unresolved"], folder / "unresolved.csv")
 
 
 def _images(out: Output, folder: Path) -> None:
