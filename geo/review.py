@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .actors import CONTESTED, UNKNOWN
-from .claims import CONTROL_TYPES, STATE_TYPES, Claim, ClaimType, Status
+from .claims import CONTROL_TYPES, STATE_TYPES, Claim, ClaimType, Status, report_stem
 from .errors import InputError
 from .files import write_atomic
 from .timeline import Interval, Timeline
@@ -431,15 +431,17 @@ def apply_decisions(claims: Sequence[Claim], decisions: Sequence[Decision], *,
     history (a ``set`` gives it a day).
     """
     out = list(claims)
+    if not decisions:  # the usual build: nothing to look up, nothing to warn of
+        return out, []
     warnings: list[str] = []
     by_id: dict[str, list[int]] = defaultdict(list)
     by_report: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, c in enumerate(out):
-        if c.article == ANALYST:
-            continue
-        cid = claim_id(c)
-        by_id[cid].append(i)
-        by_report[(Path(c.article).stem, c.site)].append(i)
+    if any(d.action in ("accept", "reject") for d in decisions):  # only these name claims
+        for i, c in enumerate(out):
+            if c.article == ANALYST:
+                continue
+            by_id[c.id].append(i)
+            by_report[(report_stem(c.article), c.site)].append(i)
     wanted = {d.claim for d in decisions if d.claim}
 
     def matched(d: Decision) -> list[int]:

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePath
 
 from conflictmap.gazetteer.core import Spans
@@ -42,7 +43,7 @@ from .spans import Side, described_sides, local_sites, named_sides
 from .tokens import tokenize
 
 __all__ = ["Claim", "ClaimType", "Status", "extract_claims", "CLAIM_TYPES", "CONTROL_TYPES", "STATE_TYPES",
-           "Language"]
+           "Language", "report_stem"]
 
 #: Claim types, after ACLED's territorial sub-events and the state model.
 CLAIM_TYPES = tuple(ClaimType)
@@ -163,7 +164,7 @@ class Claim:
         It survives a new reader while the phrase keeps its offsets; the
         analyst's decisions name claims by it (``conflictmap accept``).
         """
-        return f"{PurePath(self.article).stem}:{self.start}-{self.end}:{self.site}"
+        return f"{report_stem(self.article)}:{self.start}-{self.end}:{self.site}"
 
     @property
     def moment(self) -> int:
@@ -179,6 +180,33 @@ class Claim:
     def counts(self) -> bool:
         """Whether the claim bears on the daily control map."""
         return self.status == Status.ASSERTED and not self.historical
+
+
+# A build asks for the id of every claim, tens of thousands of claims of a few thousand reports:
+# a path made for each one was most of the cost. The cache is bounded for a long-lived process
+# that meets many reports.
+@lru_cache(maxsize=1 << 16)
+def report_stem(article: str) -> str:
+    """Return a report's file name without its folder and suffix, as a claim id names the report.
+
+    It is ``PurePath(article).stem`` (a leading dot is no suffix), worked out
+    once for each name.
+
+    Parameters
+    ----------
+    article : str
+        A claim's ``article``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> report_stem("0114d34425c4772c.txt"), report_stem("in/a.b.txt"), report_stem(".hidden")
+    ('0114d34425c4772c', 'a.b', '.hidden')
+    """
+    return PurePath(article).stem
 
 
 @dataclass(frozen=True)
