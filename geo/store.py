@@ -31,6 +31,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
+import gc
 import json
 import operator
 import sqlite3
@@ -49,7 +50,8 @@ from .errors import InputError
 from .mentions import Mention
 from .unresolved import Sighting
 
-__all__ = ["SCHEMA_VERSION", "Store", "StoreError", "StoredReport", "decode_reading", "encode_reading"]
+__all__ = ["SCHEMA_VERSION", "Store", "StoreError", "StoredReport", "collector_paused", "decode_reading",
+           "encode_reading"]
 
 #: The layout of the tables this module writes; a store of a higher version is refused.
 SCHEMA_VERSION = 2
@@ -195,6 +197,21 @@ class _Codec:
             else:
                 raise ValueError(f"{name}.{f.name} is not stored and has no default")
 
+        if stored == self.schema[name]:
+            # The layout of this version (every reading it wrote): the stored values are the
+            # constructor's arguments, the few that need it decoded in place. Most of a build
+            # that reads nothing new is this loop, run for every claim and mention.
+            fix = [(i, dec) for i, (_, dec) in enumerate(steps) if dec is not None]
+
+            def decode_same(values: list[Any]) -> Any:
+                if not isinstance(values, list) or len(values) != width:
+                    raise ValueError(f"a {name} is not {width} values")
+                for i, dec in fix:
+                    values[i] = dec(values[i])
+                return cls(*values)
+
+            return encode, decode_same
+
         def decode(values: list[Any]) -> Any:
             if not isinstance(values, list) or len(values) != width:
                 raise ValueError(f"a {name} is not {width} values")
@@ -218,10 +235,12 @@ def _optional(conv: _Conv | None) -> _Conv | None:
     return lambda v: None if v is None else conv(v)
 
 
-def _each(conv: _Conv | None, make: Callable[[Any], Any]) -> _Conv:
+def _each(conv: _Conv | None, make: type[list[Any]] | type[tuple[Any, ...]]) -> _Conv:
     if conv is None:
         return make
-    return lambda v: make([conv(x) for x in v])
+    if make is list:  # the comprehension is the list: no second copy
+        return lambda v: [conv(x) for x in v]
+    return lambda v: make(map(conv, v))
 
 
 _CODEC = _Codec(ReportReading)
@@ -237,6 +256,36 @@ def _decoder(stored: Any) -> _Codec:
     if codec is None:
         codec = _DECODERS[key] = _Codec(ReportReading, stored)
     return codec
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a block that makes many objects and no garbage cycles.
+
+    Decoding readings, or making a build's tables from them, makes hundreds
+    of thousands of objects that live on; the collector, started every few
+    hundred new objects, would walk the growing heap again and again and free
+    nothing. A full walk of a 5,000-report reading takes 0.2 s, and it was
+    half the time of decoding one. Reference counting still frees what is
+    dropped; cycles made in the block are collected after it. The collector's
+    state is restored however the block ends.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with collector_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def encode_reading(reading: ReportReading) -> bytes:
@@ -501,18 +550,19 @@ class Store:
         """
         wanted = list(dict.fromkeys(hashes))
         out: dict[str, ReportReading] = {}
-        for lo in range(0, len(wanted), _CHUNK):
-            part = wanted[lo:lo + _CHUNK]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT hash, data FROM readings WHERE reader = ? AND hash IN ({marks})"
-            with self._errors():
-                rows = self._db.execute(query, (reader, *part)).fetchall()
-            for h, data in rows:
-                try:
-                    out[h] = decode_reading(bytes(data))
-                except ValueError as e:
-                    raise StoreError(self.path, f"the reading of report {h} cannot be decoded ({e}); "
-                                                "rebuild with a fresh store") from None
+        with collector_paused():
+            for lo in range(0, len(wanted), _CHUNK):
+                part = wanted[lo:lo + _CHUNK]
+                marks = ",".join("?" * len(part))
+                query = f"SELECT hash, data FROM readings WHERE reader = ? AND hash IN ({marks})"
+                with self._errors():
+                    rows = self._db.execute(query, (reader, *part)).fetchall()
+                for h, data in rows:
+                    try:
+                        out[h] = decode_reading(bytes(data))
+                    except ValueError as e:
+                        raise StoreError(self.path, f"the reading of report {h} cannot be decoded "
+                                                    f"({e}); rebuild with a fresh store") from None
         return out
 
     def save_readings(self, reader: str, items: Iterable[tuple[str, ReportReading]]) -> int:
