@@ -9,7 +9,7 @@ holds the year in memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import geopandas as gpd
@@ -21,6 +21,7 @@ from conflictmap.gazetteer.world import world_places
 
 from .articles import Article
 from .claims import Claim
+from .store import collector_paused
 
 if TYPE_CHECKING:
     from .pipeline import Reading
@@ -165,6 +166,11 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
         GeoDataFrames and DataFrames of :mod:`maps.schema`'s columns; ``days``
         is a :class:`SiteDays`, which gives them one day at a time.
     """
+    with collector_paused():  # a table a claim and a mention, none of them garbage
+        return _frames(reading, gaz)
+
+
+def _frames(reading: Reading, gaz: Gazetteer) -> Frames:
     places = gaz.places.set_index("id", drop=False)
     sites = places.loc[reading.timeline.sites]
     geom = dict(zip(sites["id"], sites.geometry, strict=True))
@@ -194,40 +200,8 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
     def kind(aid: str | None) -> str:
         return sides[aid].kind if aid and aid in sides else ""
 
-    claim_rows = _Columns(CLAIM_FRAME_COLUMNS)
-    for c in reading.claims:
-        p = gaz[c.site]
-        art = by_name.get(c.article)
-        claim_rows.add({
-            "article": c.article, "published": c.published.isoformat(),
-            "date": c.date.isoformat(), "date_precision": c.date_precision,
-            "site": c.site, "site_name": p.name, "type": c.type, "actor": c.actor or "",
-            "loser": c.loser or "", "status": c.status, "asserted_by": c.asserted_by,
-            "confidence": c.confidence, "sentence": c.sentence, "reason": c.reason,
-            "longitude": p.lon, "latitude": p.lat, "site_text": c.site_text,
-            "date_text": c.date_text, "tense": c.tense, "counts": c.counts,
-            "start": c.start, "end": c.end, "site_precision": p.precision, "site_kind": p.kind,
-            "part": c.part, "fighting": c.fighting, "order": c.order, "withdrawal": c.withdrawal,
-            "date_source": art.date_source if art else "", "taker": c.taker or "",
-            "actor_kind": kind(c.actor), "taker_kind": kind(c.taker), **where[c.site],
-            "outlet": art.outlet if art else (ANALYST if c.asserted_by == ANALYST else ""),
-            "title": art.title if art else "",
-            "url": art.url if art else "", "cite": art.cite if art else c.article,
-            "encoding": art.encoding if art else "",
-            "id": c.id,  # for an analyst's accept or reject
-        })
-    claims = claim_rows.frame()
-    mention_rows = _Columns(MENTION_FRAME_COLUMNS)
-    for art in reading.articles:
-        for m in reading.mentions[art.name]:
-            p = gaz[m.place]
-            mention_rows.add({
-                "article": art.name, "start": m.start, "end": m.end, "text": m.text,
-                "place": m.place, "name": p.name, "kind": p.kind, "layer": p.layer,
-                "site": m.site, "how": m.how, "candidates": "|".join(m.candidates),
-                "longitude": p.lon, "latitude": p.lat,
-            })
-    mentions = mention_rows.frame()
+    claims = _table(CLAIM_FRAME_COLUMNS, _claim_columns(reading.claims, gaz, by_name, kind, where))
+    mentions = _table(MENTION_FRAME_COLUMNS, _mention_columns(reading, gaz))
     bg = places[(places["layer"] != "world") & (places["kind"].isin(["river"]))
                 & places.geometry.notna()]
     background = gpd.GeoDataFrame({"name": bg["name"].tolist(), "kind": bg["kind"].tolist()},
@@ -249,21 +223,93 @@ MENTION_FRAME_COLUMNS = ("article", "start", "end", "text", "place", "name", "ki
                          "how", "candidates", "longitude", "latitude")
 
 
-class _Columns:
-    """Rows gathered a column at a time: a year of claims never sits in memory as dicts."""
+def _claim_columns(claims: Sequence[Claim], gaz: Gazetteer, by_name: Mapping[str, Article],
+                   kind: Callable[[str | None], str], where: Mapping[str, Mapping[str, str]],
+                   ) -> dict[str, list[Any]]:
+    """Return the columns of the claims table, each made whole (see :data:`CLAIM_FRAME_COLUMNS`).
 
-    def __init__(self, names: Sequence[str]) -> None:
-        self.names = list(names)
-        self.values: dict[str, list[Any]] = {n: [] for n in self.names}
+    A column at a time: no row is ever a dict, and a comprehension over the
+    claims is far cheaper than the 42 appends a row would take.
+    """
+    place = {s: gaz[s] for s in {c.site for c in claims}}
+    ps = [place[c.site] for c in claims]
+    arts = [by_name.get(c.article) for c in claims]
+    areas = [where[c.site] for c in claims]
+    cites = {name: a.cite for name, a in by_name.items()}  # once a report, not once a claim
+    return {
+        "article": [c.article for c in claims],
+        "published": [c.published.isoformat() for c in claims],
+        "date": [c.date.isoformat() for c in claims],
+        "date_precision": [c.date_precision for c in claims],
+        "site": [c.site for c in claims],
+        "site_name": [p.name for p in ps],
+        "type": [c.type for c in claims],
+        "actor": [c.actor or "" for c in claims],
+        "loser": [c.loser or "" for c in claims],
+        "status": [c.status for c in claims],
+        "asserted_by": [c.asserted_by for c in claims],
+        "confidence": [c.confidence for c in claims],
+        "sentence": [c.sentence for c in claims],
+        "reason": [c.reason for c in claims],
+        "longitude": [p.lon for p in ps],
+        "latitude": [p.lat for p in ps],
+        "site_text": [c.site_text for c in claims],
+        "date_text": [c.date_text for c in claims],
+        "tense": [c.tense for c in claims],
+        "counts": [c.counts for c in claims],
+        "start": [c.start for c in claims],
+        "end": [c.end for c in claims],
+        "site_precision": [p.precision for p in ps],
+        "site_kind": [p.kind for p in ps],
+        "part": [c.part for c in claims],
+        "fighting": [c.fighting for c in claims],
+        "order": [c.order for c in claims],
+        "withdrawal": [c.withdrawal for c in claims],
+        "date_source": [a.date_source if a else "" for a in arts],
+        "taker": [c.taker or "" for c in claims],
+        "actor_kind": [kind(c.actor) for c in claims],
+        "taker_kind": [kind(c.taker) for c in claims],
+        **{k: [w[k] for w in areas] for k in ("country", "admin1", "admin2", "admin3")},
+        "outlet": [a.outlet if a else (ANALYST if c.asserted_by == ANALYST else "")
+                   for a, c in zip(arts, claims, strict=True)],
+        "title": [a.title if a else "" for a in arts],
+        "url": [a.url if a else "" for a in arts],
+        "cite": [cites[c.article] if a else c.article for a, c in zip(arts, claims, strict=True)],
+        "encoding": [a.encoding if a else "" for a in arts],
+        "id": [c.id for c in claims],  # for an analyst's accept or reject
+    }
 
-    def add(self, row: Mapping[str, Any]) -> None:
-        for name in self.names:
-            self.values[name].append(row[name])
 
-    def frame(self) -> pd.DataFrame:
-        if not self.values[self.names[0]]:  # empty lists would make float columns; no rows, text ones
-            return pd.DataFrame([], columns=self.names)
-        return pd.DataFrame(self.values, columns=self.names)
+def _mention_columns(reading: Reading, gaz: Gazetteer) -> dict[str, list[Any]]:
+    """Return the columns of the mentions table, each made whole (see :data:`MENTION_FRAME_COLUMNS`)."""
+    by_article = [(art.name, reading.mentions[art.name]) for art in reading.articles]
+    ms = [m for _, found in by_article for m in found]
+    place = {pid: gaz[pid] for pid in {m.place for m in ms}}
+    ps = [place[m.place] for m in ms]
+    return {
+        "article": [name for name, found in by_article for _ in found],
+        "start": [m.start for m in ms],
+        "end": [m.end for m in ms],
+        "text": [m.text for m in ms],
+        "place": [m.place for m in ms],
+        "name": [p.name for p in ps],
+        "kind": [p.kind for p in ps],
+        "layer": [p.layer for p in ps],
+        "site": [m.site for m in ms],
+        "how": [m.how for m in ms],
+        "candidates": ["|".join(m.candidates) for m in ms],
+        "longitude": [p.lon for p in ps],
+        "latitude": [p.lat for p in ps],
+    }
+
+
+def _table(names: Sequence[str], columns: Mapping[str, list[Any]]) -> pd.DataFrame:
+    """Return the columns as a DataFrame, in the order of ``names`` (which they must all be)."""
+    if list(columns) != list(names):  # a column added to the names and not made, or misnamed
+        raise ValueError(f"the columns made are not {list(names)}")
+    if not columns[names[0]]:  # empty lists would make float columns; no rows, text ones
+        return pd.DataFrame([], columns=list(names))
+    return pd.DataFrame(columns, columns=list(names))
 
 
 class SiteDays:
