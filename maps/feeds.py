@@ -309,6 +309,7 @@ def _csv_specials() -> str:
 
 
 _NEEDS_QUOTES = re.compile("[" + re.escape(_csv_specials()) + "]")
+_USUAL_SPECIALS = "[" + re.escape('\n,"') + "]"  # as Python 3.11 has them (a lone "\r" is not)
 #: Rows formatted and written at a time, so that memory stays bounded (pandas writes in chunks too).
 _CSV_ROWS = 20_000
 
@@ -318,7 +319,20 @@ def _quoted(values: list[str]) -> list[str]:
     search = _NEEDS_QUOTES.search
     if search("".join(values)) is None:
         return values
+    if _NEEDS_QUOTES.pattern == _USUAL_SPECIALS:  # three substring tests beat a regex search
+        return ['"' + v.replace('"', '""') + '"' if '"' in v or "," in v or "\n" in v else v
+                for v in values]
     return ['"' + v.replace('"', '""') + '"' if search(v) else v for v in values]
+
+
+def _numbers(chunk: np.ndarray, text: Callable[[Any], str]) -> list[str]:
+    # Numbers repeat (a site's coordinates, a confidence): each distinct one is written once.
+    # Distinct by their bits, so that -0.0 and 0.0 keep their own texts.
+    bits = chunk.view(np.int64) if chunk.dtype == np.float64 else chunk
+    uniq, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+    texts = np.array([text(v) for v in chunk[first].tolist()], dtype=object)
+    out: list[str] = texts[inverse.ravel()].tolist()
+    return out
 
 
 def _csv_cell(value: Any) -> str:
@@ -346,13 +360,22 @@ def _csv_cells(values: pd.Series | Sequence[Any], float_format: str | None) -> _
         values = pd.Series(values)  # inferred as a DataFrame column is
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(values)
+        if 4 * len(uniques) <= len(values):
+            # Few distinct texts (names, kinds, days): each is quoted once and the cells taken
+            # from them, much faster than turning every cell into an object.
+            table = np.array([*_quoted(list(uniques)), ""], dtype=object)  # code -1: missing
+            return lambda a, b: table[codes[a:b]].tolist()
         array = values.array
         return lambda a, b: _quoted(array[a:b].to_numpy(dtype=object, na_value="").tolist())
     if not isinstance(dtype, np.dtype):
         return None
     data = values.to_numpy()
     if dtype.kind in "biu":
-        return lambda a, b: _quoted([str(v) for v in data[a:b].tolist()])
+        return lambda a, b: _quoted(_numbers(data[a:b], str))
+    if dtype == np.float64 and float_format is not None:
+        fmt = float_format
+        return lambda a, b: _quoted(_numbers(data[a:b], lambda v: "" if v != v else fmt % v))
     if dtype.kind == "f" and float_format is None:
         def plain(a: int, b: int) -> list[str]:
             # numpy's shortest repr of the float's own width, as pandas writes it.
@@ -362,8 +385,8 @@ def _csv_cells(values: pd.Series | Sequence[Any], float_format: str | None) -> _
             return _quoted(texts.tolist())
         return plain
     if dtype.kind == "f":
-        fmt = float_format
-        return lambda a, b: _quoted([fmt % v if v == v else "" for v in data[a:b].tolist()])
+        other = float_format  # float32 and the like: a value at a time, as pandas does
+        return lambda a, b: _quoted([other % v if v == v else "" for v in data[a:b].tolist()])
     if dtype.kind == "O":
         missing = pd.isna(data)
 

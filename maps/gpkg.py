@@ -35,7 +35,7 @@ import os
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -80,12 +80,25 @@ _DESCRIPTION = {
 }
 
 
-def _text_values(series: pd.Series) -> list[Any]:
-    """Values of a text column: nested values (evidence) as the JSON the GeoJSON feeds write."""
+def _texts(series: pd.Series, cut: Callable[[str], str | None] | None = None) -> list[str | None]:
+    """Return a text column's values (None where missing), each passed through ``cut`` if given."""
+    codes, uniques = pd.factorize(series)
+    if 4 * len(uniques) <= len(series):
+        # Few distinct texts (names, kinds, days): each is made once and the cells taken from them.
+        made = list(uniques) if cut is None else [cut(v) for v in uniques]
+        taken: list[str | None] = np.array([*made, None], dtype=object)[codes].tolist()
+        return taken  # code -1 (missing) takes the last: None
     # cast: pandas-stubs leave None out of na_value's type; pandas accepts it.
     out = series.to_numpy(dtype=object, na_value=cast(Any, None)).tolist()
+    return out if cut is None else [None if v is None else cut(v) for v in out]
+
+
+def _text_values(series: pd.Series) -> list[Any]:
+    """Values of a text column: nested values (evidence) as the JSON the GeoJSON feeds write."""
     if isinstance(series.dtype, pd.StringDtype):
-        return out  # text and None only: nothing to turn into text
+        return _texts(series)  # text and None only: nothing to turn into text
+    # cast: pandas-stubs leave None out of na_value's type; pandas accepts it.
+    out = series.to_numpy(dtype=object, na_value=cast(Any, None)).tolist()
     for i, v in enumerate(out):
         if v is None or type(v) is str:
             continue
@@ -204,9 +217,9 @@ def _column_values(series: pd.Series, declared: str | None) -> list[Any]:
     if declared:
         # A DATE is its ISO day; a DATETIME comes written (maps.qgis); empty is null.
         width = 10 if declared == "DATE" else None
+        if isinstance(series.dtype, pd.StringDtype):  # text or None: no str() needed
+            return _texts(series, lambda v: v[:width] if v else None)
         days = series.to_numpy(dtype=object, na_value=cast(Any, None)).tolist()
-        if isinstance(series.dtype, pd.StringDtype):
-            return [v[:width] if v else None for v in days]  # text or None: no str() needed
         return [None if v is None or v == "" else str(v)[:width] for v in days]
     kind = series.dtype.kind
     if kind == "b":
