@@ -77,8 +77,9 @@ def _parse_explicit(text: str, pub: dt.date) -> dt.date | None:
 
 # Each rule: a pattern and how to turn its match into (date, precision, first).
 _W = "|".join(_WEEKDAYS)
+# A day's number is one or two digits standing alone: "June 2015" is a month and a year, not June 20.
 _PATTERNS: list[tuple[str, str]] = [
-    ("explicit", rf"\b(?:(?:on|since)\s+)?(?:(?:{_W}),?\s*\(?\s*)?(?:{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+\d{{4}})?)\)?"),
+    ("explicit", rf"\b(?:(?:on|since)\s+)?(?:(?:{_W}),?\s*\(?\s*)?(?:{_MON}\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|(?<!\d)\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+\d{{4}})?)\)?"),
     ("weekday", rf"\b(?:(?:on|late|early|last|this)\s+)?(?P<wd>{_W})(?:\s+(?P<part>night|evening|morning|afternoon))?\b"),
     ("overnight", r"\b(?:overnight|last\s+night|during\s+the\s+night|in\s+the\s+early\s+hours)\b"),
     ("yesterday", r"\byesterday\b"),

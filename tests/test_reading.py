@@ -68,6 +68,10 @@ def test_sentences_keep_abbreviations_and_offsets():
     ("last month", TUE, "2017-10-17", "month"),
     ("in early 2014", TUE, "2017-10-17", "year"),
     ("two days ago", TUE, "2017-10-15", "day"),
+    # A month and a year is history, not a day of the month: "June 2015" is not June 20.
+    ("in June 2015", TUE, "2017-10-17", "month"),
+    ("in October 2016", TUE, "2017-10-17", "month"),
+    ("on October 12, 2017", TUE, "2017-10-12", "day"),
 ])
 def test_relative_dates(phrase, pub, expected, precision):
     (ref,) = find_dates(f"Fighters moved {phrase} into the area.", pub)
