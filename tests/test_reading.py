@@ -113,6 +113,12 @@ def _asserted(claims):
      ("municipal-stadium", "hold", "IS")),
     ("The Old City, where fighting raged for weeks, remains in the hands of the SDF.",
      ("old-city", "hold", "SDF")),
+    # A side reporting its own deed: the speaker is the taker.
+    ("The Kurdish-led alliance reported seizing the Al-Mishlab district on Tuesday.",
+     ("al-mishlab", "capture", "SDF")),
+    ("The SDF reported on Tuesday having retaken the municipal stadium.",
+     ("municipal-stadium", "capture", "SDF")),
+    ("Islamic State announced having retaken Al-Rumaila.", ("al-rumaila", "capture", "IS")),
 ])
 def test_phrasings_yield_claims(gaz, actors, tmp_path, text, claim):
     assert claim in _asserted(_claims(gaz, actors, tmp_path, text))

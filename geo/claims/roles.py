@@ -200,10 +200,17 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
     of = [s for s, g in zip(within, govs, strict=True) if g == "of"]
     if of and not any(g not in (None, "of") for g in govs[govs.index("of"):]):
         return of[0]
-    # "the alliance said it controlled X": the speaker speaks of itself.
+    # "the alliance said it controlled X", "forces reported seizing X": the speaker speaks of
+    # itself, or of its own deed.
     for s in reversed(speakers):
         m = lang.rx("roles.speaks").match(ctx.text[s.end:s.end + 60])
-        if m and lang.rx("roles.self").match(ctx.text[s.end + m.end():]):
+        if m is None:
+            continue
+        if lang.rx("roles.self").match(ctx.text[s.end + m.end():]):
+            return s
+        deed = lang.rx("roles.self_deed").match(ctx.text[s.end + m.end():hit.start])
+        if deed and (deed.group().rstrip().endswith("have") or deed.group().rstrip().endswith("having")
+                     or re.match(r"\w+ing\b", hit.text)):
             return s
     if clause.kind == "relative" and clause.antecedent is not None:
         ante = [s for s in ctx.sides if s.end <= clause.antecedent and
