@@ -119,6 +119,11 @@ def _asserted(claims):
     ("The SDF reported on Tuesday having retaken the municipal stadium.",
      ("municipal-stadium", "capture", "SDF")),
     ("Islamic State announced having retaken Al-Rumaila.", ("al-rumaila", "capture", "IS")),
+    # A list of objects whose first ones the gazetteer lacks: the sites that close it are taken.
+    ("The SDF retook the silos, as well as a bakery, the Al-Mishlab district and the clock tower.",
+     ("al-mishlab", "capture", "SDF")),
+    ("The SDF retook the silos, as well as a bakery, the Al-Mishlab district and the clock tower.",
+     ("clock-tower", "capture", "SDF")),
 ])
 def test_phrasings_yield_claims(gaz, actors, tmp_path, text, claim):
     assert claim in _asserted(_claims(gaz, actors, tmp_path, text))

@@ -264,6 +264,8 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
     if re.search(r"[;:.!?”]|\"(?!\s*$)", gap):
         return False  # an opening quote may stand before the site: captured "Paradise Square"
     words = re.findall(r"[\w'’-]+|,", gap)
+    if not locative and "," in words:
+        return _listed(lang, gap)
     if len(words) > (_OBJECT_WORDS + 5 if locative else _OBJECT_WORDS):
         return False
     if locative:
@@ -272,12 +274,32 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
         return True  # "confined to less than one square kilometre of the Old City"
     for w in words:
         low = w.lower()
-        if w == ",":
-            return False
         if low in lang.governing and low not in ("of", "including"):
             return False
         if low in lang.words("roles.be") or low in lang.words("roles.aux"):
             return False
+    return True
+
+
+# A list before the site: "took the silos, as well as a bakery, X and Y" (X is in the object).
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)",
+                       re.IGNORECASE)
+
+
+def _listed(lang: Language, gap: str) -> bool:
+    """Whether a gap with commas is a list of short nouns the site closes ("the silos, a bakery, X")."""
+    items = _LIST_SEP.split(gap.strip())
+    if len(items) < 2 or len(items) > 5 or items[-1].strip().lower() not in ("", "the"):
+        return False
+    for item in items[:-1]:
+        words = item.split()
+        if not 1 <= len(words) <= 5 or words[0].lower().endswith("ing"):
+            return False  # "killing dozens": a clause of its own, not a noun
+        for w in words:
+            low = w.lower().strip("'’")
+            if (low in lang.governing and low != "of") or low in lang.words("roles.be") \
+                    or low in lang.words("roles.aux") or not re.fullmatch(r"[\w'’-]+", w):
+                return False
     return True
 
 
@@ -286,8 +308,14 @@ def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, locative: bool 
     hi = ctx.clauses[n].end
     # A site's clause may run on past a relative pronoun ("took X, which ...").
     for m in ctx.sites:
-        if m.start < hit.end or m.start >= hi:
+        if m.start < hit.end:
             continue
+        if m.start >= hi:
+            # Past the clause's comma only as the close of a list of objects ("took the silos,
+            # a bakery and X").
+            listed = not locative and "," in ctx.text[hit.end:m.start] and _listed(
+                lang, ctx.text[hit.end:m.start])
+            return m if listed else None
         if _between_ok(lang, ctx, hit.end, m.start, locative=locative):
             return m
         if not locative:
