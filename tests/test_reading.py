@@ -119,6 +119,8 @@ def _asserted(claims):
     ("The SDF reported on Tuesday having retaken the municipal stadium.",
      ("municipal-stadium", "capture", "SDF")),
     ("Islamic State announced having retaken Al-Rumaila.", ("al-rumaila", "capture", "IS")),
+    # "IS" as a side's name, not the verb of a passive.
+    ("IS seized the clock tower on Tuesday.", ("clock-tower", "capture", "IS")),
     # A list of objects whose first ones the gazetteer lacks: the sites that close it are taken.
     ("The SDF retook the silos, as well as a bakery, the Al-Mishlab district and the clock tower.",
      ("al-mishlab", "capture", "SDF")),

@@ -236,13 +236,18 @@ def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
     i = hit.i - 1
     while i >= 0 and lang.rx("roles.adverb").match(ctx.tokens[i].low):
         i -= 1
-    if i >= 0 and ctx.tokens[i].low in lang.words("roles.be"):
-        return True
+    if i >= 0 and ctx.tokens[i].low in lang.words("roles.be") and not _named_side(ctx, ctx.tokens[i].start):
+        return True  # "was taken"; not "IS seized X", where the word is a side's name
     # A reduced relative: "X, retaken by troops on Monday," / "X captured by IS".
     after = ctx.text[hit.end:hit.end + 40]
     if re.match(r"\s+(?:\w+\s+){0,3}?by\b", after) and not _site_after(lang, ctx, hit):
         return True
     return False
+
+
+def _named_side(ctx: Context, at: int) -> bool:
+    """Whether a side's name starts at ``at`` (the abbreviation "IS", not the verb)."""
+    return any(s.start == at for s in ctx.sides)
 
 
 def _attributive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
