@@ -59,6 +59,8 @@ SCHEMA_VERSION = 2
 _MAGIC = b"SQLite format 3\x00"
 # Hashes asked for at a time: under SQLite's limit on bound parameters (999 in old builds).
 _CHUNK = 900
+# The distinct tuples a decoder of tuples keeps to share (see _shared), at most.
+_SHARED_MAX = 4096
 # The format of an encoded reading (the envelope's "v"), apart from the fields it names.
 _CODEC_VERSION = 1
 # The order of :meth:`Store.reports` and :meth:`Store.signatures`: by date (undated last), then name.
@@ -154,7 +156,7 @@ class _Codec:
             return _optional(enc), _optional(dec)
         if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
             enc, dec = self._of(args[0])
-            return _each(enc, list), _each(dec, tuple)
+            return _each(enc, list), _each(dec, tuple) if dec is not None else _shared()
         if origin is list:
             enc, dec = self._of(args[0])
             return _each(enc, list), _each(dec, list)
@@ -235,6 +237,29 @@ def _optional(conv: _Conv | None) -> _Conv | None:
     return lambda v: None if v is None else conv(v)
 
 
+def _shared() -> _Conv:
+    """Return a decoder of tuples of plain values that gives one object for each distinct tuple.
+
+    A mention's candidates and the places it lies in are a few dozen distinct
+    tuples over 200,000 mentions of 5,000 reports: shared, they take no memory
+    of their own, and the cycle collector has 400,000 fewer objects to walk.
+    Tuples are immutable, so sharing one is never seen; the table is emptied
+    when it grows large (a process that decodes many unlike readings).
+    """
+    seen: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def decode(values: Any) -> tuple[Any, ...]:
+        made = tuple(values)
+        held = seen.get(made)
+        if held is None:
+            if len(seen) >= _SHARED_MAX:
+                seen.clear()
+            held = seen[made] = made
+        return held
+
+    return decode
+
+
 def _each(conv: _Conv | None, make: type[list[Any]] | type[tuple[Any, ...]]) -> _Conv:
     if conv is None:
         return make
@@ -249,6 +274,8 @@ _DECODERS: dict[str, _Codec] = {json.dumps(_CODEC.schema, sort_keys=True): _CODE
 
 
 def _decoder(stored: Any) -> _Codec:
+    if stored == _CODEC.schema:  # every reading this version wrote: no key to make
+        return _CODEC
     if not isinstance(stored, dict):
         raise ValueError("no field names")
     key = json.dumps(stored, sort_keys=True)
