@@ -141,6 +141,7 @@ def test_phrasings_yield_claims(gaz, actors, tmp_path, text, claim):
     ("The SDF denied reports that it had lost Al-Dariya.", "denied"),
     ("Islamic State claimed to have retaken Al-Dariya.", "hedged"),
     ("Islamic State will never capture the National Hospital.", "negated"),
+    ("Officials said no unit had yet entered the Old City.", "negated"),  # nobody did
 ])
 def test_doubt_is_never_a_plain_capture(gaz, actors, tmp_path, text, status):
     claims = _claims(gaz, actors, tmp_path, text)
