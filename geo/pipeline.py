@@ -274,7 +274,7 @@ def read_theatre(
     language : Language, optional
         The phrasing data (the bundled English data by default).
     start, end : datetime.date, optional
-        The days mapped (default: first to last publication date); their
+        The days mapped (default: :func:`first_day` to the last publication date); their
         span is checked where the articles are read (:func:`load_inputs`).
     jobs : int, optional
         Processes reading the reports (``None``: every core for a large build);
@@ -309,7 +309,7 @@ def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz:
         The claims the timeline uses (default: the reports'; a project's
         analyst decisions give others).
     start, end : datetime.date, optional
-        The days mapped (default: first to last publication date).
+        The days mapped (default: :func:`first_day` to the last publication date).
     memo : SiteMemo, optional
         Sites' days from an earlier build (see :class:`geo.timeline.Timeline`).
 
@@ -321,7 +321,7 @@ def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz:
     used = list(claims) if claims is not None else [c for r in reports for c in r.claims]
     by_article = {r.name: r.focus for r in reports}
     focuses = Counter(r.focus for r in reports if r.focus)
-    start = start or min(a.published for a in articles)
+    start = start or first_day(articles, used)
     end = end or max(a.published for a in articles)
     # The user's own files map every site; a GeoNames dump only the sites the articles name.
     named = {m.place for ms in mentions.values() for m in ms if m.site}
@@ -330,6 +330,30 @@ def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz:
     focus = sorted(focuses.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if focuses else None
     return Reading(list(articles), mentions, used, timeline, focus, by_article,
                    tally((r.name, r.unresolved) for r in reports))
+
+
+#: How many days before the first report the map may start, for what that report says of them
+#: ("early on Thursday" in Friday's paper); no further, so that history stays history.
+LOOKBACK_DAYS = 6
+
+
+def first_day(articles: Sequence[Article], claims: Sequence[Claim]) -> dt.date:
+    """Return the map's first day: the first report's, or the day before it that its claims speak of.
+
+    Parameters
+    ----------
+    articles : sequence of Article
+    claims : sequence of Claim
+
+    Returns
+    -------
+    datetime.date
+        The earliest of the first publication date and the days of counting
+        claims at most :data:`LOOKBACK_DAYS` before it.
+    """
+    first = min(a.published for a in articles)
+    earliest = first - dt.timedelta(days=LOOKBACK_DAYS)
+    return min([first, *(c.date for c in claims if c.counts and earliest <= c.date < first)])
 
 
 def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:

@@ -149,3 +149,19 @@ def test_bad_actors_file_is_one_line(tmp_path, capsys, content, problem):
     assert main(["build", str(article), "--actors", str(actors), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(actors) in err and problem in err
+
+
+def test_the_map_starts_on_the_day_before_the_first_report_that_it_speaks_of(tmp_path):
+    # Friday's paper on Thursday's capture: Thursday is mapped; history months before is not.
+    report = tmp_path / "fri.txt"
+    report.write_text("date: 2017-10-20\n\nSDF fighters seized the clock tower on Thursday, a commander "
+                      "said. Islamic State had overrun the stadium on June 3 after a long siege.\n",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(report), "--out", str(out), "-q"]) == 0
+    days = sorted(p.stem for p in (out / "days").glob("*.geojson"))
+    assert days == ["2017-10-19", "2017-10-20"]
+    thursday = json.loads((out / "days" / "2017-10-19.geojson").read_text(encoding="utf-8"))
+    tower = next(f["properties"] for f in thursday["features"]
+                 if f["properties"]["site"] == "raqqa-clock-tower")
+    assert tower["controller"] == "SDF" and not tower["inferred"]
