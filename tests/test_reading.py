@@ -119,6 +119,9 @@ def _asserted(claims):
     ("The SDF reported on Tuesday having retaken the municipal stadium.",
      ("municipal-stadium", "capture", "SDF")),
     ("Islamic State announced having retaken Al-Rumaila.", ("al-rumaila", "capture", "IS")),
+    # A list with names the gazetteer lacks between its sites: the last is listed too.
+    ("The SDF took full control of Al-Mishlab, Dahret Awad, Juret Awad, Karam Beik, and the clock tower.",
+     ("clock-tower", "full_control", "SDF")),
     # "IS" as a side's name, not the verb of a passive.
     ("IS seized the clock tower on Tuesday.", ("clock-tower", "capture", "IS")),
     # A list of objects whose first ones the gazetteer lacks: the sites that close it are taken.

@@ -294,9 +294,21 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as
 def _listed(lang: Language, gap: str) -> bool:
     """Whether a gap with commas is a list of short nouns the site closes ("the silos, a bakery, X")."""
     items = _LIST_SEP.split(gap.strip())
-    if len(items) < 2 or len(items) > 5 or items[-1].strip().lower() not in ("", "the"):
+    return 2 <= len(items) <= 5 and items[-1].strip().lower() in ("", "the") and _nouns(lang, items[:-1])
+
+
+def _list_run(lang: Language, gap: str) -> bool:
+    """Whether a gap between two sites is a run of list items the gazetteer lacks: ", Y, Z, and "."""
+    parts = _LIST_SEP.split(gap)
+    if not 3 <= len(parts) <= 8:
         return False
-    for item in items[:-1]:
+    head, *items, tail = parts
+    return not head.strip() and tail.strip().lower() in ("", "the") and _nouns(lang, items)
+
+
+def _nouns(lang: Language, items: Sequence[str]) -> bool:
+    """Whether each item is a short noun phrase: a few words, no verb of being, no preposition."""
+    for item in items:
         words = item.split()
         if not 1 <= len(words) <= 5 or words[0].lower().endswith("ing"):
             return False  # "killing dozens": a clause of its own, not a noun
@@ -411,8 +423,10 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
     def joined(gap: str) -> bool:
         m = joiner.match(gap)
         # "X, just south-east of the Y" is no list: a preposition says where X is.
-        return m is not None and not any(w.lower() in lang.governing or w.lower() in ("just", "about")
-                                         for w in (m.group("mods") or "").split())
+        if m is not None and not any(w.lower() in lang.governing or w.lower() in ("just", "about")
+                                     for w in (m.group("mods") or "").split()):
+            return True
+        return _list_run(lang, gap)  # "X, Dahret Awad, Juret Awad, and Y": names it lacks between
     while j + 1 < len(ordered):
         gap = ctx.text[ordered[j].end:ordered[j + 1].start]
         if not joined(gap) or any(ordered[j].end <= s.start < ordered[j + 1].start
