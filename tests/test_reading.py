@@ -173,3 +173,14 @@ def test_spokesman_attribution(gaz, actors, tmp_path):
             "holed up inside the stadium.")
     (claim,) = _claims(gaz, actors, tmp_path, text)
     assert claim.asserted_by == "SDF" and claim.actor == "IS"
+
+
+@pytest.mark.parametrize("text,part", [
+    ("The SDF seized the remaining pockets of the Old City on Tuesday.", False),  # the last of it: all
+    ("Islamic State withdrew from the last districts of the Old City.", False),
+    ("The SDF seized most of the Old City on Tuesday.", True),
+    ("Islamic State still holds the last parts of the Old City.", True),  # a hold of what is left
+])
+def test_the_last_parts_of_a_site_taken_or_left_are_all_of_it(gaz, actors, tmp_path, text, part):
+    (claim,) = [c for c in _claims(gaz, actors, tmp_path, text) if c.counts]
+    assert claim.site == "raqqa-old-city" and claim.part is part

@@ -95,6 +95,9 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         kind, note = "loss", "the side driven out is the subject"
     site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
     part = kind != "siege" and partitive(lang, text, roles.site, site_lo)
+    if part and kind in ("capture", "loss", "full_control") and lang.rx("classify.last_of").search(
+            text[max(site_lo, roles.site.start - 70):roles.site.start]):
+        part, note = False, "its last parts: all of it"
     if kind == "loss" and roles.actor is not None and \
             lang.rx("classify.some_of").search(text[:roles.actor.start]):
         part = True  # "most of the jihadists were pushed out of the town": some are still in it
