@@ -122,6 +122,11 @@ def _asserted(claims):
     # A list with names the gazetteer lacks between its sites: the last is listed too.
     ("The SDF took full control of Al-Mishlab, Dahret Awad, Juret Awad, Karam Beik, and the clock tower.",
      ("clock-tower", "full_control", "SDF")),
+    # The subject of a clause a conjunction starts is its own, not the main clause's.
+    ("Islamic State fighters pulled back overnight, after the SDF seized Al-Mishlab.",
+     ("al-mishlab", "capture", "SDF")),
+    ("The jihadists were regrouping as Kurdish-led forces had retaken Al-Sinaa on Monday.",
+     ("al-sinaa", "capture", "SDF")),
     # "IS" as a side's name, not the verb of a passive.
     ("IS seized the clock tower on Tuesday.", ("clock-tower", "capture", "IS")),
     # A list of objects whose first ones the gazetteer lacks: the sites that close it are taken.

@@ -174,6 +174,20 @@ def _sides_between(ctx: Context, lo: int, hi: int) -> list[Side]:
     return [s for s in ctx.sides if lo <= s.start and s.end <= hi]
 
 
+def _clause_subject(lang: Language, ctx: Context, side: Side, hit: PhraseHit, gov: str | None) -> str | None:
+    """Return ``gov``, or None where it is a conjunction whose clause the side is the subject of.
+
+    "IS fighters retreated, after the army seized X": "after" starts the army's
+    clause, it does not govern it, when the phrase follows the side at once
+    (an auxiliary, an adverb or a time between).
+    """
+    if gov is None or gov not in lang.words("roles.subordinators"):
+        return gov
+    between = ctx.text[side.end:hit.start].split()
+    return None if len(between) <= 3 and not any(s.start >= side.end and s.end <= hit.start
+                                                 for s in ctx.sides) else gov
+
+
 def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[str] | None = None
              ) -> Side | None:
     """Return the subject of the phrase: the nearest free side before it in its clause, or its host's."""
@@ -192,7 +206,7 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
     speakers = [s for s in within if lang.rx("roles.speaks").match(ctx.text[s.end:s.end + 60])]
     within = [s for s in within if s not in speakers]
-    govs = [_governor(lang, ctx, s.start) for s in within]
+    govs = [_clause_subject(lang, ctx, s, hit, _governor(lang, ctx, s.start)) for s in within]
     cands = [s for s, g in zip(within, govs, strict=True) if g is None]
     if cands:
         return cands[-1]
