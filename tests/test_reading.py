@@ -189,3 +189,12 @@ def test_spokesman_attribution(gaz, actors, tmp_path):
 def test_the_last_parts_of_a_site_taken_or_left_are_all_of_it(gaz, actors, tmp_path, text, part):
     (claim,) = [c for c in _claims(gaz, actors, tmp_path, text) if c.counts]
     assert claim.site == "raqqa-old-city" and claim.part is part
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("SDF fighters battled Islamic State for control of the stadium on Tuesday.", "contested"),
+    ("SDF fighters battled Islamic State for the control of the Old City.", "contested"),
+    ("SDF fighters battled Islamic State near the stadium on Tuesday.", "siege"),  # around it
+])
+def test_fighting_for_control_of_a_site_is_in_it(gaz, actors, tmp_path, text, kind):
+    assert kind in {c.type for c in _claims(gaz, actors, tmp_path, text) if c.counts}
