@@ -198,3 +198,12 @@ def test_the_last_parts_of_a_site_taken_or_left_are_all_of_it(gaz, actors, tmp_p
 ])
 def test_fighting_for_control_of_a_site_is_in_it(gaz, actors, tmp_path, text, kind):
     assert kind in {c.type for c in _claims(gaz, actors, tmp_path, text) if c.counts}
+
+
+@pytest.mark.parametrize("text,days", [
+    ("The SDF drove Islamic State out of Al-Mishlab on Tuesday after two days of street fighting.", 2),
+    ("The SDF retook Al-Mishlab on Tuesday after 95 days of fighting.", 0),  # the campaign's length
+])
+def test_days_of_fighting_before_a_capture_are_fought_in(gaz, actors, tmp_path, text, days):
+    before = sorted(c.date for c in _claims(gaz, actors, tmp_path, text) if c.derived == "duration")
+    assert before == [TUE - dt.timedelta(days=k) for k in range(days, 0, -1)]

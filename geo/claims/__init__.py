@@ -375,6 +375,10 @@ def _wholes_of(lang: Language, ctx: Context, site: Mention, ctype: str) -> list[
     return whole[:1]
 
 
+# The longest fighting a sentence's "after N days of fighting" is taken to tell day by day.
+_DURATION_DAYS = 7
+
+
 def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -> list[Claim]:
     """Return the days before a claim on which its sentence says fighting went on.
 
@@ -398,9 +402,11 @@ def _durations(lang: Language, text: str, hit: PhraseHit, claims: list[Claim]) -
         if m and any(w in lang.fight_words for w in m.group(2).split()):
             days = lang.number(m.group(1))
         kind = ClaimType.CONTESTED
+    if days > _DURATION_DAYS:
+        return []  # "after 95 days of fighting": the campaign's length, not days the map can tell
     out = []
     for c in claims:
-        for k in range(1, min(days, 14) + 1):
+        for k in range(1, days + 1):
             out.append(replace(c, type=kind, date=c.date - dt.timedelta(days=k), actor=None,
                                loser=None, taker=None, fighting="inside" if kind == ClaimType.CONTESTED
                                else "around", part=False, order=0, derived="duration",
