@@ -207,3 +207,14 @@ def test_fighting_for_control_of_a_site_is_in_it(gaz, actors, tmp_path, text, ki
 def test_days_of_fighting_before_a_capture_are_fought_in(gaz, actors, tmp_path, text, days):
     before = sorted(c.date for c in _claims(gaz, actors, tmp_path, text) if c.derived == "duration")
     assert before == [TUE - dt.timedelta(days=k) for k in range(days, 0, -1)]
+
+
+@pytest.mark.parametrize("text,counts", [
+    # A clause that describes the site tells how it came to be, before the report ...
+    ("Troops are closing in on the National Hospital, which was also seized by Islamic State.", False),
+    # ... unless it gives the day.
+    ("Troops cleared the stadium, which was seized by the SDF on Tuesday.", True),
+])
+def test_a_which_was_clause_is_history_unless_dated(gaz, actors, tmp_path, text, counts):
+    seized = [c for c in _claims(gaz, actors, tmp_path, text) if c.phrase == "seized"]
+    assert seized and all(c.counts is counts for c in seized)

@@ -113,6 +113,9 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
         if since and not present_state:
             # "has destroyed its heritage since it seized the city": an event before the report.
             return When(published, "before", since.group().strip(), 0)
+        which = lang.rx("dating.which_was").search(text[max(0, hit.start - 40):hit.start])
+        if which and not present_state:
+            return When(published, "before", which.group().strip(" ,"), -1)
     if not inside:
         return When(published, "day", "", _order(lang, text, hit, lo, hi, None))
     ref = min(inside, key=lambda r: (abs(r.start - hit.start), r.start))
