@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -50,7 +51,7 @@ from .pipeline import (
 )
 from .pipeline import _locked as locked
 from .review import aliases, apply_decisions, read_decisions, write_decisions
-from .store import Store
+from .store import Store, StoredReport
 from .timeline import check_span
 from .weights import Weights
 
@@ -373,11 +374,11 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         if not stored:
             raise InputError(str(project.root), "the project has no reports: "
                                                 "add some with 'conflictmap add DIR REPORT ...'")
-        articles = [read_article(project.reports / r.name) for r in stored]
-        check_span([(a.path, a.published) for a in articles], max_days)
         key = reader_key(project, gaz)
-        hashes = [Path(a.name).stem for a in articles]
+        hashes = [Path(r.name).stem for r in stored]
         have = store.readings(key, hashes)
+        articles = _articles(project, store, stored, key, have)
+        check_span([(a.path, a.published) for a in articles], max_days)
         todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
         fresh = read_reports(todo, Reader(gaz, sides, weights=_weights(project)), jobs=jobs,
                              engine=engine, scheduler=scheduler) if todo else []
@@ -395,6 +396,61 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         store.save_memo(MEMO, memo.fresh, keep=memo.asked)
     return Built(reading, len(fresh), len(have), warnings, gaz, sides,
                  reading.timeline.recomputed)
+
+
+#: The memo of what reading a report's file gave besides its text (:func:`_articles`).
+ARTICLE_MEMO = "article"
+
+
+def _articles(project: Project, store: Store, stored: Sequence[StoredReport], key: str,
+              have: Mapping[str, object]) -> list[Article]:
+    """Return the reports as articles, reading only the files of those the store has not read.
+
+    A report with a stored reading under ``key`` needs no text downstream,
+    only what its file's header and bytes said (date, outlet, encoding,
+    warnings ...): that is kept in a memo, keyed by the reader key and the
+    file's size and modification time, so an edited or replaced file is read
+    again. Such an article has an empty ``text``.
+    """
+    memo = store.memo(ARTICLE_MEMO)
+    fresh: dict[str, tuple[str, bytes]] = {}
+    out: list[Article] = []
+    for r in stored:
+        path = project.reports / r.name
+        h = Path(r.name).stem
+        stamp = _stamp(path, key)
+        kept = memo.get(h)
+        if h in have and stamp is not None and kept is not None and kept[0] == stamp:
+            out.append(_article_from_memo(str(path), r.name, kept[1]))
+            continue
+        art = read_article(path)  # a missing file fails here as before
+        out.append(art)
+        if stamp is not None:
+            fresh[h] = (stamp, _article_memo(art))
+    store.save_memo(ARTICLE_MEMO, fresh, keep=[Path(r.name).stem for r in stored])
+    return out
+
+
+def _stamp(path: Path, key: str) -> str | None:
+    """Return a report file's memo key (the reader key, its size and mtime); None if it cannot be statted."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{key}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _article_memo(art: Article) -> bytes:
+    # Every field but the text and the paths, as the file gave them (the store's own metadata
+    # is what `add` was given, before the header's whitespace was tidied).
+    return json.dumps([art.published.isoformat(), art.date_source, art.outlet, art.title, art.url,
+                       art.author, art.encoding, list(art.warnings)], ensure_ascii=False).encode("utf-8")
+
+
+def _article_from_memo(path: str, name: str, data: bytes) -> Article:
+    published, source, outlet, title, url, author, encoding, warnings = json.loads(data)
+    return Article(path, name, "", dt.date.fromisoformat(published), source, outlet, title, url,
+                   author, encoding, tuple(warnings))
 
 
 def build(project: Project, out: str | Path | None = None, *, formats: str | Sequence[str] | None = None,
