@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import sqlite3
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pyogrio
@@ -228,3 +229,31 @@ def test_the_store_is_sqlite_in_wal_mode(project_200):
     with sqlite3.connect(project_200 / "store.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_build_reads_only_the_files_of_reports_it_has_not_read(seeds, tmp_path, monkeypatch):
+    proj = pj.init(tmp_path / "p")
+    pj.add(proj, [seeds], dates={AFP: dt.date(2017, 10, 16)})
+    first = pj.build(proj)
+    full = {a.name: replace(a, text="") for a in first.reading.articles}
+    before = _hashes(proj.out)
+    opened: list[str] = []
+    real = pj.read_article
+
+    def counted(path, *args, **kwargs):
+        opened.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pj, "read_article", counted)
+    again = pj.build(proj)
+    assert opened == [] and again.read == 0
+    # Every field but the text as the files gave it, and the same outputs.
+    assert {a.name: a for a in again.reading.articles} == full
+    assert _hashes(proj.out) == before
+    # An edited header is read again (its size or time changed), and its new outlet shown.
+    path = proj.reports / sorted(full)[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("\n\n", "\nsource: Edited Desk\n\n", 1),
+                    encoding="utf-8")
+    third = pj.build(proj)
+    assert opened == [path.name] and third.read == 0
+    assert {a.name: a.outlet for a in third.reading.articles}[path.name] == "Edited Desk"
