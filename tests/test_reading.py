@@ -218,3 +218,13 @@ def test_days_of_fighting_before_a_capture_are_fought_in(gaz, actors, tmp_path, 
 def test_a_which_was_clause_is_history_unless_dated(gaz, actors, tmp_path, text, counts):
     seized = [c for c in _claims(gaz, actors, tmp_path, text) if c.phrase == "seized"]
     assert seized and all(c.counts is counts for c in seized)
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF had taken one of the last districts in central Raqqa.",
+    "The SDF retook a central neighbourhood of Raqqa on Tuesday.",
+    "The SDF captured a major district of Raqqa.",
+])
+def test_one_part_of_a_city_named_by_its_kind_is_part_of_it(gaz, actors, tmp_path, text):
+    (claim,) = [c for c in _claims(gaz, actors, tmp_path, text) if c.counts and c.site == "raqqa"]
+    assert claim.part

@@ -95,8 +95,10 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         kind, note = "loss", "the side driven out is the subject"
     site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
     part = kind != "siege" and partitive(lang, text, roles.site, site_lo)
-    if part and kind in ("capture", "loss", "full_control") and lang.rx("classify.last_of").search(
-            text[max(site_lo, roles.site.start - 70):roles.site.start]):
+    before = text[max(site_lo, roles.site.start - 70):roles.site.start]
+    if kind != "siege" and lang.rx("classify.a_part_of").search(before):
+        part = True  # "one of the last districts in X", "a central neighbourhood of X"
+    elif part and kind in ("capture", "loss", "full_control") and lang.rx("classify.last_of").search(before):
         part, note = False, "its last parts: all of it"
     if kind == "loss" and roles.actor is not None and \
             lang.rx("classify.some_of").search(text[:roles.actor.start]):
