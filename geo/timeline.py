@@ -32,8 +32,9 @@ import re
 import zlib
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from conflictmap.maps.schema import FIGHTING
 
@@ -569,26 +570,27 @@ class Timeline:
             kids = sorted(children[parent])
             key = digest(self._keys[parent], tuple((k, self._keys[k]) for k in kids)) if self._keeping else ""
             self._keys[parent] = key
-            kept = self.memo.get(f"all:{parent}", key)
-            runs = self._decode(kept) if kept is not None else None
-            if runs is not None:
-                self._states[parent] = runs
-                continue
-            self._fill_up(parent, kids)
-            self.memo.put(f"all:{parent}", key, self._encode(self._states[parent]) if self._keeping else b"")
+            self._kept_or(f"all:{parent}", key, parent, partial(self._fill_up, parent, kids))
 
     def _own(self, site: str, claims: list[Claim], hints: list[Claim]) -> None:
         """Work out a site's days from its own claims, or take them from the memo."""
         self._pools[site] = pool = [*claims, *hints]
         key = digest(self._base, len(claims), claims_digest(pool)) if self._keeping else ""
         self._keys[site] = key
-        kept = self.memo.get(f"own:{site}", key)
+
+        def work() -> None:
+            self._states[site] = self._runs(self._site_states(claims, hints))
+        self._kept_or(f"own:{site}", key, site, work)
+
+    def _kept_or(self, name: str, key: str, site: str, work: Callable[[], None]) -> None:
+        """Take a site's days from the memo under ``key``, else ``work`` them out and keep them."""
+        kept = self.memo.get(name, key)
         runs = self._decode(kept) if kept is not None else None
         if runs is not None:
             self._states[site] = runs
             return
-        self._states[site] = self._runs(self._site_states(claims, hints))
-        self.memo.put(f"own:{site}", key, self._encode(self._states[site]) if self._keeping else b"")
+        work()
+        self.memo.put(name, key, self._encode(self._states[site]) if self._keeping else b"")
 
     def _encode(self, runs: _Runs) -> bytes:
         # Evidence as (site, place in that site's claims): the claims themselves are this build's.
