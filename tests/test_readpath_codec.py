@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 from pathlib import PurePath
 
 import pytest
+from test_store import _claim  # the sample claim the store's tests use
 
 from conflictmap.geo import store as store_module
 from conflictmap.geo.articles import _CONTROLS, _LINE_LIKE, clean_text
-from conflictmap.geo.claims import Claim, ClaimType, Status, report_stem
+from conflictmap.geo.claims import ClaimType, Status, report_stem
 from conflictmap.geo.engine import ReportReading
 from conflictmap.geo.frames import CLAIM_FRAME_COLUMNS, _table
 from conflictmap.geo.mentions import Mention
 from conflictmap.geo.review import REJECTED, Decision, apply_decisions
 from conflictmap.geo.store import Store, collector_paused, decode_reading, encode_reading
 from conflictmap.geo.unresolved import Sighting
-
-
-def _claim(**changes) -> Claim:
-    base = Claim(article="0123456789abcdef.txt", published=dt.date(2017, 10, 16), sentence="Troops took it.",
-                 start=0, end=11, site="stadium", site_text="the stadium", type=ClaimType.CAPTURE,
-                 actor="SDF", loser="IS", date=dt.date(2017, 10, 15), date_precision="day",
-                 date_text="on Sunday", status=Status.ASSERTED, tense="past", asserted_by="reporter",
-                 confidence=0.85, reason="capture phrase 'took'")
-    return dataclasses.replace(base, **changes)
 
 
 def _mention(start: int, place: str, within: tuple[str, ...]) -> Mention:
