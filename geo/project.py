@@ -34,7 +34,7 @@ from conflictmap.gazetteer import Gazetteer
 
 from .actors import Actors
 from .articles import Article, Metadata, read_article
-from .claims import Claim, Status
+from .claims import Claim, Status, report_stem
 from .dedup import SignatureIndex, from_bytes, signature, to_bytes
 from .engine import Engine, Reader, checked_engine, read_reports, reader_version
 from .errors import InputError
@@ -375,16 +375,17 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
             raise InputError(str(project.root), "the project has no reports: "
                                                 "add some with 'conflictmap add DIR REPORT ...'")
         key = reader_key(project, gaz)
-        hashes = [Path(r.name).stem for r in stored]
+        hashes = [r.hash for r in stored]
         have = store.readings(key, hashes)
         articles = _articles(project, store, stored, key, have)
         check_span([(a.path, a.published) for a in articles], max_days)
         todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
         fresh = read_reports(todo, Reader(gaz, sides, weights=_weights(project)), jobs=jobs,
                              engine=engine, scheduler=scheduler) if todo else []
-        store.save_readings(key, [(Path(r.name).stem, r) for r in fresh])
+        read_now = {report_stem(r.name): r for r in fresh}
+        store.save_readings(key, read_now.items())
         store.forget_readings(except_reader=key)
-        by_hash = {**have, **{Path(r.name).stem: r for r in fresh}}
+        by_hash = {**have, **read_now}
         originals = {r.name: r.original for r in stored if r.original}
         reports = [by_hash[h] for h in hashes]
         claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
@@ -417,7 +418,7 @@ def _articles(project: Project, store: Store, stored: Sequence[StoredReport], ke
     out: list[Article] = []
     for r in stored:
         path = project.reports / r.name
-        h = Path(r.name).stem
+        h = r.hash
         stamp = _stamp(path, key)
         kept = memo.get(h)
         if h in have and stamp is not None and kept is not None and kept[0] == stamp:
@@ -427,7 +428,7 @@ def _articles(project: Project, store: Store, stored: Sequence[StoredReport], ke
         out.append(art)
         if stamp is not None:
             fresh[h] = (stamp, _article_memo(art))
-    store.save_memo(ARTICLE_MEMO, fresh, keep=[Path(r.name).stem for r in stored])
+    store.save_memo(ARTICLE_MEMO, fresh, keep=[r.hash for r in stored])
     return out
 
 

@@ -201,6 +201,13 @@ class _Runs:
             self.starts.append(i)
             self.states.append(st)
 
+    @classmethod
+    def of(cls, first: dt.date, starts: list[int], states: list[State]) -> _Runs:
+        """Return runs already made: each run's first day index and its state."""
+        runs = cls(first, [], {})
+        runs.starts, runs.states = starts, states
+        return runs
+
     def at(self, day: dt.date) -> State:
         """Return the state of ``day``'s run (dated the run's first day)."""
         return self.states[bisect_right(self.starts, day.toordinal() - self.first) - 1]
@@ -605,12 +612,11 @@ class Timeline:
         # None (work it out again) for what cannot be decoded: the memo is only a cache.
         try:
             starts, states = json.loads(zlib.decompress(data))
-            runs = _Runs(self.days[0], [], {})
-            runs.starts = [int(a) for a in starts]
-            runs.states = [State("", dt.date.fromordinal(d), str(ctrl), bool(inferred),
-                                 tuple(self._pools[s][i] for s, i in ev),
-                                 dt.date.fromordinal(since) if since is not None else None, str(fighting))
-                           for d, ctrl, inferred, since, fighting, ev in states]
+            runs = _Runs.of(self.days[0], [int(a) for a in starts], [
+                State("", dt.date.fromordinal(d), str(ctrl), bool(inferred),
+                      tuple(self._pools[s][i] for s, i in ev),
+                      dt.date.fromordinal(since) if since is not None else None, str(fighting))
+                for d, ctrl, inferred, since, fighting, ev in states])
         except (ValueError, TypeError, KeyError, IndexError, zlib.error):
             return None
         return runs if len(runs.starts) == len(runs.states) and runs.starts[:1] == [0] else None
