@@ -223,8 +223,7 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
         if lang.rx("roles.self").match(ctx.text[s.end + m.end():]):
             return s
         deed = lang.rx("roles.self_deed").match(ctx.text[s.end + m.end():hit.start])
-        if deed and (deed.group().rstrip().endswith("have") or deed.group().rstrip().endswith("having")
-                     or re.match(r"\w+ing\b", hit.text)):
+        if deed and (deed.group("perfect") or re.match(r"\w+ing\b", hit.text)):
             return s
     if clause.kind == "relative" and clause.antecedent is not None:
         ante = [s for s in ctx.sides if s.end <= clause.antecedent and
@@ -305,19 +304,21 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as
                        re.IGNORECASE)
 
 
-def _listed(lang: Language, gap: str) -> bool:
-    """Whether a gap with commas is a list of short nouns the site closes ("the silos, a bakery, X")."""
-    items = _LIST_SEP.split(gap.strip())
-    return 2 <= len(items) <= 5 and items[-1].strip().lower() in ("", "the") and _nouns(lang, items[:-1])
+def _listed(lang: Language, gap: str, *, opens: bool = True) -> bool:
+    """Whether a gap is list items the gazetteer lacks, closed by a site.
 
-
-def _list_run(lang: Language, gap: str) -> bool:
-    """Whether a gap between two sites is a run of list items the gazetteer lacks: ", Y, Z, and "."""
-    parts = _LIST_SEP.split(gap)
-    if not 3 <= len(parts) <= 8:
-        return False
-    head, *items, tail = parts
-    return not head.strip() and tail.strip().lower() in ("", "the") and _nouns(lang, items)
+    Opening the list, before its first site ("took the silos, a bakery, X"),
+    or between two of its sites (``opens=False``: "X, Dahret Awad, Juret Awad,
+    and Y").
+    """
+    parts = _LIST_SEP.split(gap.strip() if opens else gap)
+    if not opens:
+        if len(parts) < 3 or parts[0].strip():
+            return False  # between two sites the gap starts with a separator
+        parts = parts[1:]
+    items, tail = parts[:-1], parts[-1]
+    return 1 <= len(items) <= (4 if opens else 6) and tail.strip().lower() in ("", "the") \
+        and _nouns(lang, items)
 
 
 def _nouns(lang: Language, items: Sequence[str]) -> bool:
@@ -440,7 +441,7 @@ def _coordinated(lang: Language, ctx: Context, site: Mention) -> list[Mention]:
         if m is not None and not any(w.lower() in lang.governing or w.lower() in ("just", "about")
                                      for w in (m.group("mods") or "").split()):
             return True
-        return _list_run(lang, gap)  # "X, Dahret Awad, Juret Awad, and Y": names it lacks between
+        return _listed(lang, gap, opens=False)  # "X, Dahret Awad, and Y": names it lacks between
     while j + 1 < len(ordered):
         gap = ctx.text[ordered[j].end:ordered[j + 1].start]
         if not joined(gap) or any(ordered[j].end <= s.start < ordered[j + 1].start
