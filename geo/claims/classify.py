@@ -33,7 +33,7 @@ class Kind:
     note: str
 
 
-def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
+def partitive(lang: Language, text: str, site: Mention, lo: int, *, taken: bool = False) -> bool:
     """Whether the words around ``site`` make a claim about part of it only.
 
     Parameters
@@ -44,6 +44,8 @@ def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     site : Mention
     lo : int
         Where the claim's phrase ends (the part named before the site stands after it).
+    taken : bool
+        The claim takes or leaves the site: its last parts taken or left are all of it.
 
     Returns
     -------
@@ -51,8 +53,10 @@ def partitive(lang: Language, text: str, site: Mention, lo: int) -> bool:
     """
     of, after, whole = lang.partitive_regex()
     before = text[max(lo, site.start - 70):site.start]
-    if whole.search(before):
-        return False
+    if lang.rx("classify.a_part_of").search(before):
+        return True  # "one of the last districts in X", "a central neighbourhood of X"
+    if whole.search(before) or (taken and lang.rx("classify.last_of").search(before)):
+        return False  # "all of X"; "withdrew from the last parts of X"
     if of.search(before) and not (site.how == "name" and lang.rx("classify.naming_of").search(before)):
         return True  # but "the villages of Krasna Hora and Pidhorodne" names them
     return bool(after.match(text[site.end:site.end + 40]))
@@ -94,12 +98,8 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     elif p.frame == "expel" and roles.passive:
         kind, note = "loss", "the side driven out is the subject"
     site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
-    part = kind != "siege" and partitive(lang, text, roles.site, site_lo)
-    before = text[max(site_lo, roles.site.start - 70):roles.site.start]
-    if kind != "siege" and lang.rx("classify.a_part_of").search(before):
-        part = True  # "one of the last districts in X", "a central neighbourhood of X"
-    elif part and kind in ("capture", "loss", "full_control") and lang.rx("classify.last_of").search(before):
-        part, note = False, "its last parts: all of it"
+    part = kind != "siege" and partitive(lang, text, roles.site, site_lo,
+                                         taken=kind in ("capture", "loss", "full_control"))
     if kind == "loss" and roles.actor is not None and \
             lang.rx("classify.some_of").search(text[:roles.actor.start]):
         part = True  # "most of the jihadists were pushed out of the town": some are still in it
