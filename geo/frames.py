@@ -21,7 +21,7 @@ from conflictmap.gazetteer.world import world_places
 
 from .articles import Article
 from .claims import Claim
-from .store import collector_paused
+from .heap import collector_paused
 
 if TYPE_CHECKING:
     from .pipeline import Reading

@@ -31,7 +31,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
-import gc
 import json
 import operator
 import sqlite3
@@ -47,6 +46,7 @@ from .articles import Metadata
 from .claims import Claim
 from .engine import ReportReading
 from .errors import InputError
+from .heap import collector_paused
 from .mentions import Mention
 from .unresolved import Sighting
 
@@ -283,36 +283,6 @@ def _decoder(stored: Any) -> _Codec:
     if codec is None:
         codec = _DECODERS[key] = _Codec(ReportReading, stored)
     return codec
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for a block that makes many objects and no garbage cycles.
-
-    Decoding readings, or making a build's tables from them, makes hundreds
-    of thousands of objects that live on; the collector, started every few
-    hundred new objects, would walk the growing heap again and again and free
-    nothing. A full walk of a 5,000-report reading takes 0.2 s, and it was
-    half the time of decoding one. Reference counting still frees what is
-    dropped; cycles made in the block are collected after it. The collector's
-    state is restored however the block ends.
-
-    Examples
-    --------
-    >>> import gc
-    >>> with collector_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def encode_reading(reading: ReportReading) -> bytes:
