@@ -414,10 +414,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"conflictmap: warning: {w}", file=sys.stderr)
         if not args.quiet:
             worked, mapped = built.site_days
+            sites = len(reading.timeline.sites)
+            days = (f"all {sites:,} sites' days worked out" if len(built.recomputed) == sites else
+                    f"{len(built.recomputed):,} of {sites:,} sites worked out again "
+                    f"({worked:,} of {mapped:,} site-days), the rest kept from the last build")
             print(f"conflictmap: {built.read:,} report{'s' * (built.read != 1)} read, "
-                  f"{built.reused:,} from the store; "
-                  f"{len(built.recomputed):,} of {len(reading.timeline.sites):,} sites worked out again "
-                  f"({worked:,} of {mapped:,} site-days)")
+                  f"{built.reused:,} from the store; {days}")
     elif args.command == "demo":
         theatre = bundled_theatre()
         args.out = args.out or "out"
