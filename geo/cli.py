@@ -415,11 +415,11 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet:
             worked, mapped = built.site_days
             sites = len(reading.timeline.sites)
-            days = (f"all {sites:,} sites' days worked out" if len(built.recomputed) == sites else
+            timeline = (f"all {sites:,} sites' days worked out" if len(built.recomputed) == sites else
                     f"{len(built.recomputed):,} of {sites:,} sites worked out again "
                     f"({worked:,} of {mapped:,} site-days), the rest kept from the last build")
             print(f"conflictmap: {built.read:,} report{'s' * (built.read != 1)} read, "
-                  f"{built.reused:,} from the store; {days}")
+                  f"{built.reused:,} from the store; {timeline}")
     elif args.command == "demo":
         theatre = bundled_theatre()
         args.out = args.out or "out"
