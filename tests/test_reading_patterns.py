@@ -1,0 +1,31 @@
+"""Reading patterns of wire copy met on battles the corpus does not hold, in our own sentences.
+
+Each test states how reporters write and what the reader must make of it;
+each fails for a reader that returns nothing.
+"""
+
+import pytest
+
+from conflictmap.geo.articles import read_article
+from conflictmap.geo.claims import extract_claims
+from conflictmap.geo.mentions import find_mentions
+
+
+def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
+    path = tmp_path / "r.txt"
+    path.write_text(f" date {date}\n{text}", encoding="utf-8")
+    art = read_article(path)
+    return extract_claims(art, find_mentions(gaz, art), actors)
+
+
+def _counted(claims):
+    return {(c.site.removeprefix("raqqa-"), c.type, c.actor) for c in claims if c.counts}
+
+
+@pytest.mark.parametrize("text", [
+    "Tabqa lies about 50 km west of SDF-held Raqqa.",
+    "The dam lies only a few kilometres from SDF-held Raqqa, officials said.",
+])
+def test_a_town_that_lies_near_a_held_one_denies_nothing(gaz, actors, tmp_path, text):
+    # "lies" as a verb places a town; only "lies" as a noun ("the reports are lies") denies.
+    assert ("raqqa", "hold", "SDF") in _counted(_claims(gaz, actors, tmp_path, text))
