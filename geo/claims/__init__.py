@@ -353,7 +353,38 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
             order=when.order, clock=prep.sent.clock, phrase=hit.text,
             withdrawal=kind.type == "loss" and hit.phrase.whole and not part,
         ))
-    return [*out, *_durations(lang, ctx.text, hit, out)]
+    return [*out, *_undone(lang, prep, hit, roles, out, likely), *_durations(lang, ctx.text, hit, out)]
+
+
+def _undone(lang: Language, prep: _Sentence, hit: PhraseHit, roles: Roles, claims: list[Claim],
+            likely: Callable[[str], str | None]) -> list[Claim]:
+    """Return the losses that undo a brief capture or entry later in its sentence.
+
+    "Troops briefly captured X before militants pushed them out", "briefly
+    entered X but were pushed back": the side took or went into X and lost it
+    again; at the end of the day X is the other side's. The loss is placed
+    late in the day (the capture, said to be brief, comes first).
+    """
+    ctx = prep.ctx
+    taken = [c for c in claims if c.type in (ClaimType.CAPTURE, ClaimType.FULL_CONTROL, ClaimType.ENTRY)
+             and c.status == Status.ASSERTED and c.actor is not None]
+    if not taken:
+        return []
+    end = max(hit.end, roles.site.end)
+    if not lang.brief.search(ctx.text, max(ctx.clause_start(hit.start), hit.start - 40), end + 15):
+        return []  # an undone capture that was not said to be brief is left to the reports
+    back = lang.rx("claims.reversed").match(ctx.text, end)
+    if back is None:
+        return []
+    actor = taken[0].actor
+    assert actor is not None
+    # The side that pushed them out, where the sentence names it; else the likely enemy.
+    taker = next((s.actor for s in ctx.sides if end <= s.start < back.end() and s.actor != actor),
+                 None) or likely(actor)
+    start, stop = prep.sent.start + back.start(), prep.sent.start + back.end()
+    return [replace(c, type=ClaimType.LOSS, taker=taker, loser=None, start=start, end=stop,
+                    order=max(c.order, 0) + 1, phrase=back.group(0), fighting="none",
+                    reason=f"{c.reason}; undone later: '{back.group(0).strip()}'") for c in taken]
 
 
 def _wholes_of(lang: Language, ctx: Context, site: Mention, ctype: str) -> list[Mention]:
@@ -475,10 +506,10 @@ def extract_claims(
             preps.append(prep)
             for hit in prep.ctx.hits:
                 claims.extend(_claims_of(lang, article, prep, hit, likely, weights))
-    claims = _unverified_before(lang, article, claims)
+    claims = _retracted_later(lang, article, _unverified_before(lang, article, claims))
     attacker = article_attacker(claims)
     if attacker is None:
-        return _before_the_fall(_agentless(claims, None))
+        return _before_the_fall(_agentless(claims, None), likely)
     out: list[Claim] = []
     first = ByStart(claims)
     for prep in preps:
@@ -490,8 +521,44 @@ def extract_claims(
                     out.extend(_claims_of(lang, article, again, hit, likely, weights))
                 continue
         out.extend(c for c in first.between(prep.sent.start, prep.sent.end) if c.start < prep.sent.end)
-    out = _unverified_before(lang, article, out)
-    return _before_the_fall(_agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker))
+    out = _retracted_later(lang, article, _unverified_before(lang, article, out))
+    return _before_the_fall(_agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker),
+                            likely)
+
+
+_TAKINGS = (ClaimType.CAPTURE, ClaimType.FULL_CONTROL, ClaimType.ENTRY)
+
+
+def _retracted_later(lang: Language, article: Article, claims: list[Claim]) -> list[Claim]:
+    """Deny what the report later takes back: "That proved premature", "Reports that X fell were false".
+
+    A short sentence that only takes back the one before it denies that
+    sentence's claims; a taking the report calls premature or false further
+    on denies the same side's earlier taking of the same site.
+    """
+    body = [s for s in article.sentences if s.role == "body"]
+    by_start = ByStart(claims)
+    back = lang.rx("doubt.retracted_back")
+    undone = {prev.start for prev, s in zip(body, body[1:], strict=False)
+              if back.search(" " + s.text) and len(s.text.split()) <= 20
+              and not any(c.start < s.end for c in by_start.between(s.start, s.end))}
+    held = Spans((s.start, s.end) for s in body if s.start in undone)
+    said = lang.rx("doubt.retracted")
+    # (site, side, where the report takes it back) for each taking it calls premature or false.
+    takebacks = [(c.site, c.actor, c.start) for c in claims
+                 if c.status == Status.DENIED and c.type in _TAKINGS and said.search(c.sentence)]
+    if not undone and not takebacks:
+        return claims
+    out = []
+    for c in claims:
+        if c.status == Status.ASSERTED and c.type in _TAKINGS:
+            if undone and held.cover(c.start):
+                c = _replace(c, status=Status.DENIED, reason=c.reason + "; the next sentence takes it back")
+            elif any(site == c.site and actor == c.actor and c.start < at for site, actor, at in takebacks):
+                c = _replace(c, status=Status.DENIED,
+                             reason=c.reason + "; the report later calls it premature or false")
+        out.append(c)
+    return out
 
 
 def _unverified_before(lang: Language, article: Article, claims: list[Claim]) -> list[Claim]:
@@ -541,12 +608,15 @@ def _contexts(article: Article, found: Sequence[ActorMention]) -> dict[int, str]
     return out
 
 
-def _before_the_fall(claims: list[Claim]) -> list[Claim]:
+def _before_the_fall(claims: list[Claim], likely: Callable[[str], str | None]) -> list[Claim]:
     """Put a hold said of a site in the sentence of its fall before the fall.
 
     "Al-Maydan, the last district held by the militants, fell to the army":
-    the militants' hold comes before the army's capture, not beside it.
+    the militants' hold comes before the army's capture, not beside it. A
+    taking no side is named for is by the holder's enemy: "operations
+    managed to retake X, an IS stronghold" took X from IS.
     """
+    claims = _taken_from_holder(claims, likely)
     # The earliest order of each side's capture, per sentence and site: one pass, not one a claim
     # (a sentence repeated through a long page would make that quadratic).
     first: dict[tuple[str, str], dict[str, int]] = {}
@@ -561,6 +631,27 @@ def _before_the_fall(claims: list[Claim]) -> list[Claim]:
         if c.type in STATE_TYPES and c.counts and rivals:
             c = replace(c, order=min(rivals) - 1,
                         reason=c.reason + "; before the capture the sentence tells")
+        out.append(c)
+    return out
+
+
+def _taken_from_holder(claims: list[Claim], likely: Callable[[str], str | None]) -> list[Claim]:
+    """Give a taking no side is named for to the enemy of the one side its sentence says holds the site."""
+    holders: dict[tuple[str, str], set[str]] = {}
+    for c in claims:
+        if c.type == ClaimType.HOLD and c.counts and c.actor and c.tense == "present":
+            holders.setdefault((c.sentence, c.site), set()).add(c.actor)
+    if not holders:
+        return claims
+    out = []
+    for c in claims:
+        held = holders.get((c.sentence, c.site), set())
+        if c.type in CONTROL_TYPES and c.counts and c.actor is None and not c.part and len(held) == 1:
+            (holder,) = held
+            taker = likely(holder)
+            if taker:
+                c = replace(c, actor=taker, loser=holder, guess=None,
+                            reason=f"{c.reason}; taken from {holder}, whose the sentence says it was")
         out.append(c)
     return out
 

@@ -112,6 +112,9 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
             kind, ended, note = "loss", True, "a hold said to be over"
         elif lang.complete.search(text[max(0, hit.start - 25):hit.end + 25]) and not part:
             kind = "full_control"
+    if kind == "capture" and p.frame == "expel" and not roles.passive and not part and not roles.beside:
+        # "drove the militants out of X": none of them are left in it, the whole of X is taken.
+        kind = "full_control"
     if part and kind == "full_control":
         kind = "capture"
     if part:

@@ -16,7 +16,7 @@ from ..dates import DateRef
 from .enums import Status
 from .language import Language, PhraseHit
 
-__all__ = ["STATUSES", "doubt"]
+__all__ = ["STATUSES", "doubt", "retracted"]
 
 #: Statuses the reading of a claim's words gives; only ``asserted`` moves the map.
 STATUSES = (Status.ASSERTED, Status.SUPERSEDED, Status.DENIED, Status.NEGATED, Status.CONDITIONAL,
@@ -58,6 +58,8 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
         return Status.BACKGROUND  # "the fight over the city has killed thousands": the war's name
     if lang.doubt[Status.SUPERSEDED].search(text[:hit.start]):
         return Status.SUPERSEDED  # "an earlier version of this story said ...": corrected since
+    if retracted(lang, text, hit):
+        return Status.DENIED  # "... had taken X, but that proved premature": the report takes it back
     if lang.rx("doubt.temporal_present").search(text[lo:hit.start]) and (
             hit.phrase.form in ("base", "s") or lang.rx("doubt.present_be").search(text[lo:hit.start])):
         return Status.CONDITIONAL  # "once the city is cleared, the army will ...": not yet
@@ -89,3 +91,28 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if lang.unverified.search(text[:hit.start]):
         return Status.HEDGED  # "There was no independent confirmation of reports that troops took X"
     return Status.ASSERTED
+
+
+def retracted(lang: Language, text: str, hit: PhraseHit) -> bool:
+    """Whether the sentence takes its claim back after it: it proved premature, false, wrong.
+
+    Either a clause refers back to it ("the army had taken X, but that proved
+    premature") or the claim is what reports said ("Reports that IS had seized
+    X turned out to be false").
+
+    Parameters
+    ----------
+    lang : Language
+    text : str
+        The sentence.
+    hit : PhraseHit
+
+    Returns
+    -------
+    bool
+    """
+    after = text[hit.end:]
+    if lang.rx("doubt.retracted_back").search(after):
+        return True
+    return bool(lang.rx("doubt.reported_that").search(text[:hit.start])
+                and lang.rx("doubt.retracted").search(after))

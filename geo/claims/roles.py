@@ -278,7 +278,7 @@ def _attributive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
 
 def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: bool) -> bool:
     """Whether only modifiers stand between a phrase (ending at ``lo``) and its site (at ``hi``)."""
-    gap = ctx.text[lo:hi]
+    gap = lang.rx("roles.bracketed").sub("", ctx.text[lo:hi])  # "(1.2 miles)": no full stop
     if re.search(r"[;:.!?”]|\"(?!\s*$)", gap):
         return False  # an opening quote may stand before the site: captured "Paradise Square"
     words = re.findall(r"[\w'’-]+|,", gap)
@@ -412,7 +412,8 @@ def _place_of(lang: Language, ctx: Context, hit: PhraseHit, site: Mention) -> bo
     The preposition nearest the site decides ("clashes for the fourth day in
     the vicinity of X": around); a longer one ending at the same place wins.
     """
-    gap = ctx.text[hit.end:site.start]
+    # A bracketed aside is no place word: "to within 5 km (3 miles) of X" is "km of X".
+    gap = lang.rx("roles.bracketed").sub("", ctx.text[hit.end:site.start])
     best: tuple[int, int, bool] | None = None
     for words, inside in ((lang.around, False), (lang.inside, True)):
         for m in words.finditer(gap):
@@ -678,7 +679,7 @@ def destination(lang: Language, ctx: Context, hit: PhraseHit, roles: Roles) -> R
 
 def _beside(lang: Language, gap: str) -> bool:
     """Whether a place word ending the gap before a site puts the object beside it."""
-    tail = re.sub(r"(?:\s+the)?\s*$", "", gap)
+    tail = re.sub(r"(?:\s+the)?\s*$", "", lang.rx("roles.bracketed").sub("", gap))
     return any(m.end() == len(tail) for m in lang.near.finditer(tail))
 
 
