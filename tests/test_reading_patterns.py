@@ -29,3 +29,19 @@ def _counted(claims):
 def test_a_town_that_lies_near_a_held_one_denies_nothing(gaz, actors, tmp_path, text):
     # "lies" as a verb places a town; only "lies" as a noun ("the reports are lies") denies.
     assert ("raqqa", "hold", "SDF") in _counted(_claims(gaz, actors, tmp_path, text))
+
+
+@pytest.mark.parametrize("text", [
+    "The Syrian Democratic Forces pressed on. The military said on Tuesday it had retaken the "
+    "National Hospital, the last Islamic State stronghold in the city.",
+    "SDF units advanced overnight. Officials said the National Hospital, an IS bastion for months, "
+    "had been recaptured.",
+])
+def test_a_taking_of_a_sides_stronghold_is_by_its_enemy(gaz, actors, tmp_path, text):
+    # No side is named for the taking, but the sentence says whose the site was: it was taken
+    # from that side, by its enemy the report names; its hold comes before the fall.
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert ("national-hospital", "capture", "SDF") in _counted(claims)
+    hold = next(c for c in claims if c.type == "hold" and c.site.endswith("national-hospital"))
+    capture = next(c for c in claims if c.type == "capture" and c.site.endswith("national-hospital"))
+    assert hold.order < capture.order
