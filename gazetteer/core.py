@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
@@ -598,24 +598,29 @@ class Gazetteer:
         """
         out = []
         lower_words = _LowerWords(text)
-        layer, pos = self._layer, self._pos
+        facts = self._name_facts
         # A large gazetteer finds every "the" and "said" that is also a
-        # place's name: such lone lowercase words are dropped in bulk first
-        # (the first rule below), then the rest one by one.
-        for start, end, written, keys in self._index.find_spans(
-                text, drop=lambda s, e: _lowercase_words(text, s, e)):
-            # Lone lowercase words went in bulk above; "the clock tower" names a
+        # place's name: such lone lowercase words are dropped first (the
+        # first rule below), before the matcher makes anything of them.
+        for start, end, written, keys in self._index.find_spans(text, drop=_lowercase_word):
+            ids, world = facts[keys]
+            # Lone lowercase words went above; "the clock tower" names a
             # theatre place, but a world place written in lower case does not.
-            if " " in written and all(layer[pos[k]] == "world" for k in keys) and not any(
+            if world and " " in written and not any(
                     ch.isupper() or (ch.isalpha() and not ch.isascii()) for ch in written):
                 continue
             if " " not in written and _opens_sentence(text, start):
-                if len(written) <= 3 and all(layer[pos[k]] == "world" for k in keys):
+                if len(written) <= 3 and world:
                     continue  # "An", "Ur" opening a sentence: far likelier a word than a city
                 if written.lower() in lower_words:
                     continue
-            out.append(Match(start, end, written, tuple(sorted(keys))))
+            out.append(Match(start, end, written, ids))
         return self._around_asides(text, out)
+
+    @cached_property
+    def _name_facts(self) -> _NameFacts:
+        """Per set of ids a name stands for: the ids sorted, and whether all are world places."""
+        return _NameFacts(self._layer, self._pos)
 
     def _around_asides(self, text: str, found: list[Match]) -> list[Match]:
         """Add names written around a bracketed aside: "the Palmyra (Tadmur) Triangle".
@@ -627,7 +632,7 @@ class Gazetteer:
         spanning = []
         # Only an aside between capitalised words can stand inside a name; only the words
         # around it are matched again.
-        for a in _ASIDE.finditer(text):
+        for a in _asides(text):
             s, e = a.span()
             lo, hi = max(0, s - 60), min(len(text), e + 60)
             window = text[lo:s] + " " * (e - s) + text[e:hi]
@@ -898,32 +903,38 @@ class _LowerWords:
         return False
 
 
-# Which code points are capitals or non-ASCII letters (filled in on first sight).
-_CAPITAL = np.zeros(0x110000, dtype=bool)
-_CAPITAL_KNOWN = np.zeros(0x110000, dtype=bool)
+def _lowercase_word(written: str) -> bool:
+    """Whether a name as written has no space, no capital and no non-ASCII letter.
 
-
-def _lowercase_words(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Whether each span of ``text`` has no space, no capital and no non-ASCII letter.
-
-    Such a span is what :meth:`Gazetteer.match` never takes for a place: a
+    Such a name is what :meth:`Gazetteer.match` never takes for a place: a
     single word written in lower case.
     """
-    lengths = ends - starts
-    if not len(lengths):
-        return np.zeros(0, dtype=bool)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    offsets = np.cumsum(lengths) - lengths  # where each span begins in their concatenation
-    chars = codes[np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)]
-    new = np.unique(chars[~_CAPITAL_KNOWN[chars]])
-    for code in new.tolist():
-        ch = chr(code)
-        _CAPITAL[code] = ch.isupper() or (ch.isalpha() and not ch.isascii())
-        _CAPITAL_KNOWN[code] = True
-    bad = np.zeros(len(chars) + 1, dtype=np.int64)
-    np.cumsum(_CAPITAL[chars] | (chars == 32), out=bad[1:])
-    capital: np.ndarray = bad[offsets + lengths] == bad[offsets]
-    return capital
+    if written.isascii():
+        return " " not in written and written.lower() == written
+    return not any(ch == " " or ch.isupper() or (ch.isalpha() and not ch.isascii()) for ch in written)
+
+
+class _NameFacts(dict[tuple[str, ...], tuple[tuple[str, ...], bool]]):
+    """The ids a name stands for, sorted, and whether all are world places; worked out on first sight."""
+
+    def __init__(self, layer: Sequence[str], pos: dict[str, int]) -> None:
+        super().__init__()
+        self.layer, self.pos = layer, pos
+
+    def __missing__(self, ids: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+        self[ids] = facts = (tuple(sorted(ids)), all(self.layer[self.pos[k]] == "world" for k in ids))
+        return facts
+
+
+def _asides(text: str) -> Iterator[re.Match[str]]:
+    """Yield what ``_ASIDE.finditer(text)`` does, trying the pattern only where a bracket opens."""
+    # Each aside holds one "(", one place after its start, so none overlaps another.
+    at = text.find("(", 1)
+    while at > 0:
+        aside = _ASIDE.match(text, at - 1)
+        if aside is not None:
+            yield aside
+        at = text.find("(", at + 1)
 
 
 def _opens_sentence(text: str, start: int) -> bool:

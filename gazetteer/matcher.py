@@ -5,12 +5,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 
 import ahocorasick
-import numpy as np
 
-from .names import _absorb, fold, fold_with_offsets
+from .names import FoldedWords, fold
 
 __all__ = ["NameIndex", "Hit", "index_names", "MAX_KEY_LENGTH"]
 
@@ -85,8 +84,7 @@ class NameIndex:
         self._lengths = array("H", (len(k) for k in slots))  # each at most MAX_KEY_LENGTH
         # Read only now: index_names fills it while the entries stream in.
         self._exact_case = exact_case or {}
-        self._exact_slots = np.array(sorted(slots[k] for k in self._exact_case if k in slots),
-                                     dtype=np.int64)
+        self._exact_slots = frozenset(slots[k] for k in self._exact_case if k in slots)
         if values:
             self._automaton.make_automaton()
 
@@ -104,16 +102,6 @@ class NameIndex:
         """Iterate over the folded keys (for fuzzy search)."""
         return (k[1:-1] for k in self._automaton.keys()) if self._values else iter(())
 
-    def _exact_mask(self) -> np.ndarray:
-        # Which slots are names matched in their own case, as a look-up (made on first use,
-        # so a matcher read back from the cache gets one too).
-        mask: np.ndarray | None = self.__dict__.get("_exact_mask_array")
-        if mask is None:
-            mask = np.zeros(len(self._lengths), dtype=bool)
-            mask[self._exact_slots] = True
-            self.__dict__["_exact_mask_array"] = mask
-        return mask
-
     def find(self, text: str) -> list[Hit]:
         """Return the non-overlapping names found in ``text``, in text order.
 
@@ -129,8 +117,7 @@ class NameIndex:
         return [Hit(*h) for h in self.find_spans(text)]
 
     def find_spans(
-        self, text: str,
-        drop: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+        self, text: str, drop: Callable[[str], bool] | None = None,
     ) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Return what :meth:`find` does, as plain tuples (faster where hits are many).
 
@@ -138,9 +125,8 @@ class NameIndex:
         ----------
         text : str
         drop : callable, optional
-            Given the start and end offsets (arrays) of the names found,
-            once overlaps are resolved, returns a boolean array: True for
-            names to leave out.  They are left out before any tuple is made.
+            Given the text of a name found, once overlaps are resolved,
+            True for names to leave out.
 
         Returns
         -------
@@ -149,64 +135,61 @@ class NameIndex:
         """
         if not self._values:
             return []
-        folded = fold_with_offsets(text)
-        key = folded.key
-        n = len(key)
-        flat = np.fromiter(chain.from_iterable(self._automaton.iter(f" {key} ")), dtype=np.int64)
-        if not len(flat):
+        folded = FoldedWords(text)
+        names = self._names_in(folded)
+        if not names:
             return []
+        values, out = self._values, []
+        for (start, end), (_, _, slot) in zip(folded.spans([(s, e) for s, e, _ in names]), names,
+                                              strict=True):
+            written = text[start:end]
+            if drop is None or not drop(written):
+                out.append((start, end, written, values[slot]))
+        return out
+
+    def _names_in(self, folded: FoldedWords) -> list[tuple[int, int, int]]:
+        """Return the names in a folded text as ``(start, end, slot)`` in the key, in text order.
+
+        Where names overlap the longest wins, then the latest (a noun phrase ends in its
+        head: "the ancient Palmyra citadel" is the citadel, not ancient Palmyra).
+        """
+        lengths = self._lengths
         # An automaton hit ends on the space after the name (in the padded key).
-        slots = flat[1::2]
-        length = np.frombuffer(self._lengths, dtype=np.uint16)[slots].astype(np.int64)
-        end = flat[0::2] - 1
-        start = end - length
-        # Where names overlap the longest wins, then the latest (a noun phrase ends in its
-        # head: "the ancient Palmyra citadel" is the citadel, not ancient Palmyra).  Most
-        # names overlap no other and are taken as they are; only the others
-        # are walked longest first.
-        by_pos = np.lexsort((end, start))
-        s_pos, e_pos = start[by_pos], end[by_pos]
-        clash = np.zeros(len(start), dtype=bool)
-        clash[1:] = s_pos[1:] < np.maximum.accumulate(e_pos)[:-1]
-        clash[:-1] |= s_pos[1:] < e_pos[:-1]
-        overlapping = np.zeros(len(start), dtype=bool)
-        overlapping[by_pos] = clash
-        exact_case = self._exact_case
-        check_case = self._exact_mask()[slots] if exact_case else np.zeros(len(slots), bool)
-        alone = np.flatnonzero(~overlapping & ~check_case)
-        walk = np.flatnonzero(overlapping | check_case)
-        walk = walk[np.lexsort((slots[walk], -start[walk], -length[walk]))]
-        taken = bytearray(n)
+        found = sorted((end - 1 - lengths[slot], end - 1, slot)
+                       for end, slot in self._automaton.iter(f" {folded.key} "))
+        # Most names overlap no other and need no case check: they are taken as they are,
+        # only the others are walked longest first.
+        exact = self._exact_slots
+        alone, walk = [], []
+        reach = -1  # the furthest end of the names before
+        for i, hit in enumerate(found):
+            start, end, slot = hit
+            if start < reach or (i + 1 < len(found) and found[i + 1][0] < end) or slot in exact:
+                walk.append(hit)
+            else:
+                alone.append(hit)
+            reach = max(reach, end)
+        if not walk:
+            return alone
+        # Names that do not overlap start at distinct places: text order.
+        return sorted(alone + self._longest_first(walk, folded))
+
+    def _longest_first(self, walk: list[tuple[int, int, int]], folded: FoldedWords
+                       ) -> list[tuple[int, int, int]]:
+        """Take, of overlapping names, the longest, then the latest, then the first slot, as written."""
+        walk.sort(key=lambda h: (h[0] - h[1], -h[0], h[2]))
+        key, text, exact_case = folded.key, folded.text, self._exact_case
+        taken = bytearray(len(key))
         chosen = []
-        for i, s, e in zip(walk.tolist(), start[walk].tolist(), end[walk].tolist(), strict=True):
+        for s, e, slot in walk:
             if taken.find(1, s, e) >= 0:
                 continue
-            if exact_case:
-                exact = exact_case.get(key[s:e])
-                if exact is not None:
-                    written = slice(*folded.span(s, e))
-                    if text[written] not in exact:
-                        continue
+            exact = exact_case.get(key[s:e])
+            if exact is not None and text[slice(*folded.span(s, e))] not in exact:
+                continue
             taken[s:e] = b"\x01" * (e - s)
-            chosen.append(i)
-        # Names that do not overlap start at distinct places: text order.
-        keep = np.r_[alone, np.array(chosen, dtype=np.int64)]
-        keep = keep[np.argsort(start[keep])]
-        start, end, slots = start[keep], end[keep], slots[keep]
-        starts = folded.starts
-        ostart = starts[start].astype(np.int64)
-        oend = starts[end - 1].astype(np.int64) + 1
-        stop = np.where(end < n, starts[np.minimum(end, n - 1)], len(text))
-        # Letters folding absorbed after a name (the h of Raqqah) lie
-        # between its last key character and the next one.
-        for i in np.flatnonzero(oend < stop).tolist():
-            oend[i] = _absorb(text, int(ostart[i]), int(oend[i]), int(stop[i]))[1]
-        if drop is not None:
-            kept = ~drop(ostart, oend)
-            ostart, oend, slots = ostart[kept], oend[kept], slots[kept]
-        values = self._values
-        return [(s, e, text[s:e], values[slot])
-                for s, e, slot in zip(ostart.tolist(), oend.tolist(), slots.tolist(), strict=True)]
+            chosen.append((s, e, slot))
+        return chosen
 
 
 def index_names(

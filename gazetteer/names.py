@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["Folded", "alternation", "fold", "fold_many", "fold_with_offsets", "name_variants",
+__all__ = ["Folded", "FoldedWords", "alternation", "fold", "fold_many", "fold_with_offsets", "name_variants",
            "name_variants_many",
            "ARTICLES"]
 
@@ -155,15 +155,7 @@ def _fold_codes(text: str, separated: bool = False) -> tuple[np.ndarray, np.ndar
     n = len(a)
     gone = np.flatnonzero(a == _DROPPED)
     if len(gone):
-        # A possessive 's ends the name: "Raqqa's" -> "raka s", not "rakas"; so does
-        # one a quote closes ("the 'Raqqa's' streets").
-        g = gone[gone + 1 < n]
-        g = g[a[g + 1] == _S]
-        if len(g):
-            after = g + 2 + _run(gone, g + 2)  # past the dropped marks after the s
-            last = np.minimum(after, n - 1)
-            g = g[(after >= n) | (a[last] == _SPACE) | (a[last] == _SEP)]
-        a[g] = _SPACE
+        _possessives(a, gone)
         keep = a != _DROPPED
         a, starts = a[keep], np.flatnonzero(keep).astype(np.int32)
     else:
@@ -192,6 +184,25 @@ def _fold_codes(text: str, separated: bool = False) -> tuple[np.ndarray, np.ndar
         if drop.any():
             keep = ~drop
             a, starts = a[keep], starts[keep]
+    return _respelled(a, starts)
+
+
+def _possessives(a: np.ndarray, gone: np.ndarray) -> None:
+    """Write a space for the dropped mark of each possessive ``'s`` in ``a`` (at the offsets ``gone``)."""
+    n = len(a)
+    # A possessive 's ends the name: "Raqqa's" -> "raka s", not "rakas"; so does
+    # one a quote closes ("the 'Raqqa's' streets").
+    g = gone[gone + 1 < n]
+    g = g[a[g + 1] == _S]
+    if len(g):
+        after = g + 2 + _run(gone, g + 2)  # past the dropped marks after the s
+        last = np.minimum(after, n - 1)
+        g = g[(after >= n) | (a[last] == _SPACE) | (a[last] == _SEP)]
+    a[g] = _SPACE
+
+
+def _respelled(a: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Apply the spelling rules to folded codes until they change nothing (see :func:`_respell`)."""
     # What a pass drops can bring letters together that a rule reads ("thht" -> "tht"):
     # the text is passed again until nothing changes, so that a key folds to itself.
     # Every change drops a character: a pass that drops none changed nothing.
@@ -328,6 +339,127 @@ def fold_with_offsets(text: str) -> Folded:
     """
     a, starts = _fold_codes(text)
     return Folded(a.tobytes().decode("utf-32-le"), starts, text)
+
+
+class FoldedWords:
+    """A text folded word by word: the key :func:`fold_with_offsets` gives, offsets on demand.
+
+    The spelling rules never reach across a space, so each word of a text folds
+    on its own, and most words of a text were seen in an earlier one: their
+    keys are looked up, not worked out.  No offset is worked out until
+    :meth:`spans` is asked for some, and then only for the words they touch.
+
+    Parameters
+    ----------
+    text : str
+
+    Attributes
+    ----------
+    key : str
+        The folded text, as ``fold_with_offsets(text).key``.
+    text : str
+        The original text.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        a = _translate(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+        gone = np.flatnonzero(a == _DROPPED)
+        # The original offset of each character once the dropped marks are out (None: none were).
+        self._kept: np.ndarray | None = None
+        if len(gone):
+            _possessives(a, gone)
+            self._kept = np.flatnonzero(a != _DROPPED)
+            a = a[self._kept]
+        self._codes = a
+        # Letters, digits and spaces only: str.split() cuts at the runs of spaces and drops
+        # those at either end, as the collapse of _fold_codes does.
+        self._words = a.tobytes().decode("utf-32-le").split()
+        self.key = " ".join(map(_WORD_KEYS.__getitem__, self._words))
+        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where the key's spaces are, and where each word starts and ends among the codes."""
+        if self._layout is None:
+            # Edges of the runs of letters, the codes read with a space either side:
+            # they alternate, a word's first letter then the space after its last.
+            space = np.ones(len(self._codes) + 2, dtype=bool)
+            space[1:-1] = self._codes == _SPACE
+            edges = np.flatnonzero(space[1:] != space[:-1])
+            key = np.frombuffer(self.key.encode("utf-32-le"), dtype=np.uint32)
+            self._layout = np.flatnonzero(key == _SPACE), edges[0::2], edges[1::2]
+        return self._layout
+
+    def spans(self, slices: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Return the original ``(start, end)`` of key slices, as :meth:`Folded.span` does.
+
+        Parameters
+        ----------
+        slices : sequence of (int, int)
+            Slices ``[start, end)`` of :attr:`key` that are runs of whole words (what the
+            matcher finds): each starts at a word's first letter and ends after a word's last.
+
+        Returns
+        -------
+        list of (int, int)
+        """
+        if not slices:
+            return []
+        spaces, firsts, ends = self._positions()
+        # A word's index is how many spaces come before it; its first letter is never one a
+        # rule drops, so a slice starts where its first word does.
+        first = firsts[np.searchsorted(spaces, [s for s, _ in slices])]
+        words = np.searchsorted(spaces, [e for _, e in slices])
+        last = firsts[words] + [_last_offset(self._words[w]) for w in words.tolist()]
+        after = ends[words]
+        if self._kept is not None:
+            kept = self._kept
+            first, last = kept[first], kept[last]
+            # The last word's end may be the end of the codes: no code after it.
+            after = kept[np.minimum(after, len(kept) - 1)]
+        n, text, out = len(self.key), self.text, []
+        for (_, e), ostart, olast, oafter in zip(slices, first.tolist(), last.tolist(), after.tolist(),
+                                                 strict=True):
+            stop = oafter if e < n else len(text)
+            oend = olast + 1
+            if oend < stop:  # letters folding absorbed after the last key one (the h of Raqqah)
+                ostart, oend = _absorb(text, ostart, oend, stop)
+            out.append((ostart, oend))
+        return out
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the original ``(start, end)`` of one key slice of whole words (see :meth:`spans`)."""
+        return self.spans([(start, end)])[0]
+
+
+def _fold_word(word: str) -> tuple[str, tuple[int, ...]]:
+    """Fold one word of translated codes (no space, no dropped mark): its key, its letters' offsets."""
+    codes = np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32).copy()  # the rules write in place
+    a, starts = _respelled(codes, np.arange(len(word), dtype=np.int32))
+    return a.tobytes().decode("utf-32-le"), tuple(starts.tolist())
+
+
+#: How many words' keys are kept: a bound on memory for a stream of new words.
+_MAX_WORDS = 1 << 17
+
+
+class _WordKeys(dict[str, str]):
+    """Each translated word's key, folded on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_WORDS:
+            self.clear()
+        self[word] = key = _fold_word(word)[0]
+        return key
+
+
+_WORD_KEYS = _WordKeys()
+
+
+@lru_cache(maxsize=1 << 14)
+def _last_offset(word: str) -> int:
+    """Where the last key letter of a translated word comes from in it (asked of the names found)."""
+    return _fold_word(word)[1][-1]
 
 
 class _Table(dict[int, str]):
