@@ -6,7 +6,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -386,15 +386,29 @@ PARTITIVE = (r"strip|parts?|pockets?|corners?|edges?|outskirts|fringes?|sections
              r"per\s+cent|centre|center|heart|middle|north|south|east|west|northern|southern|"
              r"eastern|western")
 _PART_OF_IT = re.compile(rf"\b(?:{PARTITIVE})\s+of\s+(it)\b", re.IGNORECASE)
+# "took full control of its neighbourhoods": all its parts, by their plain plural, are all of it
+# ("two of its districts" and "its eastern districts" are not).
+_ALL_ITS_PARTS = re.compile(r"\b(its)\s+(?:neighbou?rhoods|districts|quarters)\b", re.IGNORECASE)
+_SOME_OF = re.compile(r"\b(?:one|two|three|four|five|six|several|some|many|most|few|number|half|part|"
+                      r"majority|bulk)\s+of\s+$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
+def _pronoun_places(text: str) -> Iterator[re.Match[str]]:
+    """Yield the pronouns that stand for a place: "the bulk of it", "all its districts"."""
+    yield from _PART_OF_IT.finditer(text)
+    for m in _ALL_ITS_PARTS.finditer(text):
+        if not _SOME_OF.search(text, max(0, m.start() - 20), m.start()):
+            yield m
+
+
 def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
-    """Resolve ``it`` in "holds the bulk of it" to the site named last before it in the sentence."""
+    """Resolve ``it`` in "holds the bulk of it" (and ``its`` in "all its districts") to the site
+    named last before it in the sentence."""
     out = []
     stops = [m.start() for m in _SENTENCE_END.finditer(text)]
     by_start = ByStart(found)
-    for m in _PART_OF_IT.finditer(text):
+    for m in _pronoun_places(text):
         k = bisect_left(stops, m.start())
         start = stops[k - 1] + 1 if k else 0
         # The sites named in the sentence before "it", the last of them in the list's order.

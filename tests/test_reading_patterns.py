@@ -45,3 +45,19 @@ def test_a_taking_of_a_sides_stronghold_is_by_its_enemy(gaz, actors, tmp_path, t
     hold = next(c for c in claims if c.type == "hold" and c.site.endswith("national-hospital"))
     capture = next(c for c in claims if c.type == "capture" and c.site.endswith("national-hospital"))
     assert hold.order < capture.order
+
+
+@pytest.mark.parametrize("text,whole", [
+    ("The SDF took full control of the neighbourhoods of Tabqa on Tuesday.", True),
+    ("The SDF retook all the districts of the town of Tabqa on Tuesday.", True),
+    ("The SDF pushed into Tabqa on Tuesday and took full control of its neighbourhoods.", True),
+    ("The SDF seized the eastern neighbourhoods of Tabqa on Tuesday.", False),
+    ("The SDF seized two of the districts of Tabqa on Tuesday.", False),
+])
+def test_all_of_a_places_parts_taken_are_all_of_it(gaz, actors, tmp_path, text, whole):
+    # A place's parts by their plain plural, or "its" parts, are all of it; a number of them,
+    # or those of one side of it, are part of it.
+    takings = [c for c in _claims(gaz, actors, tmp_path, text)
+               if c.site == "tabqa" and c.type in ("capture", "full_control") and c.counts]
+    assert takings and takings[0].actor == "SDF"
+    assert (not takings[0].part) is whole

@@ -55,8 +55,9 @@ def partitive(lang: Language, text: str, site: Mention, lo: int, *, taken: bool 
     before = text[max(lo, site.start - 70):site.start]
     if lang.rx("classify.a_part_of").search(before):
         return True  # "one of the last districts in X", "a central neighbourhood of X"
-    if whole.search(before) or (taken and lang.rx("classify.last_of").search(before)):
-        return False  # "all of X"; "withdrew from the last parts of X"
+    if whole.search(before) or (taken and (lang.rx("classify.last_of").search(before)
+                                           or lang.rx("classify.all_parts_of").search(before))):
+        return False  # "all of X"; "withdrew from the last parts of X"; "took the districts of X"
     if of.search(before) and not (site.how == "name" and lang.rx("classify.naming_of").search(before)):
         return True  # but "the villages of Krasna Hora and Pidhorodne" names them
     return bool(after.match(text[site.end:site.end + 40]))
