@@ -222,7 +222,8 @@ class _Sentence:
 
 def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
              mentions: Sequence[Mention], found: Sequence[ActorMention],
-             attacker: str | None, context: str | None = None) -> _Sentence | None:
+             attacker: str | None, context: str | None = None,
+             inherited: Sequence[DateRef] = ()) -> _Sentence | None:
     sites = local_sites(lang, mentions, sent)
     if not sites or not lang.may_hold_phrase(sent.text):
         return None
@@ -251,7 +252,30 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
     sides = _merge_heads(sent.text, named, described)
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
     day = find_dates(sent.day, article.published)[:1] if sent.day else []
-    return _Sentence(sent, ctx, speaker, find_dates(sent.text, article.published), day)
+    refs = find_dates(sent.text, article.published)
+    if not day and inherited and lang.rx("claims.same_day").match(sent.text) and \
+            not any(r.precision == "day" for r in refs):
+        # "By evening they had taken X" after "... on Monday": Monday's evening.
+        day = [replace(r, start=0, end=0) for r in inherited[:1]]
+    return _Sentence(sent, ctx, speaker, refs, day)
+
+
+def _days_before(lang: Language, article: Article) -> dict[int, list[DateRef]]:
+    """For each sentence opening later that day (by start), the day the one before it names.
+
+    Only within a paragraph; the sentence before must name a day (not a later one).
+    """
+    out: dict[int, list[DateRef]] = {}
+    prev: Sentence | None = None
+    same_day = lang.rx("claims.same_day")
+    for sent in article.sentences:
+        if prev is not None and same_day.match(sent.text) and "\n\n" not in article.text[prev.end:sent.start]:
+            days = [r for r in find_dates(prev.text, article.published)
+                    if r.precision == "day" and r.date <= article.published]
+            if days:
+                out[sent.start] = days[-1:]
+        prev = sent
+    return out
 
 
 def _verbs_over_their_nouns(lang: Language, text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
@@ -314,10 +338,17 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
             actor = likely(loser)
     elif kind.type == "loss":
         taker = other or (likely(actor) if actor else None)
+    # "drove the militants out of X": the side driven out left all of X, to the actor.
+    expelled = kind.type == "capture" and hit.phrase.frame == "expel" and not roles.passive \
+        and not kind.part and not roles.beside and loser is not None
+    if expelled:
+        taker = actor
     # What was said is doubted where the saying is: "The SDF denied reports that it lost X".
     said = ctx.clauses[n - 1].start if n > 0 and ctx.clauses[n - 1].kind == "attribution" \
         and ctx.clauses[n].kind == "main" else lo
     status = doubt(lang, ctx.text, hit, said, hi, prep.refs, ended=kind.ended)
+    if status == Status.ASSERTED:
+        status = _consequence_of(lang, ctx, n, prep.refs) or status
     if status == Status.ASSERTED and prep.sent.truncated and \
             len(ctx.text) - max(hit.end, roles.site.end) < _CUT_MARGIN:
         status = Status.TRUNCATED  # the page stops right after it: its last words may undo it
@@ -351,9 +382,30 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
             # Fighting at the site: the type's, else inside where the claim is about a part of it.
             taker=taker, part=part, fighting=FIGHTING.get(kind.type, "inside" if part else "none"),
             order=when.order, clock=prep.sent.clock, phrase=hit.text,
-            withdrawal=kind.type == "loss" and hit.phrase.whole and not part,
+            withdrawal=(kind.type == "loss" and hit.phrase.whole or expelled) and not part,
         ))
     return [*out, *_undone(lang, prep, hit, roles, out, likely), *_durations(lang, ctx.text, hit, out)]
+
+
+def _consequence_of(lang: Language, ctx: Context, n: int, refs: Sequence[DateRef]) -> Status | None:
+    """Return the doubt of the clause a consequence clause hangs on: "aim to storm X, bringing Y".
+
+    A participle clause that says what would follow ("..., bringing them full
+    control of the city") is as uncertain as the intention or condition it
+    follows; its own words have no cue of doubt.
+    """
+    clause = ctx.clauses[n]
+    if clause.kind != "participle" or clause.host is None or n == 0 or \
+            not lang.rx("claims.consequence").match(ctx.text, clause.start):
+        return None
+    host = ctx.clauses[n - 1]
+    text = ctx.text
+    for r in refs:  # "in May" is a month, not the modal
+        text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
+    for status in (Status.CONDITIONAL, Status.INTENT):
+        if lang.doubt[status].search(text[host.start:host.end]):
+            return status
+    return None
 
 
 def _undone(lang: Language, prep: _Sentence, hit: PhraseHit, roles: Roles, claims: list[Claim],
@@ -493,6 +545,7 @@ def extract_claims(
     # Two passes: the side the article shows attacking resolves "the remnants" in the second.
     preps = []
     contexts = _contexts(article, found)
+    before = _days_before(lang, article)
     # Each sentence is given only the mentions and sides that start inside it (it keeps those
     # that also end there): going through all of them for each would take the square of the size.
     places, sides = ByStart(mentions), ByStart(found)
@@ -501,7 +554,8 @@ def extract_claims(
         return places.between(sent.start, sent.end), sides.between(sent.start, sent.end)
 
     for sent in article.sentences:
-        prep = _prepare(lang, actors, article, sent, *within(sent), None, contexts.get(sent.start))
+        prep = _prepare(lang, actors, article, sent, *within(sent), None, contexts.get(sent.start),
+                        before.get(sent.start, ()))
         if prep is not None:
             preps.append(prep)
             for hit in prep.ctx.hits:
@@ -515,7 +569,7 @@ def extract_claims(
     for prep in preps:
         if _describes(lang, prep):
             again = _prepare(lang, actors, article, prep.sent, *within(prep.sent), attacker,
-                             contexts.get(prep.sent.start))
+                             contexts.get(prep.sent.start), before.get(prep.sent.start, ()))
             if again is not None:
                 for hit in again.ctx.hits:
                     out.extend(_claims_of(lang, article, again, hit, likely, weights))

@@ -58,8 +58,11 @@ def partitive(lang: Language, text: str, site: Mention, lo: int, *, taken: bool 
     if whole.search(before) or (taken and (lang.rx("classify.last_of").search(before)
                                            or lang.rx("classify.all_parts_of").search(before))):
         return False  # "all of X"; "withdrew from the last parts of X"; "took the districts of X"
-    if of.search(before) and not (site.how == "name" and lang.rx("classify.naming_of").search(before)):
-        return True  # but "the villages of Krasna Hora and Pidhorodne" names them
+    if of.search(before) and not (site.how == "name" and lang.rx("classify.naming_of").search(before)
+                                  and lang.rx("classify.list_follows").match(text, site.end)):
+        # but "the villages of Krasna Hora and Pidhorodne" names them; a plural before one name
+        # does not ("two northern neighbourhoods of X" are in X)
+        return True
     return bool(after.match(text[site.end:site.end + 40]))
 
 def _edge(lang: Language, text: str, site: Mention, lo: int) -> bool:
@@ -93,7 +96,9 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     elif kind == "move" and roles.origin:
         kind, note = "presence", "the move starts from the site"
     elif kind == "move":
-        kind = "entry" if roles.inside else "siege"
+        owned = roles.site.start >= hit.end and lang.rx("classify.next_verb").search(
+            text, hit.end, roles.site.start)
+        kind = "entry" if roles.inside and not owned else "siege"
     elif kind == "fight":
         kind = "contested" if roles.inside else "siege"
     elif p.frame == "expel" and roles.passive:
@@ -113,9 +118,6 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
             kind, ended, note = "loss", True, "a hold said to be over"
         elif lang.complete.search(text[max(0, hit.start - 25):hit.end + 25]) and not part:
             kind = "full_control"
-    if kind == "capture" and p.frame == "expel" and not roles.passive and not part and not roles.beside:
-        # "drove the militants out of X": none of them are left in it, the whole of X is taken.
-        kind = "full_control"
     if part and kind == "full_control":
         kind = "capture"
     if part:

@@ -649,7 +649,10 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         and _beside(lang, ctx.text[hit.end:site.start])
     if beside:
         # "took a position south of X", "holds the hills overlooking X": X itself is not taken.
-        if p.type in ("hold", "presence"):
+        # Areas taken beside it ("seized districts north of X", "the road linking X to Y") say
+        # nothing of who holds X (the taker may hold it already): no claim at all.
+        if p.type in ("hold", "presence") or lang.rx("roles.area_beside").search(
+                ctx.text[hit.end:site.start]):
             return None
         how += "; the object is beside the site"
     # "the main force advances from the citadel": where the movers are.

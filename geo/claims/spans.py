@@ -191,6 +191,11 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
         if side:
             out.append(Side(m.start(), m.end(), m.group(), side, "context"))
             taken.append(m.span())
+    # "It also seized X" opening a sentence: the side the sentence before was about.
+    opening = lang.rx("spans.opening_pronoun").match(text)
+    if opening and context and not any(s.start < opening.end(1) for s in (*named, *out)):
+        out.append(Side(opening.start(1), opening.end(1), opening.group(1), context, "context"))
+        taken.append(opening.span(1))
     if main_attacker:
         defender = actors.opponent(main_attacker)
         for role, side in (("defender", defender), ("attacker", main_attacker)):
