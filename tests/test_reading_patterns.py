@@ -61,3 +61,25 @@ def test_all_of_a_places_parts_taken_are_all_of_it(gaz, actors, tmp_path, text, 
                if c.site == "tabqa" and c.type in ("capture", "full_control") and c.counts]
     assert takings and takings[0].actor == "SDF"
     assert (not takings[0].part) is whole
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("SDF fighters advanced westward and approached the village of Hawi al-Hawa.", "siege"),
+    ("SDF units advanced and encircled the village of Hawi al-Hawa.", "siege"),
+    ("SDF fighters advanced deep into Hawi al-Hawa on Tuesday.", "entry"),
+])
+def test_a_second_verb_between_a_move_and_its_site_owns_the_site(gaz, actors, tmp_path, text, kind):
+    # "advanced westward and approached X": the move goes no further into X than the approach.
+    moves = [c for c in _claims(gaz, actors, tmp_path, text)
+             if c.site == "raqqa-hawi-al-hawa" and c.phrase.lower().startswith("advanced") and c.counts]
+    assert moves and {c.type for c in moves} == {kind}
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF took over lines of defence around Tabqa on Tuesday.",
+    "The SDF captured positions surrounding Tabqa on Tuesday.",
+])
+def test_what_is_taken_around_a_site_is_not_the_site(gaz, actors, tmp_path, text):
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert ("tabqa", "siege", "SDF") in _counted(claims)
+    assert not any(c.site == "tabqa" and c.type in ("capture", "full_control") and c.counts for c in claims)
