@@ -157,18 +157,23 @@ class NameIndex:
         # An automaton hit ends on the space after the name (in the padded key).
         found = sorted((end - 1 - lengths[slot], end - 1, slot)
                        for end, slot in self._automaton.iter(f" {folded.key} "))
+        if not found:
+            return []
         # Most names overlap no other and need no case check: they are taken as they are,
         # only the others are walked longest first.
         exact = self._exact_slots
         alone, walk = [], []
         reach = -1  # the furthest end of the names before
-        for i, hit in enumerate(found):
+        next_starts = [hit[0] for hit in found[1:]]
+        next_starts.append(len(folded.key) + 1)
+        for hit, next_start in zip(found, next_starts, strict=True):
             start, end, slot = hit
-            if start < reach or (i + 1 < len(found) and found[i + 1][0] < end) or slot in exact:
-                walk.append(hit)
+            if start < reach or next_start < end or slot in exact:
+                walk.append((start - end, -start, slot))  # in the walk's order: longest, latest
             else:
                 alone.append(hit)
-            reach = max(reach, end)
+            if end > reach:
+                reach = end
         if not walk:
             return alone
         # Names that do not overlap start at distinct places: text order.
@@ -176,16 +181,20 @@ class NameIndex:
 
     def _longest_first(self, walk: list[tuple[int, int, int]], folded: FoldedWords
                        ) -> list[tuple[int, int, int]]:
-        """Take, of overlapping names, the longest, then the latest, then the first slot, as written."""
-        walk.sort(key=lambda h: (h[0] - h[1], -h[0], h[2]))
-        key, text, exact_case = folded.key, folded.text, self._exact_case
+        """Take, of names that overlap, the longest, then the latest, as written.
+
+        ``walk`` holds ``(-length, -start, slot)`` of each; the names taken come back as
+        ``(start, end, slot)``.
+        """
+        walk.sort()
+        exact, key, text = self._exact_slots, folded.key, folded.text
         taken = bytearray(len(key))
         chosen = []
-        for s, e, slot in walk:
+        for minus_length, minus_start, slot in walk:
+            s, e = -minus_start, -minus_start - minus_length
             if taken.find(1, s, e) >= 0:
                 continue
-            exact = exact_case.get(key[s:e])
-            if exact is not None and text[slice(*folded.span(s, e))] not in exact:
+            if slot in exact and text[slice(*folded.span(s, e))] not in self._exact_case[key[s:e]]:
                 continue
             taken[s:e] = b"\x01" * (e - s)
             chosen.append((s, e, slot))

@@ -126,20 +126,19 @@ def _fold_one(code: int) -> int:
     return _SPACE
 
 
-# Every code point's fold, filled in on first sight of the character.
+# Every code point's fold, filled in on first sight of the character (0: not yet seen; no
+# character folds to 0, which _fold_one makes a space).
 _LUT = np.zeros(0x110000, dtype=np.uint32)
-_KNOWN = np.zeros(0x110000, dtype=bool)
 
 
 def _translate(codes: np.ndarray) -> np.ndarray:
     # Only characters never seen before are folded one by one; a text of known ones is
-    # two vector look-ups.
-    unknown = codes[~_KNOWN[codes]]
-    if len(unknown):
-        for code in np.unique(unknown).tolist():
-            _LUT[code] = _fold_one(code)
-            _KNOWN[code] = True
+    # one vector look-up.
     folded: np.ndarray = _LUT[codes]
+    if not folded.all():
+        for code in np.unique(codes[folded == 0]).tolist():
+            _LUT[code] = _fold_one(code)
+        folded = _LUT[codes]
     return folded
 
 
@@ -363,31 +362,34 @@ class FoldedWords:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        a = _translate(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
-        gone = np.flatnonzero(a == _DROPPED)
-        # The original offset of each character once the dropped marks are out (None: none were).
-        self._kept: np.ndarray | None = None
-        if len(gone):
-            _possessives(a, gone)
-            self._kept = np.flatnonzero(a != _DROPPED)
-            a = a[self._kept]
-        self._codes = a
+        marked = _translate(_codes(text)).tobytes().decode("utf-32-le")
+        # The translated text with its dropped marks, when it has some (for offsets).
+        self._marked: str | None = None
+        if _DROPPED_CHAR in marked:
+            self._marked = marked = _POSSESSIVE.sub(" ", marked)
+            marked = marked.replace(_DROPPED_CHAR, "")
+        self._letters = marked
         # Letters, digits and spaces only: str.split() cuts at the runs of spaces and drops
         # those at either end, as the collapse of _fold_codes does.
-        self._words = a.tobytes().decode("utf-32-le").split()
+        self._words = marked.split()
         self.key = " ".join(map(_WORD_KEYS.__getitem__, self._words))
-        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None] | None = None
 
-    def _positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Where the key's spaces are, and where each word starts and ends among the codes."""
+    def _positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return the offsets that map the key back to the text (made on first use).
+
+        Where the key's spaces are; where each word starts and ends among the letters
+        (the translated text without its dropped marks); and where each letter is in
+        the text (None when the letters are the text's characters one for one).
+        """
         if self._layout is None:
-            # Edges of the runs of letters, the codes read with a space either side:
-            # they alternate, a word's first letter then the space after its last.
-            space = np.ones(len(self._codes) + 2, dtype=bool)
-            space[1:-1] = self._codes == _SPACE
+            # Edges of the runs of letters, read with a space either side: they alternate,
+            # a word's first letter then the space after its last.
+            space = np.ones(len(self._letters) + 2, dtype=bool)
+            space[1:-1] = _codes(self._letters) == _SPACE
             edges = np.flatnonzero(space[1:] != space[:-1])
-            key = np.frombuffer(self.key.encode("utf-32-le"), dtype=np.uint32)
-            self._layout = np.flatnonzero(key == _SPACE), edges[0::2], edges[1::2]
+            kept = None if self._marked is None else np.flatnonzero(_codes(self._marked) != _DROPPED)
+            self._layout = np.flatnonzero(_codes(self.key) == _SPACE), edges[0::2], edges[1::2], kept
         return self._layout
 
     def spans(self, slices: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -405,20 +407,20 @@ class FoldedWords:
         """
         if not slices:
             return []
-        spaces, firsts, ends = self._positions()
-        # A word's index is how many spaces come before it; its first letter is never one a
+        spaces, firsts, ends, kept = self._positions()
+        # A word's index is how many spaces come before it. Its first letter is never one a
         # rule drops, so a slice starts where its first word does.
-        first = firsts[np.searchsorted(spaces, [s for s, _ in slices])]
-        words = np.searchsorted(spaces, [e for _, e in slices])
-        last = firsts[words] + [_last_offset(self._words[w]) for w in words.tolist()]
-        after = ends[words]
-        if self._kept is not None:
-            kept = self._kept
-            first, last = kept[first], kept[last]
-            # The last word's end may be the end of the codes: no code after it.
-            after = kept[np.minimum(after, len(kept) - 1)]
+        m = len(slices)
+        words = np.searchsorted(spaces, [s for s, _ in slices] + [e for _, e in slices])
+        lasts = words[m:]
+        last_letters = firsts[lasts] + [_last_offset(self._words[w]) for w in lasts.tolist()]
+        at = np.concatenate((firsts[words[:m]], last_letters, ends[lasts]))
+        if kept is not None:
+            # The last word may end at the end of the letters: no letter after it (nor is one needed).
+            at = kept[np.minimum(at, len(kept) - 1)]
+        offsets = at.tolist()
         n, text, out = len(self.key), self.text, []
-        for (_, e), ostart, olast, oafter in zip(slices, first.tolist(), last.tolist(), after.tolist(),
+        for (_, e), ostart, olast, oafter in zip(slices, offsets[:m], offsets[m:2 * m], offsets[2 * m:],
                                                  strict=True):
             stop = oafter if e < n else len(text)
             oend = olast + 1
@@ -430,6 +432,15 @@ class FoldedWords:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Return the original ``(start, end)`` of one key slice of whole words (see :meth:`spans`)."""
         return self.spans([(start, end)])[0]
+
+
+def _codes(text: str) -> np.ndarray:
+    """Return the code points of ``text``, as an array."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+# A possessive 's ends the name, as in _possessives (a regular expression of the same rule).
+_POSSESSIVE = re.compile(f"{_DROPPED_CHAR}(?=s{_DROPPED_CHAR}*(?: |\\Z))")
 
 
 def _fold_word(word: str) -> tuple[str, tuple[int, ...]]:
