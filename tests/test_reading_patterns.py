@@ -83,3 +83,22 @@ def test_what_is_taken_around_a_site_is_not_the_site(gaz, actors, tmp_path, text
     claims = _claims(gaz, actors, tmp_path, text)
     assert ("tabqa", "siege", "SDF") in _counted(claims)
     assert not any(c.site == "tabqa" and c.type in ("capture", "full_control") and c.counts for c in claims)
+
+
+def test_what_it_was_possible_to_take_was_taken(gaz, actors, tmp_path):
+    # A staff's "it was possible to liberate X" reports X taken, like "managed to liberate".
+    text = "SDF units pressed on. The SDF said that it was possible to liberate Tabqa and Ain Issa on Tuesday."
+    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.type == "capture" and c.counts]
+    assert {c.site for c in takings} == {"tabqa", "raqqa-ain-issa"}
+
+
+@pytest.mark.parametrize("text", [
+    "During the offensive of the Syrian Democratic Forces on Tuesday, settlements were freed. "
+    "Tabqa and Ain Issa were liberated, the staff said.",
+    "The SDF's offensive went on. Tabqa and Ain Issa were liberated on Tuesday, the staff said.",
+])
+def test_a_taking_no_side_is_named_for_is_by_the_side_whose_offensive_it_is(gaz, actors, tmp_path, text):
+    takings = [c for c in _claims(gaz, actors, tmp_path, text)
+               if c.site in ("tabqa", "raqqa-ain-issa") and c.type == "capture" and c.counts]
+    assert {c.site for c in takings} == {"tabqa", "raqqa-ain-issa"}
+    assert {c.guess or c.actor for c in takings} == {"SDF"}

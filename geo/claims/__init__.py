@@ -561,7 +561,7 @@ def extract_claims(
             for hit in prep.ctx.hits:
                 claims.extend(_claims_of(lang, article, prep, hit, likely, weights))
     claims = _retracted_later(lang, article, _unverified_before(lang, article, claims))
-    attacker = article_attacker(claims)
+    attacker = article_attacker(claims) or _on_the_offensive(lang, article.text, found)
     if attacker is None:
         return _before_the_fall(_agentless(claims, None), likely)
     out: list[Claim] = []
@@ -744,6 +744,18 @@ def article_attacker(claims: Sequence[Claim]) -> str | None:
             return top[0][0]
         return None  # no side clearly on the offensive
     return None
+
+
+def _on_the_offensive(lang: Language, text: str, found: Sequence[ActorMention]) -> str | None:
+    """Return the one side an article names as the owner of an offensive, where its claims name none.
+
+    "During the offensive of the Armed Forces of Ukraine ... 12 settlements were
+    liberated", "the army's counteroffensive": the side whose offensive it is.
+    """
+    of, owns = lang.rx("claims.offensive_of"), lang.rx("claims.offensive_owner")
+    sides = {a.actor for a in found
+             if of.search(text, max(0, a.start - 40), a.start) or owns.match(text, a.end)}
+    return sides.pop() if len(sides) == 1 else None
 
 
 def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
