@@ -17,8 +17,8 @@ import pytest
 
 from conflictmap.gazetteer import Gazetteer, fold_with_offsets
 from conflictmap.gazetteer.core import _ASIDE, Match, _LowerWords, _opens_sentence
-from conflictmap.gazetteer.matcher import NameIndex
-from conflictmap.gazetteer.names import FoldedWords
+from conflictmap.gazetteer.matcher import NameIndex, index_names
+from conflictmap.gazetteer.names import FoldedWords, name_variants
 
 # Pieces a desk writes: diacritics, apostrophes and ʿayn, hyphens, Arabic and Cyrillic
 # letters, doubled letters and digraphs, capitals, digits, possessives, quotes.
@@ -26,7 +26,8 @@ _WORDS = ["Raqqa", "Raqqah's", "RAQQA", "raqqa", "Ar-Raqqah", "al-Naim", "Na'im"
           "Şêx", "Maqsud", "Sheikh", "Deir ez-Zor", "Djarablous", "Lastotchkyne", "Naeem", "Mishtanoor",
           "الرقة", "مدينة", "أبو", "الطبقة", "Ракка", "Лисичанськ", "Авдіївка", "café", "Ḥasakah",
           "said", "the", "The", "of", "An", "Ur", "IS", "Is", "is", "U.S.", "UK", "mobile", "city",
-          "square", "Square", "roundabout", "district", "old", "1100", "93", "thht", "ddj", "Shhh",
+          "square", "Square", "UK", "U.K.", "usa", "Usa", "USA", "u.s.", "roundabout",
+          "district", "old", "1100", "93", "thht", "ddj", "Shhh",
           "ʾ", "'", "’", "-", "—", "\u0301", "\u200b", "ﬁ", "ß", "İ", "½", "™", "Ⓐ", "x", "h", "s"]
 _GLUE = [" ", " ", " ", "  ", ", ", ". ", "\n", "-", "'s ", "’s ", " (", ") ", "“", "” ", "'", "ʿ", "", "\t"]
 
@@ -143,6 +144,18 @@ def test_find_spans_is_the_reference(gaz, longest):
         assert index.find_spans(text) == reference_spans(index, text, longest), text
 
 
+def test_a_small_index_with_abbreviations_finds_the_reference():
+    # Chains of names that overlap two by two, and abbreviations that are also words.
+    names = ["IS", "Islamic State", "Islamic", "State", "US", "Raqqa", "Raqqa city", "city", "old city",
+             "Old Raqqa", "al-Naim", "Naim square", "al-Naim square", "square", "A B", "B C", "C D"]
+    index = index_names(((n, f"id{i}") for i, n in enumerate(names)), lambda n, _: name_variants(n))
+    rng = random.Random(4)
+    pool = [*names, "is", "Is", "us", "U.S.", "the", "A", "B", "C", "D", "Ar-Raqqah", "Raqqah's"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) + rng.choice(_GLUE) for _ in range(rng.randint(0, 10)))
+        assert index.find_spans(text) == reference_spans(index, text, 4), text
+
+
 def test_match_is_the_reference(gaz, longest):
     texts = _texts(gaz, 2500, seed=3)
     # An aside between capitalised words, for the second look around it.
@@ -164,3 +177,13 @@ def test_the_generated_texts_reach_the_hard_cases(gaz):
     # Names that overlap others: the automaton finds more than the longest-first choice keeps.
     assert any(len(list(index._automaton.iter(f" {FoldedWords(t).key} "))) > len(s)
                for s, t in zip(spans, texts, strict=True))
+    # Abbreviations matched only as written: the texts write some so, and some not.
+    as_written = set()
+    for t in texts:
+        folded = FoldedWords(t)
+        for end, slot in index._automaton.iter(f" {folded.key} "):
+            if slot in index._exact_slots:
+                s = end - 1 - index._lengths[slot]
+                forms = index._exact_case[folded.key[s:end - 1]]
+                as_written.add(t[slice(*folded.span(s, end - 1))] in forms)
+    assert as_written == {True, False}
