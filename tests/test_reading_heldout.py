@@ -162,3 +162,20 @@ def test_a_later_that_day_sentence_takes_the_day_of_the_one_before(gaz, actors, 
     (claim,) = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "raqqa-clock-tower"
                 and c.type == "capture"]
     assert claim.date.isoformat() == day
+
+
+@pytest.mark.parametrize("text,site", [
+    ("Islamic State militants attacked SDF troops in the Old City on Tuesday.", "old-city"),
+    ("The jihadists shelled SDF troops inside the National Hospital overnight.", "national-hospital"),
+    ("Islamic State attacks on SDF units in the Al-Mishlab district killed five fighters.", "al-mishlab"),
+])
+def test_an_attack_on_a_side_in_a_site_says_that_side_is_in_it(gaz, actors, tmp_path, text, site):
+    got = _counted(_claims(gaz, actors, tmp_path, text), site)
+    assert ("presence", "SDF", None) in got
+    # Pressure, if any, is the attacker's on the side inside, never the attacked side's.
+    assert not [a for t, a, _ in got if t == "siege" and a == "SDF"]
+
+
+def test_an_attack_on_a_site_is_still_pressure_on_it(gaz, actors, tmp_path):
+    text = "SDF fighters attacked the Old City on Tuesday."
+    assert ("siege", "SDF", None) in _counted(_claims(gaz, actors, tmp_path, text), "old-city")

@@ -91,7 +91,9 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     p = hit.phrase
     kind = p.type
     note = ""
-    if kind in ("capture", "full_control") and roles.beside:
+    if kind == "siege" and roles.target:
+        kind, note = "presence", "attacked where it is: inside the site"
+    elif kind in ("capture", "full_control") and roles.beside:
         kind, note = "siege", "taken beside the site, not in it"
     elif kind == "move" and roles.origin:
         kind, note = "presence", "the move starts from the site"

@@ -119,6 +119,8 @@ class Roles:
         The object taken stands beside the site ("a position south of X").
     origin : bool
         The site is where a move starts from ("advancing from X").
+    target : bool
+        The actor is the side attacked in the site ("attacks on troops in X"): it is there.
     """
 
     site: Mention
@@ -130,6 +132,7 @@ class Roles:
     how: str
     beside: bool = False
     origin: bool = False
+    target: bool = False
 
 
 def _governed(lang: Language, ctx: Context, start: int) -> bool:
@@ -631,6 +634,12 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             if site is None and p.type == "loss" and p.frame == "leave" and actor is not None:
                 site = _left_behind(lang, ctx, hit, actor)  # "after briefly taking X, IS retreated"
         how = "subject before the phrase, site after it"
+    if site is None and p.type == "siege":
+        target = _target_in(lang, ctx, hit)
+        if target is not None:
+            # "attacked troops in X", "attacks on SDF units inside X": the side attacked is in X.
+            return Roles(target[0], (), target[1], None, False, True, "the side attacked is in the site",
+                         target=True)
     clause = ctx.clauses[n]
     if site is None and clause.kind == "relative" and p.type in ("hold", "presence", "fight", "move") \
             and ctx.text[clause.start:clause.start + 8].lower().lstrip(", ").startswith("where"):
@@ -660,6 +669,21 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         re.search(r"\bfrom\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", ctx.text[hit.end:site.start], re.IGNORECASE))
     return Roles(site, tuple(_coordinated(lang, ctx, site)), actor, other, passive or attributive,
                  inside, how, beside, origin)
+
+
+def _target_in(lang: Language, ctx: Context, hit: PhraseHit) -> tuple[Mention, Side] | None:
+    """Return the site and side of an attack on a side in a site ("attacked troops in X")."""
+    for side in ctx.sides:
+        if side.start < hit.end:
+            continue
+        if not lang.rx("roles.before_target").fullmatch(ctx.text, hit.end, side.start):
+            return None  # only the phrase's own object: "attacked the troops in X"
+        where = lang.rx("roles.target_in").match(ctx.text, side.end)
+        if where is None:
+            return None
+        site = next((m for m in ctx.sites if m.start == where.end()), None)
+        return (site, side) if site is not None else None
+    return None
 
 
 def destination(lang: Language, ctx: Context, hit: PhraseHit, roles: Roles) -> Roles | None:
