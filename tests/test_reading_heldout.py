@@ -179,3 +179,28 @@ def test_an_attack_on_a_side_in_a_site_says_that_side_is_in_it(gaz, actors, tmp_
 def test_an_attack_on_a_site_is_still_pressure_on_it(gaz, actors, tmp_path):
     text = "SDF fighters attacked the Old City on Tuesday."
     assert ("siege", "SDF", None) in _counted(_claims(gaz, actors, tmp_path, text), "old-city")
+
+
+@pytest.mark.parametrize("header", ["Thursday, April 18, 2024", "Saturday, 4 May 2024"])
+def test_the_pages_own_date_line_is_not_a_day_of_the_report(gaz, actors, tmp_path, header):
+    # A scraped page that opens with the day it was saved on: the report's days are its own.
+    text = (f"{header}\n\nSDF fighters recaptured the Al-Mishlab district on Sunday, a commander said.\n\n"
+            "The SDF said it had also seized the clock tower.")
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.counts and c.type == "capture"]
+    assert {(c.site, c.date.isoformat()) for c in claims} == {
+        ("raqqa-al-mishlab", "2017-10-15"), ("raqqa-clock-tower", "2017-10-17")}
+
+
+@pytest.mark.parametrize("text,held", [
+    # The hold's own object is outside the place "where" stands for.
+    ("Clashes went on around the Old City, where Islamic State militants are still in control of a "
+     "cement plant outside the district.", False),
+    ("The SDF surrounded the Old City, where Islamic State militants still hold several hundred "
+     "civilians.", False),
+    # With no object of its own, the hold is of that place.
+    ("The SDF surrounded the Old City, which Islamic State militants still hold.", True),
+])
+def test_a_hold_with_its_own_object_in_a_where_clause_is_not_of_the_place(gaz, actors, tmp_path, text,
+                                                                          held):
+    got = _counted(_claims(gaz, actors, tmp_path, text), "old-city")
+    assert got and (("hold", "IS", None) in got) == held

@@ -252,6 +252,10 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
     sides = _merge_heads(sent.text, named, described)
     ctx = Context(sent.text, tokens, segment(sent.text, lang), sites, sides, hits)
     day = find_dates(sent.day, article.published)[:1] if sent.day else []
+    if day and len(day[0].text) < len((sent.day or "").strip(" ,.")) - 2:
+        # "Thursday, April 18, 2024" above a 2017 report: the page's own date line when it was
+        # saved (its date unreadable as a day of the report), not a day the report is about.
+        day = []
     refs = find_dates(sent.text, article.published)
     if not day and inherited and lang.rx("claims.same_day").match(sent.text) and \
             not any(r.precision == "day" for r in refs):

@@ -627,7 +627,7 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             if site is None and p.type in ("hold", "presence") and p.frame == "transitive":
                 # "The Citadel, which government troops have held": the antecedent.
                 clause = ctx.clauses[n]
-                if clause.kind == "relative":
+                if clause.kind == "relative" and not lang.rx("roles.own_object").match(ctx.text, hit.end):
                     site = _site_before(lang, ctx, hit, n)
             if site is None and re.match(r"\s+it\b", ctx.text[hit.end:]) and p.type != "siege":
                 site = _pronoun(lang, ctx, hit)  # "... but Ukrainian troops still hold it"
@@ -642,7 +642,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                          target=True)
     clause = ctx.clauses[n]
     if site is None and clause.kind == "relative" and p.type in ("hold", "presence", "fight", "move") \
-            and ctx.text[clause.start:clause.start + 8].lower().lstrip(", ").startswith("where"):
+            and ctx.text[clause.start:clause.start + 8].lower().lstrip(", ").startswith("where") \
+            and not (p.type in ("hold", "presence") and lang.rx("roles.own_object").match(ctx.text, hit.end)):
         # "Raya Madaya, a village where the militants keep their hostages": where is the antecedent.
         site = antecedent(lang, ctx, clause)
         actor = actor or _subject(lang, ctx, hit, n)
