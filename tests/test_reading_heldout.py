@@ -204,3 +204,16 @@ def test_a_hold_with_its_own_object_in_a_where_clause_is_not_of_the_place(gaz, a
                                                                           held):
     got = _counted(_claims(gaz, actors, tmp_path, text), "old-city")
     assert got and (("hold", "IS", None) in got) == held
+
+
+@pytest.mark.parametrize("text,parts", [
+    # The plural noun closing the list heads both names: half of each.
+    ("The SDF retook more than half of the Al-Mishlab and Al-Sinaa districts on Sunday.",
+     {"raqqa-al-mishlab": True, "raqqa-al-sinaa": True}),
+    # Without it, the part is the first name's only.
+    ("The SDF seized most of Al-Mishlab and the clock tower on Sunday.",
+     {"raqqa-al-mishlab": True, "raqqa-clock-tower": False}),
+])
+def test_a_part_before_a_list_that_shares_its_noun_is_of_each_place(gaz, actors, tmp_path, text, parts):
+    got = {c.site: c.part for c in _claims(gaz, actors, tmp_path, text) if c.counts and c.type == "capture"}
+    assert got == parts

@@ -374,8 +374,12 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
     weight = weigh(prep.speaker, kind.type, actor, prep.sent.truncated, article.outlet, weights)
     reason = _reason(hit, roles, actor, loser, kind.note, status)
     out = []
+    # "more than half of X and Y districts": the part is of each place the list's noun heads.
+    shared = kind.part and bool(roles.more) and roles.site.start >= hit.end and bool(
+        lang.rx("claims.list_head").match(ctx.text, max(m.end for m in roles.more)))
     for m in (roles.site, *roles.more, *_wholes_of(lang, ctx, roles.site, kind.type)):
-        part = (kind.part and m is roles.site) or m not in (roles.site, *roles.more)
+        part = (kind.part and (m is roles.site or (shared and m in roles.more))) \
+            or m not in (roles.site, *roles.more)
         out.append(Claim(
             article=article.name, published=article.published, sentence=prep.sent.evidence,
             start=prep.sent.start + hit.start, end=prep.sent.start + hit.end, site=m.place,
