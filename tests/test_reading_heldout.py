@@ -217,3 +217,25 @@ def test_a_hold_with_its_own_object_in_a_where_clause_is_not_of_the_place(gaz, a
 def test_a_part_before_a_list_that_shares_its_noun_is_of_each_place(gaz, actors, tmp_path, text, parts):
     got = {c.site: c.part for c in _claims(gaz, actors, tmp_path, text) if c.counts and c.type == "capture"}
     assert got == parts
+
+
+def test_a_place_the_site_owns_is_taken_in_it_not_the_site(gaz, actors, tmp_path):
+    text = "The SDF also retook the city's sugar factory on Monday."
+    (claim,) = [c for c in _claims(gaz, actors, tmp_path, text) if c.counts and c.site == "raqqa"]
+    assert claim.type == "capture" and claim.actor == "SDF" and claim.part
+    # A claim noun after the possessive is the site's own taking.
+    assert not [c for c in _claims(gaz, actors, tmp_path, "The SDF celebrated Raqqa's liberation on Tuesday.")
+                if c.counts and c.site == "raqqa" and c.part]
+
+
+@pytest.mark.parametrize("text,day", [
+    ("The capture of the clock tower by the SDF was the biggest gain of the offensive launched on "
+     "October 2.", "2017-10-17"),
+    ("SDF fighters took the clock tower, in an operation that began on Sunday.", "2017-10-17"),
+    # The phrase's own date stands.
+    ("SDF fighters took the clock tower on Sunday.", "2017-10-15"),
+])
+def test_the_day_something_else_was_launched_is_not_the_day_of_the_claim(gaz, actors, tmp_path, text, day):
+    (claim,) = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "raqqa-clock-tower"
+                and c.type == "capture"]
+    assert claim.date.isoformat() == day

@@ -108,6 +108,10 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     site_lo = hit.end if roles.site.start >= hit.end else max(0, roles.site.start - 70)
     part = kind != "siege" and partitive(lang, text, roles.site, site_lo,
                                          taken=kind in ("capture", "loss", "full_control"))
+    if not part and kind in ("capture", "full_control", "loss", "hold") and roles.site.start >= hit.end:
+        owned = lang.rx("classify.owned").match(text, roles.site.end)
+        if owned and owned.group(1).lower() not in lang.claim_nouns:
+            part = True  # "retook the city's medicine college": a place in the city, not all of it
     if kind == "loss" and roles.actor is not None and \
             lang.rx("classify.some_of").search(text[:roles.actor.start]):
         part = True  # "most of the jihadists were pushed out of the town": some are still in it

@@ -104,7 +104,10 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
               # "for the first time since 2012" says how long, not when; so does "the worst since
               # the offensive began 20 days ago" (when something else began).
               and not re.search(r"\bfirst\s+time\s*$", text[max(0, r.start - 20):r.start], re.IGNORECASE)
-              and not _since_other(lang, text, r.start, hit.start)]
+              and not _since_other(lang, text, r.start, hit.start)
+              # "the offensive launched on 2 March": the day something else began.
+              and not (lang.rx("dating.launched").search(text[max(0, r.start - 30):r.start])
+                       and not hit.start <= r.start <= hit.end + 30)]
     # With no date of its own, a claim takes the sentence's: "officials said earlier this
     # month that troops took X" happened by then.
     inside = [r for r in usable if lo <= r.start and r.end <= hi] or usable
