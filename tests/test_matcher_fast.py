@@ -10,13 +10,15 @@ which the two differ fails.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import random
 import re
 
 import pytest
 
 from conflictmap.gazetteer import Gazetteer, fold_with_offsets
-from conflictmap.gazetteer.core import _ASIDE, Match, _LowerWords, _opens_sentence
+from conflictmap.gazetteer.core import _ASIDE, Match, _LowerWords, _match, _opens_sentence
 from conflictmap.gazetteer.matcher import NameIndex, index_names
 from conflictmap.gazetteer.names import FoldedWords, name_variants
 
@@ -136,6 +138,17 @@ def test_the_word_fold_is_the_whole_text_fold(gaz):
         assert fast.key == folded.key, text
         runs = _word_runs(folded.key, 4)
         assert fast.spans(runs) == [folded.span(s, e) for s, e in runs], text
+
+
+def test_a_match_made_without_init_is_the_one_init_makes():
+    made, fast = Match(3, 9, "Raqqa", ("raqqa",)), _match(3, 9, "Raqqa", ("raqqa",))
+    assert fast == made and hash(fast) == hash(made) and repr(fast) == repr(made)
+    assert vars(fast) == vars(made) and dataclasses.asdict(fast) == dataclasses.asdict(made)
+    assert pickle.loads(pickle.dumps(fast)) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 0  # type: ignore[misc]
+    # _match skips __init__: a check added to Match must be added to _match too.
+    assert not hasattr(Match, "__post_init__")
 
 
 def test_find_spans_is_the_reference(gaz, longest):
