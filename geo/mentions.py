@@ -403,8 +403,10 @@ def _pronoun_places(text: str) -> Iterator[re.Match[str]]:
 
 
 def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
-    """Resolve ``it`` in "holds the bulk of it" (and ``its`` in "all its districts") to the site
-    named last before it in the sentence."""
+    """Resolve ``it`` in "holds the bulk of it" (and ``its`` in "all its districts") to a site.
+
+    The site is the one named last before the pronoun in its sentence.
+    """
     out = []
     stops = [m.start() for m in _SENTENCE_END.finditer(text)]
     by_start = ByStart(found)
@@ -420,6 +422,8 @@ def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
+# What makes a city's name the name of the region around it ("Kherson Oblast", "Idlib province").
+_REGION_AFTER = re.compile(r"\s+(?:oblast|region|province|governorate|raion|rayon|county)\b", re.IGNORECASE)
 _NAME_BEFORE = re.compile(
     r"(?:^|[^.!?\n]\s|\b(?:Col|Gen|Brig|Lt|Maj|Capt|Sgt|Dr|Mr|Mrs|Ms|Gov|Sen|Rep|Prof|Cpl|Adm)\.\s)"
     r"([A-Z][a-z]+)\s+$")
@@ -469,6 +473,8 @@ def find_mentions(gaz: Gazetteer, article: Article, focus: str | None = None,
         best = ranked[0].place.id
         if ranked[0].place.layer == "world" and _surname(text, m.start, m.end):
             continue
+        if ranked[0].place.kind in SETTLEMENTS and _REGION_AFTER.match(text, m.end):
+            continue  # "Kherson Oblast", "the Donetsk region": the region named after the city, not it
         out.append(Mention(m.start, m.end, m.text, best, how,
                            tuple(c.place.id for c in ranked), gaz.is_site(best)))
     if focus:

@@ -4,9 +4,14 @@ Each test states how reporters write and what the reader must make of it;
 each fails for a reader that returns nothing.
 """
 
-import pytest
+import datetime as dt
 
-from conflictmap.geo.articles import read_article
+import pytest
+from conftest import invented_theatre
+
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.geo.actors import Actors
+from conflictmap.geo.articles import Article, read_article
 from conflictmap.geo.claims import extract_claims
 from conflictmap.geo.mentions import find_mentions
 
@@ -87,7 +92,8 @@ def test_what_is_taken_around_a_site_is_not_the_site(gaz, actors, tmp_path, text
 
 def test_what_it_was_possible_to_take_was_taken(gaz, actors, tmp_path):
     # A staff's "it was possible to liberate X" reports X taken, like "managed to liberate".
-    text = "SDF units pressed on. The SDF said that it was possible to liberate Tabqa and Ain Issa on Tuesday."
+    text = ("SDF units pressed on. The SDF said that it was possible to liberate Tabqa and Ain Issa "
+            "on Tuesday.")
     takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.type == "capture" and c.counts]
     assert {c.site for c in takings} == {"tabqa", "raqqa-ain-issa"}
 
@@ -102,3 +108,46 @@ def test_a_taking_no_side_is_named_for_is_by_the_side_whose_offensive_it_is(gaz,
                if c.site in ("tabqa", "raqqa-ain-issa") and c.type == "capture" and c.counts]
     assert {c.site for c in takings} == {"tabqa", "raqqa-ain-issa"}
     assert {c.guess or c.actor for c in takings} == {"SDF"}
+
+
+# An invented two-sided theatre, for rules about sides and names no real battle's file holds.
+PLACES = [("vel", "Velmora", "city", None, 30.00, 40.00, 10),
+          ("vel-south", "Dorrel", "neighbourhood", "vel", 30.00, 39.98, 0)]
+
+
+@pytest.fixture(scope="module")
+def velmora(tmp_path_factory):
+    gaz, actors = invented_theatre(tmp_path_factory.mktemp("velmora"), PLACES, gov=["Ankara"])
+    return Gazetteer.from_files([gaz], world=True), Actors.load(actors)
+
+
+def _velmora(theatre, text):
+    gaz, actors = theatre
+    art = Article("t.txt", "t.txt", text, dt.date(2021, 3, 10), "header")
+    return find_mentions(gaz, art), extract_claims(art, find_mentions(gaz, art), actors)
+
+
+@pytest.mark.parametrize("text,named", [
+    ("Fighting went on in the Velmora region.", False),
+    ("Soldiers are in Dorrel, Velmora Oblast, a video showed.", False),
+    ("Shells fell on Velmora province overnight.", False),
+    ("Shells fell on Velmora overnight.", True),
+])
+def test_a_region_named_after_a_city_is_not_the_city(velmora, text, named):
+    mentions, _ = _velmora(velmora, text)
+    assert any(m.place == "vel" for m in mentions) is named
+
+
+@pytest.mark.parametrize("text,claim", [
+    ("The rebels withdrew their fighters from Dorrel on Wednesday.", ("vel-south", "loss", "INS")),
+    ("The army has pulled its troops out of Dorrel.", ("vel-south", "loss", "GOV")),
+    # "forces have withdrawn ... from" is no "force * from": a side's gap never opens on a verb
+    ("Government forces have withdrawn their troops from Dorrel.", ("vel-south", "loss", "GOV")),
+    # a capital outside the theatre that the actors file names as a side is that side
+    ("Ankara withdrew from Dorrel on Wednesday.", ("vel-south", "loss", "GOV")),
+])
+def test_a_side_withdrawing_its_troops_loses_the_site(velmora, text, claim):
+    _, claims = _velmora(velmora, text)
+    counted = {(c.site, c.type, c.actor) for c in claims if c.counts}
+    assert claim in counted
+    assert not any(c.type in ("capture", "full_control") for c in claims if c.counts)

@@ -367,6 +367,12 @@ class Language:
         """
         return self._trigger.search(text) is not None
 
+    def _takes_units(self, tokens: Sequence[Token], gap: tuple[int, int], text: str) -> bool:
+        """Whether a leaving phrase's gap ends on the side's units ("withdrew its troops from")."""
+        if gap[0] == gap[1]:
+            return False
+        return self.rx("claims.own_units").search(text[tokens[gap[0]].start:tokens[gap[1] - 1].end]) is not None
+
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
         """Return the claim phrases among ``tokens``, longest first where they overlap.
@@ -394,6 +400,8 @@ class Language:
                 if hit and hit.gap and p.frame == "expel" and gap_holds is not None and not gap_holds(
                         tokens[hit.gap[0]].start, tokens[hit.gap[1] - 1].end):
                     continue
+                if hit and hit.gap and p.frame == "leave" and not self._takes_units(tokens, hit.gap, text):
+                    continue  # "pulling their commanders out of X": a few men, not the side
                 if hit:
                     found.append(hit)
         # Longest first; of equal ones, a noun ("fighting in X") before a verb form, but
@@ -414,6 +422,12 @@ class Language:
         return sorted(out, key=lambda h: h.i)
 
 
+# Words a side's gap does not open with: "forces have withdrawn their troops from X" is no
+# "force * from" (the gap is a noun phrase, never a verb's auxiliary).
+_NO_GAP_START = frozenset({"to", "that", "and", "but", "which", "have", "has", "had", "is", "are", "was",
+                           "were", "will", "would", "been", "be"})
+
+
 def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit | None:
     k, n = i, len(tokens)
     gap = None
@@ -432,7 +446,7 @@ def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit |
             for g in range(1, 5) if gap is None else ():
                 end = k + g
                 if end > n or not all(t.word or t.low in ("-", "'s", "'") for t in tokens[k:end]) \
-                        or tokens[k].low in ("to", "that", "and", "but", "which"):
+                        or tokens[k].low in _NO_GAP_START:
                     break
                 if nxt is None or (end < n and tokens[end].low == nxt):
                     gap = (k, end)

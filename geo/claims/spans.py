@@ -75,14 +75,16 @@ def named_sides(found: Sequence[ActorMention], sent: Sentence, sites: Sequence[M
     """Return the actors named in ``sent`` (from the article's actor mentions).
 
     A side's name inside a site's name ("Kurdish security headquarters",
-    "the Free Syrian Army base") is part of the site, not a side.
+    "the Free Syrian Army base") is part of the site, not a side. A capital
+    outside the theatre that the actors file names as a side ("Moscow
+    withdrew from X") is the side.
     """
     out = []
     for a in found:
         if not (sent.start <= a.start and a.end <= sent.end):
             continue
         s, e = a.start - sent.start, a.end - sent.start
-        if any(m.start <= s and e <= m.end for m in sites):
+        if any(m.start <= s and e <= m.end and (m.site or (m.start, m.end) != (s, e)) for m in sites):
             continue
         out.append(Side(s, e, a.text, a.actor))
     return out
