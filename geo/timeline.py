@@ -578,6 +578,18 @@ class Timeline:
             key = digest(self._keys[parent], tuple((k, self._keys[k]) for k in kids)) if self._keeping else ""
             self._keys[parent] = key
             self._kept_or(f"all:{parent}", key, parent, partial(self._fill_up, parent, kids))
+        # Last, a quarter no report speaks of: held by whoever holds its city (its city first).
+        # Its key is its city's days as they came out, not the city's inputs: a change in the
+        # city's other quarters that leaves its days as they were leaves the quarter's too.
+        silent = [s for s in self.parents if not by_site.get(s) and not hints.get(s)]
+        held: dict[str, str] = {}
+        for site in sorted(silent, key=lambda s: (depth(s), s)):
+            parent = self.parents[site]
+            if self._keeping and parent not in held:
+                held[parent] = digest(self._base, "with its city", self._encode(self._states[parent]))
+            key = digest(self._keys[site], held[parent]) if self._keeping else ""
+            self._keys[site] = key
+            self._kept_or(f"with:{site}", key, site, partial(self._held_with, site, parent))
 
     def _own(self, site: str, claims: list[Claim], hints: list[Claim]) -> None:
         """Work out a site's days from its own claims, or take them from the memo."""
@@ -640,6 +652,22 @@ class Timeline:
                 if side == st.controller:
                     out.append((c, side))
         return out
+
+    def _held_with(self, site: str, parent: str) -> None:
+        """Give a quarter no report speaks of its city's holder, on the days one side holds it all.
+
+        Its own days (a city taken whole takes it too) stand where they say who held it.
+        Inferred, with no evidence of its own: what the city's claims say is theirs, not the
+        quarter's (a feed or a picture that lists a site's evidence shows none for it).
+        """
+        states = {}
+        for day in self.days:
+            own, st = self._states[site].at(day), self._states[parent].at(day)
+            if own.controller != UNKNOWN or st.controller in (CONTESTED, UNKNOWN):
+                states[day] = own
+            else:
+                states[day] = State("", day, st.controller, True, (), st.since)
+        self._states[site] = self._runs(states)
 
     def _fill_up(self, parent: str, kids: list[str]) -> None:
         states = {day: self._states[parent][day] for day in self.days}

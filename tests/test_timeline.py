@@ -154,6 +154,21 @@ def test_a_quarter_lost_after_the_city_s_last_word_makes_it_contested(actors):
     assert got == ["IS", "IS", "contested", "contested"]
 
 
+def test_a_quarter_no_report_names_is_held_with_its_city(actors):
+    # The square no report speaks of is its city's while one side holds all of the city, and
+    # unknown while the city is fought over; a quarter with claims of its own keeps them.
+    claims = [claim("city", "hold", "IS", D1), claim("city", "entry", "SDF", D2, n=1),
+              claim("city", "capture", "SDF", D4, n=2), claim("q2", "hold", "IS", D4, n=3)]
+    sites = ["city", "square", "q2"]
+    parents = {"square": "city", "q2": "city"}
+    assert states(actors, claims, site="square", parents=parents, sites=sites) == [
+        "IS*", "unknown", "unknown", "SDF*"]
+    assert states(actors, claims, site="q2", parents=parents, sites=sites)[:3] == ["IS*", "IS*", "IS*"]
+    # Taken with its city taken whole, it is its own (not inferred).
+    whole = [*claims[:2], claim("city", "full_control", "SDF", D4, n=2)]
+    assert states(actors, whole, site="square", parents=parents, sites=sites)[3] == "SDF"
+
+
 def test_two_winners_same_day(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
                           claim("s", "capture", "IS", D2, n=1)])
