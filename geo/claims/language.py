@@ -371,7 +371,8 @@ class Language:
         """Whether a leaving phrase's gap ends on the side's units ("withdrew its troops from")."""
         if gap[0] == gap[1]:
             return False
-        return self.rx("claims.own_units").search(text[tokens[gap[0]].start:tokens[gap[1] - 1].end]) is not None
+        taken = text[tokens[gap[0]].start:tokens[gap[1] - 1].end]
+        return self.rx("claims.own_units").search(taken) is not None
 
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
