@@ -151,3 +151,15 @@ def test_a_side_withdrawing_its_troops_loses_the_site(velmora, text, claim):
     counted = {(c.site, c.type, c.actor) for c in claims if c.counts}
     assert claim in counted
     assert not any(c.type in ("capture", "full_control") for c in claims if c.counts)
+
+
+@pytest.mark.parametrize("text,side", [
+    ("SDF units were keen to prevent further losses as IS used its momentum after seizing Tabqa.", "IS"),
+    ("SDF units were on alert because IS fighters regrouped after seizing Tabqa.", "IS"),
+    ("SDF units attacked IS positions after seizing Tabqa.", "SDF"),
+])
+def test_an_adjunct_takes_the_subject_of_the_clause_it_follows(gaz, actors, tmp_path, text, side):
+    # "as IS used its momentum after seizing X": the side of the clause "as" opens is the one
+    # seizing, not the sentence's subject; an object ("attacked IS positions") is no subject.
+    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    assert takings and {c.actor for c in takings} == {side}

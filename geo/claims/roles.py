@@ -239,9 +239,24 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
         host = ctx.clauses[clause.host]
         frees = [s for s in _sides_between(ctx, host.start, host.end)
                  if not _governed(lang, ctx, s.start) and not (exclude and s.actor in exclude)]
+        # "troops were on alert as IS regrouped after seizing X": the side of the clause a
+        # conjunction opens just before the adjunct is the one seizing, not the main subject.
+        opened = [s for s in _sides_between(ctx, host.start, clause.start)
+                  if _opens_clause(lang, ctx, s) and not (exclude and s.actor in exclude)]
+        if opened:
+            return opened[-1]
         if frees:
             return frees[0]
     return None
+
+
+def _opens_clause(lang: Language, ctx: Context, side: Side) -> bool:
+    """Whether a conjunction opens a clause right before the side ("as IS used", "while the army")."""
+    before = re.findall(r"[\w'’-]+", ctx.text[max(0, side.start - 30):side.start].lower())
+    words = lang.words("roles.subordinators")
+    if before and before[-1] in ("the", "its", "their"):
+        before = before[:-1]
+    return bool(before) and before[-1] in words and before[-1] not in ("after", "before", "since", "until")
 
 
 def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
