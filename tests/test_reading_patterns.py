@@ -102,6 +102,8 @@ def test_what_it_was_possible_to_take_was_taken(gaz, actors, tmp_path):
     "During the offensive of the Syrian Democratic Forces on Tuesday, settlements were freed. "
     "Tabqa and Ain Issa were liberated, the staff said.",
     "The SDF's offensive went on. Tabqa and Ain Issa were liberated on Tuesday, the staff said.",
+    # the side that took places the gazetteer does not name is the one on the offensive
+    "The SDF have liberated five settlements. \"Tabqa and Ain Issa are liberated,\" a spokesman said.",
 ])
 def test_a_taking_no_side_is_named_for_is_by_the_side_whose_offensive_it_is(gaz, actors, tmp_path, text):
     takings = [c for c in _claims(gaz, actors, tmp_path, text)

@@ -758,11 +758,13 @@ def _on_the_offensive(lang: Language, text: str, found: Sequence[ActorMention]) 
     """Return the one side an article names as the owner of an offensive, where its claims name none.
 
     "During the offensive of the Armed Forces of Ukraine ... 12 settlements were
-    liberated", "the army's counteroffensive": the side whose offensive it is.
+    liberated", "the army's counteroffensive", "the army has liberated five
+    settlements" (of no site the gazetteer knows): the side whose offensive it is.
     """
-    of, owns = lang.rx("claims.offensive_of"), lang.rx("claims.offensive_owner")
-    sides = {a.actor for a in found
-             if of.search(text, max(0, a.start - 40), a.start) or owns.match(text, a.end)}
+    of, owns, took = (lang.rx("claims.offensive_of"), lang.rx("claims.offensive_owner"),
+                      lang.rx("claims.side_took"))
+    sides = {a.actor for a in found if of.search(text, max(0, a.start - 40), a.start)
+             or owns.match(text, a.end) or took.match(text, a.end)}
     return sides.pop() if len(sides) == 1 else None
 
 
