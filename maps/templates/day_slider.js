@@ -501,8 +501,14 @@
   data.sites.forEach(function (site) {
     site.iv.forEach(function (iv) { if (iv[0] > 0) { changes[iv[0]].push(site); } });
   });
-  changes.forEach(function (list) {
-    list.sort(function (a, b) { var x = a.name.toLowerCase(), y = b.name.toLowerCase(); return x < y ? -1 : (x > y ? 1 : 0); });
+  // What a report says changed comes first; what was only inferred (a quarter held with its
+  // city, a day no report speaks of) after it, so the news is not buried under it.
+  changes.forEach(function (list, i) {
+    list.sort(function (a, b) {
+      var p = isInferred(intervalAt(a, i)) ? 1 : 0, q = isInferred(intervalAt(b, i)) ? 1 : 0;
+      if (p !== q) { return p - q; }
+      var x = a.name.toLowerCase(), y = b.name.toLowerCase(); return x < y ? -1 : (x > y ? 1 : 0);
+    });
   });
   function changeText(site, i) {
     var before = intervalAt(site, i - 1), after = intervalAt(site, i);
@@ -520,8 +526,12 @@
       : "What changed on " + data.days[i] + " (" + list.length + ")";
     if (i > 0 && !list.length) { changesList.appendChild(el("li", "No change from the day before.", "cm-sub")); }
     if (i === 0) { changesList.appendChild(el("li", "Press play to step through the days.", "cm-sub")); }
-    list.slice(0, CHANGES_AT_MOST).forEach(function (site) {
+    var reported = list.filter(function (site) { return !isInferred(intervalAt(site, i)); }).length;
+    list.slice(0, CHANGES_AT_MOST).forEach(function (site, k) {
       var t = changeText(site, i);
+      if (k === reported && reported > 0) {
+        changesList.appendChild(el("li", "Inferred, no report of their own (" + (list.length - reported) + "):", "cm-sub"));
+      }
       var li = el("li");
       var btn = el("button", null, "cm-link cm-change");
       btn.type = "button";
