@@ -433,17 +433,21 @@ class Timeline:
     def _implied_before(self, first: list[Claim]) -> str | None:
         """Return the state a site's first evidence implies it had before."""
         # What a city's fall says of its quarters says nothing of who held them before.
-        for moment in self._moments([c for c in first if not c.derived]):
-            for e in self._resolve(moment):
-                if e.kind in ("take", "guess") and e.side:
-                    return e.claim.loser if e.claim.type != ClaimType.LOSS and e.claim.loser else (
-                        e.claim.actor if e.claim.type == ClaimType.LOSS else self._enemy(e.side))
-                if e.kind in ("hold", "defend_in", "lose") and e.side:
-                    return e.side
-                if e.kind == "part" and e.side and e.claim.type in STATE_TYPES:
-                    return e.side  # held part of it: it held it before
-                if e.kind in ("attack_in", "around", "part", "fight") and e.side:
-                    return self._enemy(e.side)
+        effects = [e for moment in self._moments([c for c in first if not c.derived])
+                   for e in self._resolve(moment) if e.side]
+        for e in effects:
+            if e.kind in ("take", "guess"):
+                return e.claim.loser if e.claim.type != ClaimType.LOSS and e.claim.loser else (
+                    e.claim.actor if e.claim.type == ClaimType.LOSS else self._enemy(e.side))
+            if e.kind in ("hold", "defend_in", "lose"):
+                return e.side
+            if e.kind == "part" and e.claim.type in STATE_TYPES:
+                return e.side  # held part of it: it held it before
+        # Only pressure on it that day ("IS pushed towards X"): the other side held it. A
+        # hold the same day says so itself ("IS has controlled X for a year"), so it wins.
+        for e in effects:
+            if e.kind in ("attack_in", "around", "part", "fight"):
+                return self._enemy(e.side)
         return None
 
     def _runs(self, states: Mapping[dt.date, State]) -> _Runs:

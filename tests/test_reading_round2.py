@@ -1,0 +1,35 @@
+"""Reading patterns of wire copy, round two: how reporters write, in our own sentences.
+
+Each test states the pattern and what the reader must make of it; each fails
+for a reader that returns nothing.
+"""
+
+import datetime as dt
+
+from conflictmap.geo.articles import read_article
+from conflictmap.geo.claims import extract_claims
+from conflictmap.geo.mentions import find_mentions
+from conflictmap.geo.timeline import Timeline
+
+
+def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
+    path = tmp_path / "r.txt"
+    path.write_text(f" date {date}\n{text}", encoding="utf-8")
+    art = read_article(path)
+    return extract_claims(art, find_mentions(gaz, art), actors)
+
+
+def _days(actors, claims, site, first, last):
+    t = Timeline(claims, [site], actors, first, last)
+    return [t.on(d)[site].controller for d in t.days]
+
+
+def test_a_hold_stated_the_day_a_side_presses_on_a_site_says_who_held_it_before(gaz, actors, tmp_path):
+    # A side pushing towards a town it has long held (pressing on the country beyond) says
+    # nothing against the hold the same report states: the days before are the holder's.
+    text = ("Islamic State units pushed toward Tabqa on Tuesday to widen the ground they hold. "
+            "Islamic State has controlled Tabqa for more than a year.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert any(c.site == "tabqa" and c.type == "hold" and c.actor == "IS" for c in claims)
+    got = _days(actors, claims, "tabqa", dt.date(2017, 10, 14), dt.date(2017, 10, 17))
+    assert got == ["IS", "IS", "IS", "IS"]
