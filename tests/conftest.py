@@ -39,6 +39,18 @@ def invented_theatre(folder: Path, places, gov=(), ins=()) -> tuple[Path, Path]:
     return gaz, actors
 
 
+def read_claims(gaz, actors, folder: Path, text: str, date: str = "2017-10-17"):
+    """Read one report of ``text`` dated ``date`` (written into ``folder``): its claims."""
+    from conflictmap.geo.articles import read_article
+    from conflictmap.geo.claims import extract_claims
+    from conflictmap.geo.mentions import find_mentions
+
+    path = folder / "r.txt"
+    path.write_text(f" date {date}\n{text}", encoding="utf-8")
+    art = read_article(path)
+    return extract_claims(art, find_mentions(gaz, art), actors)
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     """The three real seed reports; their absence is a failure, never a skip."""

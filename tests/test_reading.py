@@ -3,12 +3,11 @@
 import datetime as dt
 
 import pytest
+from conftest import read_claims as _claims
 
 from conflictmap.geo.articles import read_article, split_sentences
-from conflictmap.geo.claims import extract_claims
 from conflictmap.geo.dates import find_dates
 from conflictmap.geo.errors import InputError
-from conflictmap.geo.mentions import find_mentions
 
 TUE = dt.date(2017, 10, 17)
 
@@ -76,13 +75,6 @@ def test_sentences_keep_abbreviations_and_offsets():
 def test_relative_dates(phrase, pub, expected, precision):
     (ref,) = find_dates(f"Fighters moved {phrase} into the area.", pub)
     assert ref.date.isoformat() == expected and ref.precision == precision
-
-
-def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
-    path = tmp_path / "r.txt"
-    path.write_text(f" date {date}\n{text}", encoding="utf-8")
-    art = read_article(path)
-    return extract_claims(art, find_mentions(gaz, art), actors)
 
 
 def _asserted(claims):

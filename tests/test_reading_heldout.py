@@ -1,17 +1,7 @@
 """Reading patterns found on held-out wire reports, each with sentences written for the test."""
 
 import pytest
-
-from conflictmap.geo.articles import read_article
-from conflictmap.geo.claims import extract_claims
-from conflictmap.geo.mentions import find_mentions
-
-
-def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
-    path = tmp_path / "r.txt"
-    path.write_text(f" date {date}\n{text}", encoding="utf-8")
-    art = read_article(path)
-    return extract_claims(art, find_mentions(gaz, art), actors)
+from conftest import read_claims as _claims
 
 
 def _counted(claims, site):

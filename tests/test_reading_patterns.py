@@ -8,19 +8,13 @@ import datetime as dt
 
 import pytest
 from conftest import invented_theatre
+from conftest import read_claims as _claims
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.geo.actors import Actors
-from conflictmap.geo.articles import Article, read_article
+from conflictmap.geo.articles import Article
 from conflictmap.geo.claims import extract_claims
 from conflictmap.geo.mentions import find_mentions
-
-
-def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
-    path = tmp_path / "r.txt"
-    path.write_text(f" date {date}\n{text}", encoding="utf-8")
-    art = read_article(path)
-    return extract_claims(art, find_mentions(gaz, art), actors)
 
 
 def _counted(claims):
