@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -413,7 +414,7 @@ class FoldedWords:
         m = len(slices)
         words = np.searchsorted(spaces, [s for s, _ in slices] + [e for _, e in slices])
         lasts = words[m:]
-        last_letters = firsts[lasts] + [_last_offset(self._words[w]) for w in lasts.tolist()]
+        last_letters = firsts[lasts] + [_LAST_OFFSETS[self._words[w]] for w in lasts.tolist()]
         at = np.concatenate((firsts[words[:m]], last_letters, ends[lasts]))
         if kept is not None:
             # The last word may end at the end of the letters: no letter after it (nor is one needed).
@@ -439,6 +440,7 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+_V = TypeVar("_V")
 # A possessive 's ends the name, as in _possessives (a regular expression of the same rule).
 _POSSESSIVE = re.compile(f"{_DROPPED_CHAR}(?=s{_DROPPED_CHAR}*(?: |\\Z))")
 
@@ -455,22 +457,36 @@ _MAX_WORDS = 1 << 17
 
 
 class _WordKeys(dict[str, str]):
-    """Each translated word's key, folded on first sight."""
+    """Each translated word's key, folded on first sight (see :data:`_LAST_OFFSETS`)."""
 
     def __missing__(self, word: str) -> str:
-        if len(self) >= _MAX_WORDS:
-            self.clear()
-        self[word] = key = _fold_word(word)[0]
+        key, starts = _fold_word(word)
+        _remember(self, word, key)
+        _remember(_LAST_OFFSETS, word, starts[-1])
         return key
 
 
+class _LastOffsets(dict[str, int]):
+    """Where the last key letter of each translated word comes from in it.
+
+    Filled as the word's key is made, for the words of the names found; worked
+    out again if the word was forgotten since.
+    """
+
+    def __missing__(self, word: str) -> int:
+        last = _fold_word(word)[1][-1]
+        _remember(self, word, last)
+        return last
+
+
+def _remember(cache: dict[str, _V], word: str, value: _V) -> None:
+    if len(cache) >= _MAX_WORDS:
+        cache.clear()
+    cache[word] = value
+
+
 _WORD_KEYS = _WordKeys()
-
-
-@lru_cache(maxsize=1 << 14)
-def _last_offset(word: str) -> int:
-    """Where the last key letter of a translated word comes from in it (asked of the names found)."""
-    return _fold_word(word)[1][-1]
+_LAST_OFFSETS = _LastOffsets()
 
 
 class _Table(dict[int, str]):

@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from conflictmap.gazetteer import Gazetteer, fold_with_offsets
+from conflictmap.gazetteer import Gazetteer, fold_with_offsets, names
 from conflictmap.gazetteer.core import _ASIDE, Match, _LowerWords, _match, _opens_sentence
 from conflictmap.gazetteer.matcher import NameIndex, index_names
 from conflictmap.gazetteer.names import FoldedWords, name_variants
@@ -138,6 +138,16 @@ def test_the_word_fold_is_the_whole_text_fold(gaz):
         assert fast.key == folded.key, text
         runs = _word_runs(folded.key, 4)
         assert fast.spans(runs) == [folded.span(s, e) for s, e in runs], text
+
+
+def test_the_word_fold_forgets_words_and_stays_right(gaz, monkeypatch):
+    # A text of more new words than the caches keep: they are emptied as its key is made.
+    monkeypatch.setattr(names, "_MAX_WORDS", 3)
+    for text in _texts(gaz, 200, seed=5):
+        folded, fast = fold_with_offsets(text), FoldedWords(text)
+        runs = _word_runs(folded.key, 2)
+        assert (fast.key, fast.spans(runs)) == (folded.key, [folded.span(s, e) for s, e in runs]), text
+    assert len(names._WORD_KEYS) <= 3 and len(names._LAST_OFFSETS) <= 3
 
 
 def test_a_match_made_without_init_is_the_one_init_makes():
