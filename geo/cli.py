@@ -79,6 +79,13 @@ def _date_option(value: str) -> tuple[str, dt.date]:
         raise argparse.ArgumentTypeError(f"{day!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _day_option(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _jobs_option(value: str) -> int:
     try:
         jobs = int(value)
@@ -162,6 +169,12 @@ def _parser() -> _Parser:
         p.add_argument("--max-days", type=int, default=None, metavar="N",
                        help="the most days the reports' dates may span (default: 1096, three "
                             "years); a report dated further out is refused before any reading")
+        p.add_argument("--from", dest="start", type=_day_option, default=None, metavar="YYYY-MM-DD",
+                       help="the first day mapped (default: the reports' first, or a day their "
+                            "claims speak of just before it)")
+        p.add_argument("--until", dest="end", type=_day_option, default=None, metavar="YYYY-MM-DD",
+                       help="the last day mapped (default: the last report's); each site's state "
+                            "carries on to it, and claims of later days are left out")
         p.add_argument("--jobs", "-j", type=_jobs_option, default=None, metavar="N",
                        help="processes reading the reports (default: every core, for builds "
                             "large enough to gain from them); the outputs do not depend on it")
@@ -407,7 +420,8 @@ def _run(args: argparse.Namespace) -> int:
 
         proj = pj.Project.open(args.articles[0])
         built = pj.build(proj, args.out, formats=args.format, jobs=args.jobs, engine=args.engine,
-                         scheduler=args.scheduler, max_days=args.max_days, tiles=args.tiles)
+                         scheduler=args.scheduler, max_days=args.max_days, tiles=args.tiles,
+                         start=args.start, end=args.end)
         reading = built.reading
         args.out = str(args.out or proj.out)
         for w in built.warnings:
@@ -425,7 +439,8 @@ def _run(args: argparse.Namespace) -> int:
         args.out = args.out or "out"
         reading = build(theatre["articles"], out_dir=args.out, tiles=args.tiles,
                         formats=args.format, max_days=args.max_days,
-                        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler)
+                        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                        start=args.start, end=args.end)
     else:
         if not args.articles:
             raise InputError("(arguments)", "no articles given: conflictmap build ARTICLE ...")
@@ -433,7 +448,8 @@ def _run(args: argparse.Namespace) -> int:
         reading = build(args.articles, gazetteer=args.gazetteer, actors=args.actors,
                         dates=dict(args.date), out_dir=args.out, tiles=args.tiles,
                         formats=args.format, max_days=args.max_days,
-                        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler)
+                        jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                        start=args.start, end=args.end)
     # Said once the build has succeeded: a failed build says only its error line.
     for art in reading.articles:
         for warning in art.warnings:

@@ -356,6 +356,23 @@ def first_day(articles: Sequence[Article], claims: Sequence[Claim]) -> dt.date:
     return min([first, *(c.date for c in claims if c.counts and earliest <= c.date < first)])
 
 
+def check_window(start: dt.date | None, end: dt.date | None) -> None:
+    """Refuse a map window that ends before it starts (``--from`` after ``--until``).
+
+    Raises
+    ------
+    InputError
+        Naming both days.
+    """
+    if start is not None and end is not None and end < start:
+        raise InputError("--until", f"{end} is before --from {start}: the map would have no days")
+
+
+def window_dates(start: dt.date | None, end: dt.date | None) -> list[tuple[str, dt.date]]:
+    """Return the window's days as :func:`geo.timeline.check_span` takes them (its span counts too)."""
+    return [(name, day) for name, day in (("--from", start), ("--until", end)) if day is not None]
+
+
 def quarters(gaz: Gazetteer, sites: Sequence[str]) -> dict[str, str]:
     """Return each site that is a quarter of another site (its city), as ``{quarter: city}``.
 
@@ -766,6 +783,7 @@ def build(
     out_dir: str | Path = "out", tiles: str | None = None,
     formats: str | Sequence[str] | None = None, max_days: int | None = None,
     jobs: int | None = None, engine: Engine | str = Engine.LOCAL, scheduler: str | None = None,
+    start: dt.date | None = None, end: dt.date | None = None,
 ) -> Reading:
     """Read articles and write the control map and feeds.
 
@@ -789,6 +807,10 @@ def build(
     jobs, engine, scheduler
         How the reports are read (see :func:`read_theatre`); the outputs are
         the same byte for byte whatever they are.
+    start, end : datetime.date, optional
+        The first and last day mapped (default: the reports' first and last);
+        a state carries on to ``end`` ("the map through today"), and claims
+        of days after it are left out.
 
     Returns
     -------
@@ -796,8 +818,11 @@ def build(
     """
     formats = parse_formats(formats)
     engine = checked_engine(engine, scheduler)  # like the formats: said before anything is read
+    check_window(start, end)
     arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
                                    max_days=max_days)
-    reading = read_theatre(arts, gaz, sides, jobs=jobs, engine=engine, scheduler=scheduler)
+    check_span([(a.path, a.published) for a in arts] + window_dates(start, end), max_days)
+    reading = read_theatre(arts, gaz, sides, start=start, end=end, jobs=jobs, engine=engine,
+                           scheduler=scheduler)
     write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
     return reading

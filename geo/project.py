@@ -46,7 +46,9 @@ from .pipeline import (
     _lock_timeout,
     assemble,
     bundled_theatre,
+    check_window,
     read_articles,
+    window_dates,
     write_outputs,
 )
 from .pipeline import _locked as locked
@@ -346,13 +348,14 @@ def reader_key(project: Project, gaz: Gazetteer) -> str:
 
 
 def read(project: Project, *, jobs: int | None = None, engine: Engine | str = Engine.LOCAL,
-         scheduler: str | None = None, max_days: int | None = None) -> Built:
+         scheduler: str | None = None, max_days: int | None = None, start: dt.date | None = None,
+         end: dt.date | None = None) -> Built:
     """Read what the store lacks and apply the analyst's decisions; nothing is written but the store.
 
     Parameters
     ----------
     project : Project
-    jobs, engine, scheduler, max_days
+    jobs, engine, scheduler, max_days, start, end
         As :func:`geo.pipeline.build`.
 
     Returns
@@ -361,11 +364,11 @@ def read(project: Project, *, jobs: int | None = None, engine: Engine | str = En
         With ``gazetteer`` and ``actors`` as used.
     """
     with _locked(project):
-        return _read(project, jobs, engine, scheduler, max_days)
+        return _read(project, jobs, engine, scheduler, max_days, start, end)
 
 
 def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: str | None,
-          max_days: int | None) -> Built:
+          max_days: int | None, start: dt.date | None = None, end: dt.date | None = None) -> Built:
     decisions = read_decisions(project.review)
     gaz = _gazetteer(project, aliases(decisions))
     sides = Actors.load(project.actors)
@@ -378,7 +381,7 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         hashes = [r.hash for r in stored]
         have = store.readings(key, hashes)
         articles = _articles(project, store, stored, key, have)
-        check_span([(a.path, a.published) for a in articles], max_days)
+        check_span([(a.path, a.published) for a in articles] + window_dates(start, end), max_days)
         todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
         fresh = read_reports(todo, Reader(gaz, sides, weights=_weights(project)), jobs=jobs,
                              engine=engine, scheduler=scheduler) if todo else []
@@ -393,7 +396,7 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
                                            sites=set(gaz.sites()))
         # Only the sites whose claims changed are worked out again; the memo keeps the rest.
         memo = SiteMemo(store.memo(MEMO))
-        reading = assemble(articles, reports, gaz, sides, claims, memo=memo)
+        reading = assemble(articles, reports, gaz, sides, claims, start=start, end=end, memo=memo)
         store.save_memo(MEMO, memo.fresh, keep=memo.asked)
     return Built(reading, len(fresh), len(have), warnings, gaz, sides,
                  reading.timeline.recomputed)
@@ -456,7 +459,8 @@ def _article_from_memo(path: str, name: str, data: bytes) -> Article:
 
 def build(project: Project, out: str | Path | None = None, *, formats: str | Sequence[str] | None = None,
           jobs: int | None = None, engine: Engine | str = Engine.LOCAL, scheduler: str | None = None,
-          max_days: int | None = None, tiles: str | None = None) -> Built:
+          max_days: int | None = None, tiles: str | None = None, start: dt.date | None = None,
+          end: dt.date | None = None) -> Built:
     """Read what is new, apply the analyst's decisions, and write the map and feeds.
 
     Parameters
@@ -464,7 +468,7 @@ def build(project: Project, out: str | Path | None = None, *, formats: str | Seq
     project : Project
     out : path, optional
         Default: the project's ``out`` folder.
-    formats, jobs, engine, scheduler, max_days, tiles
+    formats, jobs, engine, scheduler, max_days, tiles, start, end
         As :func:`geo.pipeline.build`.
 
     Returns
@@ -472,8 +476,9 @@ def build(project: Project, out: str | Path | None = None, *, formats: str | Seq
     Built
     """
     engine = checked_engine(engine, scheduler)
+    check_window(start, end)
     with _locked(project):
-        built = _read(project, jobs, engine, scheduler, max_days)
+        built = _read(project, jobs, engine, scheduler, max_days, start, end)
         write_outputs(built.reading, built.gazetteer, built.actors, out or project.out, tiles=tiles,
                       formats=formats)
     return built

@@ -83,6 +83,10 @@ def _run(*args):
      ["a.txt", "--actors", "act.yaml"], "not valid YAML"),
     (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"), ["a.txt", "--date", "b.txt=2017-10-16"],
      "b.txt"),
+    (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"),
+     ["a.txt", "--from", "2017-10-20", "--until", "2017-10-18"], "before --from"),
+    (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"), ["a.txt", "--until", "2027-10-18"],
+     "--until"),
 ])
 def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, monkeypatch, setup, args, needle):
     monkeypatch.chdir(tmp_path)
@@ -165,3 +169,25 @@ def test_the_map_starts_on_the_day_before_the_first_report_that_it_speaks_of(tmp
     tower = next(f["properties"] for f in thursday["features"]
                  if f["properties"]["site"] == "raqqa-clock-tower")
     assert tower["controller"] == "SDF" and not tower["inferred"]
+
+
+def test_the_map_runs_from_and_until_the_days_asked(tmp_path):
+    # "The map through today": each site's state carries on past the last report, and a
+    # window before the reports' end leaves their later claims out.
+    (tmp_path / "a.txt").write_text(" date 2017-10-16\nSDF fighters captured the stadium on Monday.\n")
+    (tmp_path / "b.txt").write_text(" date 2017-10-18\nIS fighters retook the stadium on Wednesday.\n")
+    arts = [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    assert main(["build", *arts, "--until", "2017-10-21", "--out", str(tmp_path / "long"), "-q"]) == 0
+    assert main(["build", *arts, "--from", "2017-10-15", "--until", "2017-10-17",
+                 "--out", str(tmp_path / "short"), "-q"]) == 0
+
+    def held(out, day):
+        feats = json.loads((tmp_path / out / "days" / f"{day}.geojson").read_text())["features"]
+        return next(f["properties"]["controller"] for f in feats
+                    if f["properties"]["site"] == "raqqa-municipal-stadium")
+
+    assert sorted(p.stem for p in (tmp_path / "long" / "days").glob("*.geojson"))[-1] == "2017-10-21"
+    assert held("long", "2017-10-21") == "IS"
+    assert [p.stem for p in sorted((tmp_path / "short" / "days").glob("*.geojson"))] == [
+        "2017-10-15", "2017-10-16", "2017-10-17"]
+    assert held("short", "2017-10-17") == "SDF"
