@@ -33,3 +33,14 @@ def test_a_hold_stated_the_day_a_side_presses_on_a_site_says_who_held_it_before(
     assert any(c.site == "tabqa" and c.type == "hold" and c.actor == "IS" for c in claims)
     got = _days(actors, claims, "tabqa", dt.date(2017, 10, 14), dt.date(2017, 10, 17))
     assert got == ["IS", "IS", "IS", "IS"]
+
+
+def test_a_side_announcing_the_evacuation_of_a_town_runs_it(gaz, actors, tmp_path):
+    # Ordering people out of a town is done by whoever runs it: the side announcing the
+    # evacuation of X holds X that day, even one that has pulled its own lines back elsewhere.
+    text = ("The Islamic State, whose fighters have fallen back to the east bank, announced the "
+            "evacuation of the town of Tabqa on Sunday.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert ("tabqa", "hold", "IS") in {(c.site, c.type, c.actor) for c in claims if c.counts}
+    got = _days(actors, claims, "tabqa", dt.date(2017, 10, 14), dt.date(2017, 10, 16))
+    assert got == ["IS", "IS", "IS"]

@@ -611,8 +611,9 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                                                                                    ctx.text[hit.end:]):
             site = _site_before(lang, ctx, hit, n)  # "Kastani is on the verge of capture"
         actor = _agent(lang, ctx, hit, "by|to" if p.lemma == "fall" else "by") or _glued_side(ctx, hit)
-        if actor is None and p.type in ("capture", "full_control") and _announced(lang, ctx, hit, n):
-            actor = _subject(lang, ctx, hit, n)  # "the army announced the recapture of X"
+        if actor is None and p.type in ("capture", "full_control", "hold") and _announced(lang, ctx, hit, n):
+            # "the army announced the recapture of X"; "the occupiers announced the evacuation of X"
+            actor = _subject(lang, ctx, hit, n)
         other = _agent(lang, ctx, hit, "from")
         how = "site after the noun"
     elif passive or attributive:
