@@ -44,3 +44,18 @@ def test_a_side_announcing_the_evacuation_of_a_town_runs_it(gaz, actors, tmp_pat
     assert ("tabqa", "hold", "IS") in {(c.site, c.type, c.actor) for c in claims if c.counts}
     got = _days(actors, claims, "tabqa", dt.date(2017, 10, 14), dt.date(2017, 10, 16))
     assert got == ["IS", "IS", "IS"]
+
+
+def test_the_names_of_places_a_count_said_were_taken_take_the_counts_day(gaz, actors, tmp_path):
+    # "On Saturday, five villages were freed" then, a sentence or two on, the list of them with
+    # no day of its own: the same takings, on Saturday, not on the day the report came out.
+    text = ("In the SDF push north of the river on Saturday, five villages were freed. The command "
+            "gave the figure on Monday evening.\n\n"
+            "Among them, it proved possible to free Tabqa, Ain Issa and Mansoura, a spokesman said.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    takings = {c.site: c.date for c in claims if c.type == "capture" and c.counts}
+    assert takings.get("tabqa") == dt.date(2017, 10, 14)
+    assert takings.get("raqqa-ain-issa") == dt.date(2017, 10, 14)
+    # A list with no count before it keeps the report's day.
+    alone = _claims(gaz, actors, tmp_path, "The SDF freed Tabqa and Ain Issa, a spokesman said.")
+    assert {c.date for c in alone if c.site == "tabqa" and c.counts} == {dt.date(2017, 10, 17)}

@@ -257,9 +257,11 @@ def _prepare(lang: Language, actors: Actors, article: Article, sent: Sentence,
         # saved (its date unreadable as a day of the report), not a day the report is about.
         day = []
     refs = find_dates(sent.text, article.published)
-    if not day and inherited and lang.rx("claims.same_day").match(sent.text) and \
+    if not day and inherited and (lang.rx("claims.same_day").match(sent.text) or len(sites) > 1) and \
             not any(r.precision == "day" for r in refs):
-        # "By evening they had taken X" after "... on Monday": Monday's evening.
+        # "By evening they had taken X" after "... on Monday": Monday's evening. The names of
+        # the places a count said were taken ("12 villages were freed on Monday. They are X,
+        # Y and Z."): the same takings, that day (see _days_restated).
         day = [replace(r, start=0, end=0) for r in inherited[:1]]
     return _Sentence(sent, ctx, speaker, refs, day)
 
@@ -280,6 +282,34 @@ def _days_before(lang: Language, article: Article) -> dict[int, list[DateRef]]:
                 out[sent.start] = days[-1:]
         prev = sent
     return out
+
+
+def _days_restated(lang: Language, article: Article) -> dict[int, list[DateRef]]:
+    """For each sentence that may list the places a count before it said were taken, that day.
+
+    "On Monday, 12 settlements were liberated. ... It was possible to liberate X,
+    Y and Z.": the list, a few sentences on, restates Monday's takings. Only a
+    sentence that speaks of taking (:func:`_prepare` also asks for two places
+    or more and no day of its own); a new count ends the last one's reach.
+    """
+    out: dict[int, list[DateRef]] = {}
+    count, taking = lang.rx("claims.count_taken"), lang.rx("claims.restates_taking")
+    days: list[DateRef] = []
+    left = 0
+    for sent in article.sentences:
+        if count.search(sent.text):
+            days = [r for r in find_dates(sent.text, article.published)
+                    if r.precision == "day" and r.date <= article.published][-1:]
+            left = _RESTATED_WITHIN
+            continue
+        if days and left > 0 and taking.search(sent.text):
+            out[sent.start] = days
+        left -= 1
+    return out
+
+
+# How many sentences after a count of places taken may list them.
+_RESTATED_WITHIN = 3
 
 
 def _verbs_over_their_nouns(lang: Language, text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
@@ -553,7 +583,7 @@ def extract_claims(
     # Two passes: the side the article shows attacking resolves "the remnants" in the second.
     preps = []
     contexts = _contexts(article, found)
-    before = _days_before(lang, article)
+    before = {**_days_restated(lang, article), **_days_before(lang, article)}
     # Each sentence is given only the mentions and sides that start inside it (it keeps those
     # that also end there): going through all of them for each would take the square of the size.
     places, sides = ByStart(mentions), ByStart(found)
