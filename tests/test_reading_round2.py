@@ -59,3 +59,12 @@ def test_the_names_of_places_a_count_said_were_taken_take_the_counts_day(gaz, ac
     # A list with no count before it keeps the report's day.
     alone = _claims(gaz, actors, tmp_path, "The SDF freed Tabqa and Ain Issa, a spokesman said.")
     assert {c.date for c in alone if c.site == "tabqa" and c.counts} == {dt.date(2017, 10, 17)}
+
+
+def test_being_in_a_state_is_no_presence_in_the_site_of_the_next_verb(gaz, actors, tmp_path):
+    # "are in disarray and are pulling out of X": "are in" is said of a state, and the site
+    # after the next verb is that verb's; IS is not in X by it.
+    text = "IS fighters on the road north are in disarray and are pulling out of Tabqa, officials said."
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert not any(c.type == "presence" and c.site == "tabqa" for c in claims)
+    assert any(c.type == "loss" and c.site == "tabqa" and c.actor == "IS" for c in claims)

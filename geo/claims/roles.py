@@ -317,6 +317,12 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
     return True
 
 
+def _new_verb(lang: Language, gap: str) -> bool:
+    """Whether a gap between a phrase and a site opens a verb of its own ("and are withdrawing from")."""
+    be, aux = lang.words("roles.be"), lang.words("roles.aux")
+    return any(w in be or w in aux for w in re.findall(r"[\w'’-]+", gap.lower()))
+
+
 # A list before the site: "took the silos, as well as a bakery, X and Y" (X is in the object).
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)",
                        re.IGNORECASE)
@@ -638,6 +644,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         else:
             # Being in a place may say where with any preposition: "holding hostages inside X".
             site = _site_after(lang, ctx, hit, locative=p.type == "presence")
+            if site is not None and p.type == "presence" and _new_verb(lang, ctx.text[hit.end:site.start]):
+                site = None  # "are in complete disarray and are withdrawing from X": X is the next verb's
             actor = _subject(lang, ctx, hit, n)
             other = _agent(lang, ctx, hit, "from")
             if site is None and p.type in ("hold", "presence") and p.frame == "transitive":
