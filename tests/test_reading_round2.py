@@ -68,3 +68,13 @@ def test_being_in_a_state_is_no_presence_in_the_site_of_the_next_verb(gaz, actor
     claims = _claims(gaz, actors, tmp_path, text)
     assert not any(c.type == "presence" and c.site == "tabqa" for c in claims)
     assert any(c.type == "loss" and c.site == "tabqa" and c.actor == "IS" for c in claims)
+
+
+def test_an_unconfirmed_report_hedges_its_whole_clause(gaz, actors, tmp_path):
+    # The doubt of "Unconfirmed reports indicate that ..." is on what the reports say, however
+    # many words stand between it and the phrase.
+    text = ("Unconfirmed reports indicate that Islamic State fighters holding the road to the north "
+            "of the lake are withdrawing from Tabqa.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    losses = [c for c in claims if c.type == "loss" and c.site == "tabqa"]
+    assert losses and all(c.status == "hedged" for c in losses)

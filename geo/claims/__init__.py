@@ -381,6 +381,11 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
     said = ctx.clauses[n - 1].start if n > 0 and ctx.clauses[n - 1].kind == "attribution" \
         and ctx.clauses[n].kind == "main" else lo
     status = doubt(lang, ctx.text, hit, said, hi, prep.refs, ended=kind.ended)
+    if status == Status.ASSERTED and said < lo and \
+            lang.doubt[Status.HEDGED].search(ctx.text[said:ctx.clauses[n - 1].end]):
+        # "Unconfirmed reports indicate that ... are withdrawing from X": the saying's doubt
+        # is the whole report's, however far from it the phrase stands.
+        status = Status.HEDGED
     if status == Status.ASSERTED:
         status = _consequence_of(lang, ctx, n, prep.refs) or status
     if status == Status.ASSERTED and prep.sent.truncated and \
