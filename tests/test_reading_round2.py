@@ -78,3 +78,15 @@ def test_an_unconfirmed_report_hedges_its_whole_clause(gaz, actors, tmp_path):
     claims = _claims(gaz, actors, tmp_path, text)
     losses = [c for c in claims if c.type == "loss" and c.site == "tabqa"]
     assert losses and all(c.status == "hedged" for c in losses)
+
+
+def test_machines_moving_in_say_nothing_of_whose_they_are(gaz, actors, tmp_path):
+    # "TV showed tanks and other vehicles entering X": no side is named, and vehicles moving
+    # into a base are as often the holder's own; fighters that storm it with no side read still
+    # count as an entry.
+    moving = _claims(gaz, actors, tmp_path, "State television showed tanks and other armoured "
+                     "vehicles entering Tabqa.")
+    assert any(c.type == "entry" and c.site == "tabqa" for c in moving)
+    assert not any(c.type == "entry" and c.counts for c in moving)
+    stormed = _claims(gaz, actors, tmp_path, "Forces advancing on the city stormed Tabqa on Monday.")
+    assert any(c.type == "entry" and c.site == "tabqa" and c.counts for c in stormed)

@@ -397,6 +397,11 @@ def _claims_for(lang: Language, article: Article, prep: _Sentence, hit: PhraseHi
             kind.type in CONTROL_TYPES and loser is None):
         # "Civilians are still inside X", "families fled X": read, kept, not about a side.
         status = Status.NO_SIDE
+    elif status == Status.ASSERTED and actor is None and kind.type == ClaimType.ENTRY and \
+            lang.rx("claims.unsided_movers").search(ctx.text[lo:hit.start]):
+        # "TV showed tanks and other vehicles entering the base": machines or people moving
+        # in say nothing of whose they are (the holder's own reinforcements, as often as not).
+        status = Status.NO_SIDE
     # A hold said to be complete is full control, and still a state: "once entirely controlled".
     state = kind.type in STATE_TYPES or hit.phrase.type in STATE_TYPES
     refs = prep.refs
