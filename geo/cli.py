@@ -73,10 +73,7 @@ def _date_option(value: str) -> tuple[str, dt.date]:
     path, sep, day = value.rpartition("=")
     if not sep or not path:
         raise argparse.ArgumentTypeError(f"expected PATH=YYYY-MM-DD, got {value!r}")
-    try:
-        return path, dt.date.fromisoformat(day)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{day!r} is not a date (YYYY-MM-DD)") from None
+    return path, _day_option(day)
 
 
 def _day_option(value: str) -> dt.date:
@@ -174,7 +171,8 @@ def _parser() -> _Parser:
                             "claims speak of just before it)")
         p.add_argument("--until", dest="end", type=_day_option, default=None, metavar="YYYY-MM-DD",
                        help="the last day mapped (default: the last report's); each site's state "
-                            "carries on to it, and claims of later days are left out")
+                            "carries on to it, and claims of later days do not move the map "
+                            "(claims.csv still lists them)")
         p.add_argument("--jobs", "-j", type=_jobs_option, default=None, metavar="N",
                        help="processes reading the reports (default: every core, for builds "
                             "large enough to gain from them); the outputs do not depend on it")

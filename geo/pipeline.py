@@ -321,6 +321,9 @@ def assemble(articles: Sequence[Article], reports: Sequence[ReportReading], gaz:
     used = list(claims) if claims is not None else [c for r in reports for c in r.claims]
     by_article = {r.name: r.focus for r in reports}
     focuses = Counter(r.focus for r in reports if r.focus)
+    # One end asked for, the other the reports': together they must still make a day.
+    check_window(start or first_day(articles, used), end or max(a.published for a in articles),
+                 asked=(start, end))
     start = start or first_day(articles, used)
     end = end or max(a.published for a in articles)
     # The user's own files map every site; a GeoNames dump only the sites the articles name.
@@ -356,20 +359,46 @@ def first_day(articles: Sequence[Article], claims: Sequence[Claim]) -> dt.date:
     return min([first, *(c.date for c in claims if c.counts and earliest <= c.date < first)])
 
 
-def check_window(start: dt.date | None, end: dt.date | None) -> None:
-    """Refuse a map window that ends before it starts (``--from`` after ``--until``).
+def check_window(start: dt.date | None, end: dt.date | None,
+                 asked: tuple[dt.date | None, dt.date | None] | None = None) -> None:
+    """Refuse a map window that ends before it starts.
+
+    Parameters
+    ----------
+    start, end : datetime.date or None
+        The first and last day mapped (None: not yet known).
+    asked : (datetime.date or None, datetime.date or None), optional
+        The days the user gave (``--from``, ``--until``) when ``start`` and
+        ``end`` are filled in from the reports: the error names the one asked.
 
     Raises
     ------
     InputError
-        Naming both days.
+        Naming the option and both days.
     """
-    if start is not None and end is not None and end < start:
+    if start is None or end is None or end >= start:
+        return
+    given_start, given_end = asked if asked is not None else (start, end)
+    if given_end is not None and given_start is not None:
         raise InputError("--until", f"{end} is before --from {start}: the map would have no days")
+    if given_end is not None:
+        raise InputError("--until", f"{end} is before the reports' first day, {start}")
+    raise InputError("--from", f"{start} is after the last report's day, {end}")
 
 
 def window_dates(start: dt.date | None, end: dt.date | None) -> list[tuple[str, dt.date]]:
-    """Return the window's days as :func:`geo.timeline.check_span` takes them (its span counts too)."""
+    """Return the window's days as :func:`geo.timeline.check_span` takes them.
+
+    Parameters
+    ----------
+    start, end : datetime.date or None
+        ``--from`` and ``--until``, where given.
+
+    Returns
+    -------
+    list of (str, datetime.date)
+        The option's name and day, for each given: the window's span counts like a report's date.
+    """
     return [(name, day) for name, day in (("--from", start), ("--until", end)) if day is not None]
 
 

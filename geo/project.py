@@ -363,6 +363,7 @@ def read(project: Project, *, jobs: int | None = None, engine: Engine | str = En
     Built
         With ``gazetteer`` and ``actors`` as used.
     """
+    check_window(start, end)
     with _locked(project):
         return _read(project, jobs, engine, scheduler, max_days, start, end)
 

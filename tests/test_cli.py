@@ -87,6 +87,10 @@ def _run(*args):
      ["a.txt", "--from", "2017-10-20", "--until", "2017-10-18"], "before --from"),
     (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"), ["a.txt", "--until", "2027-10-18"],
      "--until"),
+    (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"), ["a.txt", "--from", "2017-10-20"],
+     "after the last report"),
+    (lambda d: (d / "a.txt").write_text(" date 2017-10-17 x"), ["a.txt", "--until", "2017-10-01"],
+     "before the reports' first day"),
 ])
 def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, monkeypatch, setup, args, needle):
     monkeypatch.chdir(tmp_path)

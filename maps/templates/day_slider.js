@@ -504,9 +504,10 @@
   // What a report says changed comes first; what was only inferred (a quarter held with its
   // city, a day no report speaks of) after it, so the news is not buried under it.
   changes.forEach(function (list, i) {
+    var inferred = {};
+    list.forEach(function (site) { inferred[site.id] = isInferred(intervalAt(site, i)) ? 1 : 0; });
     list.sort(function (a, b) {
-      var p = isInferred(intervalAt(a, i)) ? 1 : 0, q = isInferred(intervalAt(b, i)) ? 1 : 0;
-      if (p !== q) { return p - q; }
+      if (inferred[a.id] !== inferred[b.id]) { return inferred[a.id] - inferred[b.id]; }
       var x = a.name.toLowerCase(), y = b.name.toLowerCase(); return x < y ? -1 : (x > y ? 1 : 0);
     });
   });
@@ -529,7 +530,7 @@
     var reported = list.filter(function (site) { return !isInferred(intervalAt(site, i)); }).length;
     list.slice(0, CHANGES_AT_MOST).forEach(function (site, k) {
       var t = changeText(site, i);
-      if (k === reported && reported > 0) {
+      if (k === reported) {  // also when every change that day is inferred
         changesList.appendChild(el("li", "Inferred, no report of their own (" + (list.length - reported) + "):", "cm-sub"));
       }
       var li = el("li");
