@@ -159,3 +159,16 @@ def test_an_adjunct_takes_the_subject_of_the_clause_it_follows(gaz, actors, tmp_
     # seizing, not the sentence's subject; an object ("attacked IS positions") is no subject.
     takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
     assert takings and {c.actor for c in takings} == {side}
+
+
+@pytest.mark.parametrize("text,part", [
+    ("The SDF retook Raqqa's main hospital on Tuesday.", True),
+    ("IS fighters lost Raqqa's old cement plant on Tuesday.", True),
+    ("The SDF announced Raqqa's liberation on Tuesday.", False),
+    ("The SDF said Raqqa's full liberation was complete.", False),
+])
+def test_a_place_a_site_owns_is_in_it_its_own_fall_is_it(gaz, actors, tmp_path, text, part):
+    # "X's main hospital" names a place in X (whatever word stands first); "X's liberation" is X's.
+    takings = [c for c in _claims(gaz, actors, tmp_path, text)
+               if c.site == "raqqa" and c.type in ("capture", "loss")]
+    assert takings and all(c.part is part for c in takings)
