@@ -387,22 +387,23 @@ PARTITIVE = (r"strip|parts?|pockets?|corners?|edges?|outskirts|fringes?|sections
              r"eastern|western")
 _PART_OF_IT = re.compile(rf"\b(?:{PARTITIVE})\s+of\s+(it)\b", re.IGNORECASE)
 # "took full control of its neighbourhoods": all its parts, by their plain plural, are all of it
-# ("two of its districts" and "its eastern districts" are not).
+# when the words before say all of them ("eleven of its districts", "its eastern districts" do not).
 _ALL_ITS_PARTS = re.compile(r"\b(its)\s+(?:neighbou?rhoods|districts|quarters)\b", re.IGNORECASE)
-_SOME_OF = re.compile(r"\b(?:one|two|three|four|five|six|several|some|many|most|few|number|half|part|"
-                      r"majority|bulk)\s+of\s+$", re.IGNORECASE)
+_ALL_OF = re.compile(r"(?:\ball\s+(?:of\s+)?|\bcontrol\s+(?:of|over)\s+|\beach\s+of\s+|"
+                     r"\bevery\s+one\s+of\s+)$", re.IGNORECASE)
+# Most reports hold neither pronoun: a quick look spares the patterns above.
+_PLACE_PRONOUN = re.compile(r"\bits\s|\bof\s+it\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _pronoun_places(text: str) -> Iterator[re.Match[str]]:
     """Yield the pronouns that stand for a place: "the bulk of it", "all its districts"."""
-    low = text.lower()  # most reports have neither: two plain searches spare the patterns
-    if " of it" in low:
-        yield from _PART_OF_IT.finditer(text)
-    if "its " in low:
-        for m in _ALL_ITS_PARTS.finditer(text):
-            if not _SOME_OF.search(text, max(0, m.start() - 20), m.start()):
-                yield m
+    if not _PLACE_PRONOUN.search(text):
+        return
+    yield from _PART_OF_IT.finditer(text)
+    for m in _ALL_ITS_PARTS.finditer(text):
+        if _ALL_OF.search(text, max(0, m.start() - 20), m.start()):
+            yield m
 
 
 def _partitive_pronouns(text: str, found: list[Mention]) -> list[Mention]:

@@ -50,6 +50,8 @@ def test_a_taking_of_a_sides_stronghold_is_by_its_enemy(gaz, actors, tmp_path, t
     ("The SDF took full control of the neighbourhoods of Tabqa on Tuesday.", True),
     ("The SDF retook all the districts of the town of Tabqa on Tuesday.", True),
     ("The SDF pushed into Tabqa on Tuesday and took full control of its neighbourhoods.", True),
+    ("The SDF pushed into Tabqa on Tuesday and took control of all of its districts.", True),
+    ("The SDF pushed into Tabqa on Tuesday and took\u00a0full control of its\u00a0neighbourhoods.", True),
     ("The SDF seized the eastern neighbourhoods of Tabqa on Tuesday.", False),
     ("The SDF seized two of the districts of Tabqa on Tuesday.", False),
 ])
@@ -172,3 +174,24 @@ def test_a_place_a_site_owns_is_in_it_its_own_fall_is_it(gaz, actors, tmp_path, 
     takings = [c for c in _claims(gaz, actors, tmp_path, text)
                if c.site == "raqqa" and c.type in ("capture", "loss")]
     assert takings and all(c.part is part for c in takings)
+
+
+@pytest.mark.parametrize("text,whole", [
+    ("IS withdrew its fighters from Tabqa on Monday.", True),
+    ("IS withdrew some of its fighters from Tabqa on Monday.", None),
+    ("IS withdrew most of its fighters from Tabqa, keeping a rearguard in the town.", False),
+])
+def test_a_side_taking_out_a_share_of_its_men_keeps_the_rest_in(gaz, actors, tmp_path, text, whole):
+    # All its fighters out: a loss of all of it; some or most of them: no loss, or of part of it.
+    losses = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "loss"
+              and c.counts]
+    if whole is None:
+        assert not losses
+    else:
+        assert losses and all(c.actor == "IS" and c.part is not whole for c in losses)
+
+
+def test_a_share_of_its_districts_is_not_all_of_a_place(gaz, actors, tmp_path):
+    text = "The SDF pushed into Tabqa on Tuesday and captured eleven of its districts."
+    assert not any(c.site == "tabqa" and c.type in ("capture", "full_control") and not c.part and c.counts
+                   for c in _claims(gaz, actors, tmp_path, text))

@@ -115,6 +115,9 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
     if kind == "loss" and roles.actor is not None and \
             lang.rx("classify.some_of").search(text[:roles.actor.start]):
         part = True  # "most of the jihadists were pushed out of the town": some are still in it
+    if kind == "loss" and roles.site.start >= hit.end and \
+            lang.rx("classify.some_units").search(text[hit.end:roles.site.start]):
+        part = True  # "IS withdrew most of its fighters from X": the rest are still in it
     if part and kind in ("entry", "contested") and _edge(lang, text, roles.site, site_lo):
         kind, part, note = "siege", False, "at the edge of the site, not in it"
     ended = False

@@ -372,7 +372,8 @@ class Language:
         if gap[0] == gap[1]:
             return False
         taken = text[tokens[gap[0]].start:tokens[gap[1] - 1].end]
-        return self.rx("claims.own_units").search(taken) is not None
+        # "withdrew some of its fighters", "most of its men": some stay, it is no leaving
+        return self.rx("claims.own_units").search(taken) is not None and not _SOME_UNITS.search(taken)
 
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
@@ -421,6 +422,11 @@ class Language:
             taken.append((h.i, h.j))
             out.append(h)
         return sorted(out, key=lambda h: h.i)
+
+
+# A share of a side's units: "some of its fighters", "hundreds of troops", "two battalions".
+_SOME_UNITS = re.compile(r"\b(?:some|most|part|half|several|few|many|hundreds|dozens|thousands|"
+                         r"one|two|three|four|five|\d[\d,]*)\b", re.IGNORECASE)
 
 
 # Words a side's gap does not open with: "forces have withdrawn their troops from X" is no
