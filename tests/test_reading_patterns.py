@@ -195,3 +195,17 @@ def test_a_share_of_its_districts_is_not_all_of_a_place(gaz, actors, tmp_path):
     text = "The SDF pushed into Tabqa on Tuesday and captured eleven of its districts."
     assert not any(c.site == "tabqa" and c.type in ("capture", "full_control") and not c.part and c.counts
                    for c in _claims(gaz, actors, tmp_path, text))
+
+
+@pytest.mark.parametrize("text,status", [
+    ("Reports said that SDF fighters entered Tabqa after IS militants were withdrawn from the town.",
+     "asserted"),
+    ("A statement said that the SDF had captured Tabqa, and IS claims of a counterattack were denied.",
+     "asserted"),
+    ("Reports that the SDF had seized Tabqa on Monday turned out to be false.", "denied"),
+    ("Claims that the SDF had retaken Tabqa were later denied by the coalition.", "denied"),
+])
+def test_a_report_is_taken_back_only_by_a_verb_of_its_own(gaz, actors, tmp_path, text, status):
+    # "were withdrawn" of troops, or a denial in another clause, takes nothing back.
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.actor == "SDF"]
+    assert claims and {c.status for c in claims} == {status}

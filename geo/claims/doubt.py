@@ -114,5 +114,9 @@ def retracted(lang: Language, text: str, hit: PhraseHit) -> bool:
     after = text[hit.end:]
     if lang.rx("doubt.retracted_back").search(after):
         return True
-    return bool(lang.rx("doubt.reported_that").search(text[:hit.start])
-                and lang.rx("doubt.retracted").search(after))
+    if not lang.rx("doubt.reported_that").search(text[:hit.start]):
+        return False
+    # The reports are what is taken back only if nothing else opens between the claim and the
+    # verb: in "..., and IS claims of a counterattack were denied" the denial is of the others.
+    said = lang.rx("doubt.retracted").search(after)
+    return said is not None and not lang.rx("doubt.other_clause").search(after[:said.start()])
