@@ -209,3 +209,13 @@ def test_a_report_is_taken_back_only_by_a_verb_of_its_own(gaz, actors, tmp_path,
     # "were withdrawn" of troops, or a denial in another clause, takes nothing back.
     claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.actor == "SDF"]
     assert claims and {c.status for c in claims} == {status}
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF pressed on. It seemed IS still controlled Tabqa.",
+    "The SDF pressed on. It appeared the militants held Tabqa.",
+])
+def test_a_sentence_opening_it_seemed_is_not_the_side_before(gaz, actors, tmp_path, text):
+    # "It seemed", "It appeared" are no subject standing for the side named before.
+    holds = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "hold"]
+    assert holds and all(c.actor != "SDF" for c in holds)
