@@ -56,6 +56,24 @@ def test_a_changed_claim_works_out_its_site_and_its_city_only(seeds_reading, gaz
     assert _days(b) == _days(_timeline(seeds_reading, gaz, actors, changed))
 
 
+def test_a_city_whose_days_change_reworks_the_quarters_held_with_it(seeds_reading, gaz, actors):
+    # A quarter no report names follows its city: when the city's days change, so do its, and
+    # the kept build equals a fresh one; the quarter is worked out again, not kept stale.
+    memo = SiteMemo()
+    a = _timeline(seeds_reading, gaz, actors, seeds_reading.claims, memo)
+    city = next(p for p in set(a.parents.values()) if p not in a.parents)
+    changed = [dataclasses.replace(c, actor="IS", loser=None, taker=None)
+               if c.site == city and c.counts and c.actor == "SDF" else c for c in seeds_reading.claims]
+    b = _timeline(seeds_reading, gaz, actors, changed, SiteMemo(_kept(memo)))
+    full = _timeline(seeds_reading, gaz, actors, changed)
+    assert _days(b) == _days(full)
+    silent = [q for q, p in a.parents.items() if p == city
+              and not any(c.site == q for c in seeds_reading.claims)]
+    moved = [q for q in silent if [a.on(d)[q].controller for d in a.days] != [full.on(d)[q].controller
+                                                                           for d in a.days]]
+    assert moved and set(moved) <= set(b.recomputed)
+
+
 def test_a_memo_that_cannot_be_decoded_is_worked_out_again(seeds_reading, gaz, actors):
     memo = SiteMemo()
     a = _timeline(seeds_reading, gaz, actors, seeds_reading.claims, memo)
