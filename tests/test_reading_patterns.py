@@ -219,3 +219,9 @@ def test_a_sentence_opening_it_seemed_is_not_the_side_before(gaz, actors, tmp_pa
     # "It seemed", "It appeared" are no subject standing for the side named before.
     holds = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "hold"]
     assert holds and all(c.actor != "SDF" for c in holds)
+
+
+def test_a_side_that_repels_offensives_is_not_on_the_offensive(gaz, actors, tmp_path):
+    text = "IS repelled offensives on three fronts. Tabqa was liberated on Tuesday, officials said."
+    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    assert takings and all("IS" not in (c.actor, c.guess) for c in takings)
