@@ -450,6 +450,18 @@ class Timeline:
                 return self._enemy(e.side)
         return None
 
+    def _taken_from(self, first: list[Claim]) -> str | None:
+        """Return the side a site's first evidence says it was taken from, by name ("from IS")."""
+        for moment in self._moments([c for c in first if not c.derived]):
+            for e in self._resolve(moment):
+                if e.kind in ("take", "guess") and e.side and e.claim.type != ClaimType.LOSS:
+                    if e.claim.loser and e.claim.loser != e.side:
+                        return e.claim.loser
+                    continue  # "took the base": another report of that taking may name the side
+                if e.kind in ("hold", "defend_in", "lose", "part") and e.side:
+                    return None  # what the day says first is not a taking
+        return None
+
     def _runs(self, states: Mapping[dt.date, State]) -> _Runs:
         return _Runs(self.days[0], self.days, states)
 
@@ -475,10 +487,15 @@ class Timeline:
             prev = carry
         out: dict[dt.date, State] = {}
         first = min(decided) if decided else None
-        # Before the first day decided: what history says it was (taken "in November"),
-        # else what that day implies (the side it was taken from), else what doubtful
-        # claims imply ("preparing to storm X").
-        implied, implied_from = self._hinted([c for c in hints if c.status == Status.ASSERTED], first)
+        # Before the first day decided: the side that day's taking names as the one it was
+        # taken from ("seized the base from Kurdish fighters": who held it just before, which
+        # history years old cannot overrule), else what history says it was (taken "in
+        # November"), else what that day implies (the side it was taken from), else what
+        # doubtful claims imply ("preparing to storm X").
+        implied = self._taken_from(list(decided[first][1])) if first is not None else None
+        implied_from = decided[first][1] if implied is not None and first is not None else ()
+        if implied is None:
+            implied, implied_from = self._hinted([c for c in hints if c.status == Status.ASSERTED], first)
         for day in sorted(decided):
             if implied is not None:
                 break

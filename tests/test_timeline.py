@@ -194,3 +194,14 @@ def test_on_outside_range(actors):
     t = Timeline([], ["s"], actors, D1, D2)
     with pytest.raises(KeyError):
         t.on(D4)
+
+
+def test_the_side_a_site_was_taken_from_by_name_wins_over_old_history(actors):
+    # "The base was the army's headquarters" (history, years ago) and then "troops seized the
+    # base from IS": who held it just before is the side it was taken from, not who held it then.
+    old = claim("s", "hold", "SDF", dt.date(2003, 1, 1), precision="year")
+    taken = claim("s", "capture", "SDF", D3, loser="IS", n=1)
+    assert states(actors, [old, taken]) == ["IS*", "IS*", "SDF", "SDF"]
+    # A taking that names no loser leaves history its say.
+    assert states(actors, [old, claim("s", "capture", "SDF", D3, n=1)]) == [
+        "SDF*", "SDF*", "SDF", "SDF"]
