@@ -282,6 +282,15 @@ class Timeline:
                 by_site[c.site].append(c)
             elif c.actor and (c.status in _HINTS or c.status == Status.ASSERTED and c.historical):
                 hints[c.site].append(c)
+        # A side reported inside a site ("stormed X") that then claims to have taken it
+        # ("claiming to have taken control of X"): its entry bears the claim out.
+        for site, pool in hints.items():
+            entered = [c for c in by_site.get(site, ()) if c.type == ClaimType.ENTRY and not c.part]
+            for c in pool:
+                if c.status == Status.HEDGED and c.type in CONTROL_TYPES and not c.part \
+                        and not c.historical and any(
+                            e.actor == c.actor and e.date <= c.date for e in entered):
+                    by_site[site].append(c)
         # What every site's key starts from: the code, the days mapped and the sides.
         self._base = digest(code_version(), start, end, sides_digest(actors)) if self._keeping else ""
         self._pools: dict[str, list[Claim]] = {}

@@ -205,3 +205,16 @@ def test_the_side_a_site_was_taken_from_by_name_wins_over_old_history(actors):
     # A taking that names no loser leaves history its say.
     assert states(actors, [old, claim("s", "capture", "SDF", D3, n=1)]) == [
         "SDF*", "SDF*", "SDF", "SDF"]
+
+
+def test_a_sides_claim_to_have_taken_a_site_it_is_reported_inside_counts(actors):
+    # "IS stormed the base", then "IS claimed to have taken control of it": the entry bears the
+    # claim out, and the base is IS's, not fought over for ever.
+    entry = claim("s", "entry", "IS", D2)
+    said = claim("s", "capture", "IS", D2, status="hedged", n=1, order=1)
+    assert states(actors, [entry, said])[1:] == ["IS", "IS", "IS"]
+    assert states(actors, [entry])[1:] == ["contested"] * 3
+    # Without an entry of its own, a side's claim stays a claim.
+    assert "IS" not in states(actors, [said])
+    # Nor does the other side's entry bear it out.
+    assert states(actors, [claim("s", "entry", "SDF", D2), said])[1:] == ["contested"] * 3
