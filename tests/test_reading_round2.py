@@ -90,3 +90,18 @@ def test_machines_moving_in_say_nothing_of_whose_they_are(gaz, actors, tmp_path)
     assert not any(c.type == "entry" and c.counts for c in moving)
     stormed = _claims(gaz, actors, tmp_path, "Forces advancing on the city stormed Tabqa on Monday.")
     assert any(c.type == "entry" and c.site == "tabqa" and c.counts for c in stormed)
+
+
+def test_a_taking_since_an_operation_was_launched_is_not_dated_to_the_launch(gaz, actors, tmp_path):
+    # "launched a large-scale operation on Monday ..., and so far have managed to liberate X":
+    # Monday is when the operation began; the liberation came since, by the report. Nor does
+    # the date of an aside elsewhere in the sentence ("a vote held last month") become its own.
+    text = ("Answering a vote held last month, SDF fighters launched a large-scale operation on "
+            "Monday to retake ground from IS, and so far have managed to free several towns "
+            "including Tabqa.")
+    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    assert takings and {(c.date, c.counts) for c in takings} == {(dt.date(2017, 10, 17), True)}
+    # A taking with its own day keeps it.
+    own = _claims(gaz, actors, tmp_path, "SDF fighters launched an operation on Monday and took "
+                  "Tabqa on Monday evening.")
+    assert {c.date for c in own if c.site == "tabqa" and c.type == "capture"} == {dt.date(2017, 10, 16)}

@@ -106,11 +106,15 @@ def date_claim(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int,
               and not re.search(r"\bfirst\s+time\s*$", text[max(0, r.start - 20):r.start], re.IGNORECASE)
               and not _since_other(lang, text, r.start, hit.start)
               # "the offensive launched on 2 March": the day something else began.
-              and not (lang.rx("dating.launched").search(text[max(0, r.start - 30):r.start])
+              and not (lang.rx("dating.launched").search(text[max(0, r.start - 70):r.start])
                        and not hit.start <= r.start <= hit.end + 30)]
     # With no date of its own, a claim takes the sentence's: "officials said earlier this
-    # month that troops took X" happened by then.
-    inside = [r for r in usable if lo <= r.start and r.end <= hi] or usable
+    # month that troops took X" happened by then. Not where the sentence dates, before it,
+    # the start of what it came out of ("launched an operation on Monday ... and so far have
+    # liberated X"): it came since, by the report, and no other clause's date is its own.
+    launch = any(r.end <= hit.start for r in refs if r not in usable
+                 and lang.rx("dating.launched").search(text[max(0, r.start - 70):r.start]))
+    inside = [r for r in usable if lo <= r.start and r.end <= hi] or ([] if launch else usable)
     if not [r for r in inside if lo <= r.start and r.end <= hi]:
         since = lang.rx("dating.since_event").search(text[max(lo, hit.start - 40):hit.start])
         if since and not present_state:
