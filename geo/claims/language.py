@@ -402,7 +402,8 @@ class Language:
                 if hit and hit.gap and p.frame == "expel" and gap_holds is not None and not gap_holds(
                         tokens[hit.gap[0]].start, tokens[hit.gap[1] - 1].end):
                     continue
-                if hit and hit.gap and p.frame == "leave" and not self._takes_units(tokens, hit.gap, text):
+                if hit and hit.gap and p.type == "loss" and p.frame == "leave" \
+                        and not self._takes_units(tokens, hit.gap, text):
                     continue  # "pulling their commanders out of X": a few men, not the side
                 if hit:
                     found.append(hit)
