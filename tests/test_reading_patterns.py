@@ -225,3 +225,15 @@ def test_a_side_that_repels_offensives_is_not_on_the_offensive(gaz, actors, tmp_
     text = "IS repelled offensives on three fronts. Tabqa was liberated on Tuesday, officials said."
     takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
     assert takings and all("IS" not in (c.actor, c.guess) for c in takings)
+
+
+@pytest.mark.parametrize("text,day", [
+    ("The SDF captured 12 villages on Sunday. It was possible to liberate Tabqa and Ain Issa, it said.",
+     "2017-10-15"),
+    # more takings since the count are not the counted ones again
+    ("The SDF captured 12 villages on Sunday. Since then, SDF fighters have also seized Tabqa and "
+     "Ain Issa.", "2017-10-17"),
+])
+def test_a_list_restating_a_count_takes_its_day_new_takings_do_not(gaz, actors, tmp_path, text, day):
+    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    assert takings and {c.date.isoformat() for c in takings} == {day}

@@ -293,7 +293,8 @@ def _days_restated(lang: Language, article: Article) -> dict[int, list[DateRef]]
     or more and no day of its own); a new count ends the last one's reach.
     """
     out: dict[int, list[DateRef]] = {}
-    count, taking = lang.rx("claims.count_taken"), lang.rx("claims.restates_taking")
+    count, taking, new = (lang.rx("claims.count_taken"), lang.rx("claims.restates_taking"),
+                          lang.rx("claims.new_taking"))
     days: list[DateRef] = []
     left = 0
     for sent in article.sentences:
@@ -302,7 +303,7 @@ def _days_restated(lang: Language, article: Article) -> dict[int, list[DateRef]]
                     if r.precision == "day" and r.date <= article.published][-1:]
             left = _RESTATED_WITHIN
             continue
-        if days and left > 0 and taking.search(sent.text):
+        if days and left > 0 and taking.search(sent.text) and not new.search(sent.text):
             out[sent.start] = days
         left -= 1
     return out
