@@ -179,6 +179,7 @@ def test_a_place_a_site_owns_is_in_it_its_own_fall_is_it(gaz, actors, tmp_path, 
 @pytest.mark.parametrize("text,whole", [
     ("IS withdrew its fighters from Tabqa on Monday.", True),
     ("IS withdrew some of its fighters from Tabqa on Monday.", None),
+    ("IS withdrew 300 fighters from Tabqa on Monday.", None),
     ("IS withdrew most of its fighters from Tabqa, keeping a rearguard in the town.", False),
 ])
 def test_a_side_taking_out_a_share_of_its_men_keeps_the_rest_in(gaz, actors, tmp_path, text, whole):

@@ -224,6 +224,8 @@ class Language:
     adjunct_openers: WordSet
     governing: WordSet
     determiners: WordSet
+    no_gap_start: WordSet
+    share_of_units: WordSet
 
     def __init__(self, predicates: dict[str, Any], verbs: dict[str, Any], cues: dict[str, Any],
                  grammar: dict[str, Any] | None = None) -> None:
@@ -372,8 +374,9 @@ class Language:
         if gap[0] == gap[1]:
             return False
         taken = text[tokens[gap[0]].start:tokens[gap[1] - 1].end]
-        # "withdrew some of its fighters", "most of its men": some stay, it is no leaving
-        return self.rx("claims.own_units").search(taken) is not None and not _SOME_UNITS.search(taken)
+        # "withdrew some of its fighters", "300 of its men": some stay, it is no leaving
+        share = self.share_of_units.search(taken) is not None or any(ch.isdigit() for ch in taken)
+        return self.rx("claims.own_units").search(taken) is not None and not share
 
     def find(self, tokens: Sequence[Token], text: str,
              gap_holds: Callable[[int, int], bool] | None = None) -> list[PhraseHit]:
@@ -398,7 +401,7 @@ class Language:
         found: list[PhraseHit] = []
         for i, tok in enumerate(tokens):
             for p in self._first.get(tok.low, ()):
-                hit = _match(p, tokens, i, text)
+                hit = _match(p, tokens, i, text, self.no_gap_start)
                 if hit and hit.gap and p.frame == "expel" and gap_holds is not None and not gap_holds(
                         tokens[hit.gap[0]].start, tokens[hit.gap[1] - 1].end):
                     continue
@@ -425,18 +428,8 @@ class Language:
         return sorted(out, key=lambda h: h.i)
 
 
-# A share of a side's units: "some of its fighters", "hundreds of troops", "two battalions".
-_SOME_UNITS = re.compile(r"\b(?:some|most|part|half|several|few|many|hundreds|dozens|thousands|"
-                         r"one|two|three|four|five|\d[\d,]*)\b", re.IGNORECASE)
-
-
-# Words a side's gap does not open with: "forces have withdrawn their troops from X" is no
-# "force * from" (the gap is a noun phrase, never a verb's auxiliary).
-_NO_GAP_START = frozenset({"to", "that", "and", "but", "which", "have", "has", "had", "is", "are", "was",
-                           "were", "will", "would", "been", "be"})
-
-
-def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit | None:
+def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str, no_gap_start: WordSet
+           ) -> PhraseHit | None:
     k, n = i, len(tokens)
     gap = None
     words = p.words
@@ -454,7 +447,7 @@ def _match(p: Phrase, tokens: Sequence[Token], i: int, text: str) -> PhraseHit |
             for g in range(1, 5) if gap is None else ():
                 end = k + g
                 if end > n or not all(t.word or t.low in ("-", "'s", "'") for t in tokens[k:end]) \
-                        or tokens[k].low in _NO_GAP_START:
+                        or tokens[k].low in no_gap_start:
                     break
                 if nxt is None or (end < n and tokens[end].low == nxt):
                     gap = (k, end)
