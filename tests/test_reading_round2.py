@@ -6,17 +6,9 @@ for a reader that returns nothing.
 
 import datetime as dt
 
-from conflictmap.geo.articles import read_article
-from conflictmap.geo.claims import extract_claims
-from conflictmap.geo.mentions import find_mentions
+from conftest import read_claims as _claims
+
 from conflictmap.geo.timeline import Timeline
-
-
-def _claims(gaz, actors, tmp_path, text, date="2017-10-17"):
-    path = tmp_path / "r.txt"
-    path.write_text(f" date {date}\n{text}", encoding="utf-8")
-    art = read_article(path)
-    return extract_claims(art, find_mentions(gaz, art), actors)
 
 
 def _days(actors, claims, site, first, last):
