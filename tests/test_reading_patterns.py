@@ -17,6 +17,12 @@ from conflictmap.geo.claims import extract_claims
 from conflictmap.geo.mentions import find_mentions
 
 
+def _about(gaz, actors, tmp_path, text, site, *types, counted=False):
+    """The claims a report of ``text`` makes about ``site`` (of ``types``; only those that count)."""
+    return [c for c in _claims(gaz, actors, tmp_path, text) if c.site == site
+            and (not types or c.type in types) and (c.counts or not counted)]
+
+
 def _counted(claims):
     return {(c.site.removeprefix("raqqa-"), c.type, c.actor) for c in claims if c.counts}
 
@@ -58,8 +64,7 @@ def test_a_taking_of_a_sides_stronghold_is_by_its_enemy(gaz, actors, tmp_path, t
 def test_all_of_a_places_parts_taken_are_all_of_it(gaz, actors, tmp_path, text, whole):
     # A place's parts by their plain plural, or "its" parts, are all of it; a number of them,
     # or those of one side of it, are part of it.
-    takings = [c for c in _claims(gaz, actors, tmp_path, text)
-               if c.site == "tabqa" and c.type in ("capture", "full_control") and c.counts]
+    takings = _about(gaz, actors, tmp_path, text, "tabqa", "capture", "full_control", counted=True)
     assert takings and takings[0].actor == "SDF"
     assert (not takings[0].part) is whole
 
@@ -159,7 +164,7 @@ def test_a_side_withdrawing_its_troops_loses_the_site(velmora, text, claim):
 def test_an_adjunct_takes_the_subject_of_the_clause_it_follows(gaz, actors, tmp_path, text, side):
     # "as IS used its momentum after seizing X": the side of the clause "as" opens is the one
     # seizing, not the sentence's subject; an object ("attacked IS positions") is no subject.
-    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    takings = _about(gaz, actors, tmp_path, text, "tabqa", "capture")
     assert takings and {c.actor for c in takings} == {side}
 
 
@@ -171,8 +176,7 @@ def test_an_adjunct_takes_the_subject_of_the_clause_it_follows(gaz, actors, tmp_
 ])
 def test_a_place_a_site_owns_is_in_it_its_own_fall_is_it(gaz, actors, tmp_path, text, part):
     # "X's main hospital" names a place in X (whatever word stands first); "X's liberation" is X's.
-    takings = [c for c in _claims(gaz, actors, tmp_path, text)
-               if c.site == "raqqa" and c.type in ("capture", "loss")]
+    takings = _about(gaz, actors, tmp_path, text, "raqqa", "capture", "loss")
     assert takings and all(c.part is part for c in takings)
 
 
@@ -184,8 +188,7 @@ def test_a_place_a_site_owns_is_in_it_its_own_fall_is_it(gaz, actors, tmp_path, 
 ])
 def test_a_side_taking_out_a_share_of_its_men_keeps_the_rest_in(gaz, actors, tmp_path, text, whole):
     # All its fighters out: a loss of all of it; some or most of them: no loss, or of part of it.
-    losses = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "loss"
-              and c.counts]
+    losses = _about(gaz, actors, tmp_path, text, "tabqa", "loss", counted=True)
     if whole is None:
         assert not losses
     else:
@@ -218,13 +221,13 @@ def test_a_report_is_taken_back_only_by_a_verb_of_its_own(gaz, actors, tmp_path,
 ])
 def test_a_sentence_opening_it_seemed_is_not_the_side_before(gaz, actors, tmp_path, text):
     # "It seemed", "It appeared" are no subject standing for the side named before.
-    holds = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "hold"]
+    holds = _about(gaz, actors, tmp_path, text, "tabqa", "hold")
     assert holds and all(c.actor != "SDF" for c in holds)
 
 
 def test_a_side_that_repels_offensives_is_not_on_the_offensive(gaz, actors, tmp_path):
     text = "IS repelled offensives on three fronts. Tabqa was liberated on Tuesday, officials said."
-    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    takings = _about(gaz, actors, tmp_path, text, "tabqa", "capture")
     assert takings and all("IS" not in (c.actor, c.guess) for c in takings)
 
 
@@ -236,5 +239,5 @@ def test_a_side_that_repels_offensives_is_not_on_the_offensive(gaz, actors, tmp_
      "Ain Issa.", "2017-10-17"),
 ])
 def test_a_list_restating_a_count_takes_its_day_new_takings_do_not(gaz, actors, tmp_path, text, day):
-    takings = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    takings = _about(gaz, actors, tmp_path, text, "tabqa", "capture")
     assert takings and {c.date.isoformat() for c in takings} == {day}
