@@ -110,7 +110,7 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
                                          taken=kind in ("capture", "loss", "full_control"))
     if not part and kind in ("capture", "full_control", "loss", "hold") and roles.site.start >= hit.end:
         owned = lang.rx("classify.owned").match(text, roles.site.end)
-        if owned and not lang.rx("classify.owned_claim").search(owned.group(1).lower()):
+        if owned and not any(w in lang.claim_heads for w in owned.group(1).lower().split()):
             part = True  # "retook the city's medicine college": a place in the city, not all of it
     if kind == "loss" and roles.actor is not None and \
             lang.rx("classify.some_of").search(text[:roles.actor.start]):

@@ -290,6 +290,13 @@ class Language:
         #: First words of the claim nouns ("attacks", "capture", "advance"): a people's word
         #: before one names the side ("Russian attacks").
         self.claim_nouns = frozenset(p.words[0] for p in self.phrases if p.form == "noun")
+        #: The head of each claim noun of an event ("liberation" of "complete liberation of",
+        #: "assault" of "main assault on"): "X's liberation" is a claim on X, "X's main hospital"
+        #: a place in it (a hold's nouns, "bastion", "command centre", are places).
+        self.claim_heads = frozenset(
+            next(w for w in reversed(p.words) if w not in self.governing and w != "*")
+            for p in self.phrases if p.form == "noun" and p.type not in ("hold", "presence")
+            and any(w not in self.governing and w != "*" for w in p.words))
         #: "held" of "-held", "controlled" of "-controlled".
         self.glued_participles = frozenset(p.words[1] for p in self.phrases
                                            if p.words[0] == "-" and len(p.words) > 1)
