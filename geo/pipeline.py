@@ -775,6 +775,7 @@ def load_inputs(
     articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (),
     actors: str | Path | None = None, dates: Mapping[str, dt.date] | None = None,
     fallback: Mapping[str, dt.date] | None = None, max_days: int | None = None,
+    start: dt.date | None = None, end: dt.date | None = None,
 ) -> tuple[list[Article], Gazetteer, Actors]:
     """Read the articles, the gazetteer and the actors (the bundled theatre's by default).
 
@@ -792,6 +793,8 @@ def load_inputs(
         Dates by file name for articles with no date line (before datelines).
     max_days : int, optional
         The most days the articles' dates may span, checked as soon as they are read.
+    start, end : datetime.date, optional
+        The days to be mapped (``--from``, ``--until``): their span counts too.
 
     Returns
     -------
@@ -800,7 +803,7 @@ def load_inputs(
     """
     theatre = bundled_theatre()
     arts = read_articles(articles, dates, fallback)
-    check_span([(a.path, a.published) for a in arts], max_days)
+    check_span([(a.path, a.published) for a in arts] + window_dates(start, end), max_days)
     sides = Actors.load(actors or theatre["actors"])
     gaz = Gazetteer.from_files(list(gazetteer) or theatre["gazetteer"])
     return arts, gaz, sides
@@ -849,8 +852,7 @@ def build(
     engine = checked_engine(engine, scheduler)  # like the formats: said before anything is read
     check_window(start, end)
     arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=dates,
-                                   max_days=max_days)
-    check_span([(a.path, a.published) for a in arts] + window_dates(start, end), max_days)
+                                   max_days=max_days, start=start, end=end)
     reading = read_theatre(arts, gaz, sides, start=start, end=end, jobs=jobs, engine=engine,
                            scheduler=scheduler)
     write_outputs(reading, gaz, sides, out_dir, tiles=tiles, formats=formats)
