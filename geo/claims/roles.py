@@ -253,10 +253,9 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
 def _opens_clause(lang: Language, ctx: Context, side: Side) -> bool:
     """Whether a conjunction opens a clause right before the side ("as IS used", "while the army")."""
     before = re.findall(r"[\w'’-]+", ctx.text[max(0, side.start - 30):side.start].lower())
-    words = lang.words("roles.subordinators")
-    if before and before[-1] in ("the", "its", "their"):
+    if before and before[-1] in lang.determiners:
         before = before[:-1]
-    return bool(before) and before[-1] in words and before[-1] not in ("after", "before", "since", "until")
+    return bool(before) and before[-1] in lang.words("roles.clause_openers")
 
 
 def _passive(lang: Language, ctx: Context, hit: PhraseHit) -> bool:
