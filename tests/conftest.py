@@ -1,6 +1,8 @@
+import atexit
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,8 +12,10 @@ from conflictmap.gazetteer import Gazetteer
 from conflictmap.geo.actors import Actors
 from conflictmap.geo.pipeline import build, bundled_theatre
 
-# Tests keep their own gazetteer cache, never the user's.
-os.environ.setdefault("CONFLICTMAP_CACHE", tempfile.mkdtemp(prefix="conflictmap-cache-"))
+# Tests keep their own gazetteer cache, never the user's; the process that made it removes it.
+if "CONFLICTMAP_CACHE" not in os.environ:
+    os.environ["CONFLICTMAP_CACHE"] = _CACHE = tempfile.mkdtemp(prefix="conflictmap-cache-")
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
