@@ -693,7 +693,10 @@ class Timeline:
         states = {}
         for day in self.days:
             own, st = self._states[site].at(day), self._states[parent].at(day)
-            if own.controller != UNKNOWN or st.controller in (CONTESTED, UNKNOWN):
+            # A city whose holder is only that of the quarters reports name says nothing of
+            # the others: one square taken is not a city held.
+            from_quarters = st.inferred and not any(c.site == parent for c in st.evidence)
+            if own.controller != UNKNOWN or st.controller in (CONTESTED, UNKNOWN) or from_quarters:
                 states[day] = own
             else:
                 states[day] = State("", day, st.controller, True, (), st.since)

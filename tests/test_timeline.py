@@ -169,6 +169,18 @@ def test_a_quarter_no_report_names_is_held_with_its_city(actors):
     assert states(actors, whole, site="square", parents=parents, sites=sites)[3] == "SDF"
 
 
+def test_a_city_known_only_from_one_quarter_does_not_hand_that_side_the_others(actors):
+    # One square taken in a city no report speaks of: the city may follow the square
+    # (inferred), but the quarters nobody names stay unknown, not the square's taker's.
+    claims = [claim("square", "capture", "SDF", D2)]
+    sites, parents = ["city", "square", "q2"], {"square": "city", "q2": "city"}
+    assert states(actors, claims, site="city", parents=parents, sites=sites)[1:] == ["SDF*"] * 3
+    assert states(actors, claims, site="q2", parents=parents, sites=sites) == ["unknown"] * 4
+    # Once a report speaks of the city itself, its holder is the silent quarter's again.
+    held = [*claims, claim("city", "hold", "SDF", D3, n=1)]
+    assert states(actors, held, site="q2", parents=parents, sites=sites)[2:] == ["SDF*"] * 2
+
+
 def test_two_winners_same_day(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
                           claim("s", "capture", "IS", D2, n=1)])
