@@ -1,0 +1,32 @@
+"""Reading patterns of wire copy, round three: how reporters write, in our own sentences.
+
+Each test states the pattern and what the reader must make of it; each fails
+for a reader that returns nothing.
+"""
+
+import pytest
+from conftest import read_claims as _claims
+
+
+def _counted(claims, site):
+    return {(c.type, c.actor, c.loser) for c in claims if c.site == site and c.counts}
+
+
+@pytest.mark.parametrize("text,taker,loser", [
+    # Taking down the other side's flag is taking the place: the remover takes it, the
+    # side whose flag it was loses it.
+    ("SDF fighters removed the Islamic State flag from Al-Naim Square on Tuesday, replacing it "
+     "with their own.", "SDF", "IS"),
+    ("Government troops tore down the black IS flags from Al-Naim Square.", "SYR", "IS"),
+    ("Militants of the Islamic State took down the SDF flag from Al-Naim Square.", "IS", "SDF"),
+    # and raising one's own flag "at" a place is as "over" it
+    ("IS fighters hoisted their flag at Al-Naim Square.", "IS", None),
+])
+def test_a_flag_taken_down_or_raised_takes_the_place(gaz, actors, tmp_path, text, taker, loser):
+    got = _counted(_claims(gaz, actors, tmp_path, text), "raqqa-al-naim-square")
+    assert ("capture", taker, loser) in got
+
+
+def test_a_flag_seen_from_afar_takes_nothing(gaz, actors, tmp_path):
+    text = "Residents could see the Islamic State flag flying from Al-Naim Square, a witness said."
+    assert not _counted(_claims(gaz, actors, tmp_path, text), "raqqa-al-naim-square")
