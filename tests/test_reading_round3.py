@@ -30,3 +30,16 @@ def test_a_flag_taken_down_or_raised_takes_the_place(gaz, actors, tmp_path, text
 def test_a_flag_seen_from_afar_takes_nothing(gaz, actors, tmp_path):
     text = "Residents could see the Islamic State flag flying from Al-Naim Square, a witness said."
     assert not _counted(_claims(gaz, actors, tmp_path, text), "raqqa-al-naim-square")
+
+
+@pytest.mark.parametrize("text,side", [
+    # The pronoun of a reported clause is the side speaking, named before its verb of saying.
+    ("The SDF said on Wednesday, after a night of clashes, that they had retaken the National "
+     "Hospital.", "SDF"),
+    ("Islamic State claimed in a statement that it had recaptured the National Hospital.", "IS"),
+])
+def test_they_in_a_reported_clause_is_the_speaker(gaz, actors, tmp_path, text, side):
+    got = {(c.type, c.actor) for c in _claims(gaz, actors, tmp_path, text)
+           if c.site == "raqqa-national-hospital"}
+    assert got == {("capture", side)}
+
