@@ -43,3 +43,17 @@ def test_they_in_a_reported_clause_is_the_speaker(gaz, actors, tmp_path, text, s
            if c.site == "raqqa-national-hospital"}
     assert got == {("capture", side)}
 
+
+
+def test_an_epithet_a_preposition_governs_is_not_said_of_the_subject(gaz, actors, tmp_path):
+    # "... as an offensive against IS stronghold west of ..." names another place: the
+    # district the troops pushed into is not called IS's by it.
+    text = ("SDF fighters advanced deeper into the city's eastern Al-Mishlab district on Tuesday "
+            "as an offensive against IS "
+            "stronghold east of the river entered its second week. Tabqa, one of the last IS "
+            "strongholds in the region, was quiet.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    holds = {c.site for c in claims if c.type == "hold" and c.actor == "IS"}
+    assert "raqqa-al-mishlab" not in holds
+    # the apposition is still said of its place
+    assert "tabqa" in holds

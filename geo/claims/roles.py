@@ -738,7 +738,7 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
     """Return the site and side of "X, the last IS stronghold" / "X is the militants' bastion"."""
     text = ctx.text
     # The noun phrase opens at its determiner: "the last remaining ISIL stronghold".
-    head = re.search(r"(?:\b(?:the|a|an|its|their|one\s+of(?:\s+the)?)\s+)(?:[\w'’-]+\s+){0,4}$",
+    head = re.search(r"(?:\b(?:the|a|an|its|their|one\s+of(?:\s+the)?)\s+)((?:[\w'’-]+\s+){0,4})$",
                      text[max(0, hit.start - 60):hit.start], re.IGNORECASE)
     np_start = hit.start - (len(text[max(0, hit.start - 60):hit.start]) - head.start()) if head \
         else hit.start
@@ -753,7 +753,10 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
     clause = ctx.clauses[n]
     before = text[clause.start:np_start]
     link = re.search(r"(?:,|\b(?:is|was|remains|remained|became|as|be|been|being))\s*$", before)
-    if link:
+    # "as an offensive against IS stronghold ...": the epithet is a preposition's object, said
+    # of the place it names next, not of the sentence's subject.
+    governed = bool(head) and any(w.lower() in lang.governing for w in head.group(1).split())
+    if link and not governed:
         # "X, one of IS's last positions" (an apposition to any noun); "X is the last bastion"
         # (the subject).
         comma = link.group().strip() == ","
