@@ -57,3 +57,13 @@ def test_an_epithet_a_preposition_governs_is_not_said_of_the_subject(gaz, actors
     assert "raqqa-al-mishlab" not in holds
     # the apposition is still said of its place
     assert "tabqa" in holds
+
+
+@pytest.mark.parametrize("text", [
+    # Adjectives of one noun with a comma between them are still the verb's object.
+    "SDF fighters recaptured the large, central neighbourhood of Al-Mishlab on Tuesday.",
+    "SDF fighters recaptured the sprawling, densely built district of Al-Mishlab on Tuesday.",
+])
+def test_adjectives_with_a_comma_before_the_site_are_its_modifiers(gaz, actors, tmp_path, text):
+    assert ("capture", "SDF", None) in _counted(_claims(gaz, actors, tmp_path, text), "raqqa-al-mishlab")
+

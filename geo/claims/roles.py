@@ -298,6 +298,10 @@ def _between_ok(lang: Language, ctx: Context, lo: int, hi: int, *, locative: boo
     gap = lang.rx("roles.bracketed").sub("", ctx.text[lo:hi])  # "(1.2 miles)": no full stop
     if re.search(r"[;:.!?”]|\"(?!\s*$)", gap):
         return False  # an opening quote may stand before the site: captured "Paradise Square"
+    # The noun the adjectives qualify may open the site's name ("neighborhood of X").
+    adjectives = lang.rx("roles.adjectives_of_kind").match(ctx.text, lo, hi + 40)
+    if adjectives and adjectives.end() >= hi and "," not in ctx.text[hi:adjectives.end()]:
+        gap = gap.replace(",", " ")
     words = re.findall(r"[\w'’-]+|,", gap)
     if not locative and "," in words:
         return _listed(lang, gap)
