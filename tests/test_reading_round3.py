@@ -67,3 +67,18 @@ def test_an_epithet_a_preposition_governs_is_not_said_of_the_subject(gaz, actors
 def test_adjectives_with_a_comma_before_the_site_are_its_modifiers(gaz, actors, tmp_path, text):
     assert ("capture", "SDF", None) in _counted(_claims(gaz, actors, tmp_path, text), "raqqa-al-mishlab")
 
+
+
+@pytest.mark.parametrize("text,counts", [
+    # A gerund after "on" is an aim, not an event: "focused on capturing X".
+    ("The Islamic State has concentrated all its forces on capturing Tabqa, the SDF said.", False),
+    ("Islamic State commanders are focused on retaking Tabqa.", False),
+    ("IS insisted on storming Tabqa before the winter.", False),
+    # "went on capturing" is a going on
+    ("IS fighters went on capturing Tabqa and its dam.", True),
+])
+def test_a_gerund_after_on_is_an_aim(gaz, actors, tmp_path, text, counts):
+    claims = [c for c in _claims(gaz, actors, tmp_path, text)
+              if c.site == "tabqa" and c.type in ("capture", "entry")]
+    assert claims
+    assert any(c.counts for c in claims) is counts

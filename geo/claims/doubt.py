@@ -66,6 +66,10 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
             and not lang.rx("doubt.succeeded").search(window):
         return Status.INTENT  # "to capture", "preparing to storm"; but "managed to take" happened
+    if (hit.phrase.form == "ing" or hit.text.lower().endswith("ing")) \
+            and hit.phrase.type in ("capture", "full_control", "entry") \
+            and lang.rx("doubt.on_gerund").search(window):
+        return Status.INTENT  # "concentrated all its forces on capturing X"
     if re.search(r"\bclose(?:r)?\s+to\s+(?:\w+ly\s+)?$", window):
         return Status.INTENT  # "close to recapturing"
     if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
