@@ -686,18 +686,28 @@ class Timeline:
     def _held_with(self, site: str, parent: str) -> None:
         """Give a quarter no report speaks of its city's holder, on the days one side holds it all.
 
+        While the city is fought over, the quarter stays with the side that held the city
+        before (the fighting reports name where it is; what they do not name is behind the
+        holder's lines), or unknown where no holder came before.
+
         Its own days (a city taken whole takes it too) stand where they say who held it.
         Inferred, with no evidence of its own: what the city's claims say is theirs, not the
         quarter's (a feed or a picture that lists a site's evidence shows none for it).
         """
         states = {}
+        held: str | None = None  # the city's holder before it was fought over
         for day in self.days:
             own, st = self._states[site].at(day), self._states[parent].at(day)
             # A city whose holder is only that of the quarters reports name says nothing of
             # the others: one square taken is not a city held.
             from_quarters = st.inferred and not any(c.site == parent for c in st.evidence)
-            if own.controller != UNKNOWN or st.controller in (CONTESTED, UNKNOWN) or from_quarters:
+            if st.controller not in (CONTESTED, UNKNOWN) and not from_quarters:
+                held = st.controller
+            if own.controller != UNKNOWN or st.controller == UNKNOWN or from_quarters:
                 states[day] = own
+            elif st.controller == CONTESTED:
+                # A city fought over: what no report names is still its holder's.
+                states[day] = own if held is None else State("", day, held, True, (), None)
             else:
                 states[day] = State("", day, st.controller, True, (), st.since)
         self._states[site] = self._runs(states)

@@ -156,13 +156,16 @@ def test_a_quarter_lost_after_the_city_s_last_word_makes_it_contested(actors):
 
 def test_a_quarter_no_report_names_is_held_with_its_city(actors):
     # The square no report speaks of is its city's while one side holds all of the city, and
-    # unknown while the city is fought over; a quarter with claims of its own keeps them.
+    # still its holder's while the city is fought over; a quarter with claims of its own keeps them.
     claims = [claim("city", "hold", "IS", D1), claim("city", "entry", "SDF", D2, n=1),
               claim("city", "capture", "SDF", D4, n=2), claim("q2", "hold", "IS", D4, n=3)]
     sites = ["city", "square", "q2"]
     parents = {"square": "city", "q2": "city"}
     assert states(actors, claims, site="square", parents=parents, sites=sites) == [
-        "IS*", "unknown", "unknown", "SDF*"]
+        "IS*", "IS*", "IS*", "SDF*"]
+    # A city fought over from the first report on, no holder before: its silent quarters are unknown.
+    fought = [claim("city", "contested", None, D2)]
+    assert states(actors, fought, site="square", parents=parents, sites=sites) == ["unknown"] * 4
     assert states(actors, claims, site="q2", parents=parents, sites=sites)[:3] == ["IS*", "IS*", "IS*"]
     # Taken with its city taken whole, it is its own (not inferred).
     whole = [*claims[:2], claim("city", "full_control", "SDF", D4, n=2)]
