@@ -82,3 +82,13 @@ def test_a_gerund_after_on_is_an_aim(gaz, actors, tmp_path, text, counts):
               if c.site == "tabqa" and c.type in ("capture", "entry")]
     assert claims
     assert any(c.counts for c in claims) is counts
+
+
+@pytest.mark.parametrize("text", [
+    # Translated ministry copy: "taken under control" is a taking, the list after it too.
+    "SDF units have taken under control Tabqa, the National Hospital and the stadium, the command said.",
+    "Tabqa was taken under full control by SDF units on Tuesday.",
+])
+def test_taken_under_control_is_a_taking(gaz, actors, tmp_path, text):
+    got = _counted(_claims(gaz, actors, tmp_path, text), "tabqa")
+    assert {(t, a) for t, a, _ in got} & {("capture", "SDF"), ("full_control", "SDF")}
