@@ -92,3 +92,29 @@ def test_a_gerund_after_on_is_an_aim(gaz, actors, tmp_path, text, counts):
 def test_taken_under_control_is_a_taking(gaz, actors, tmp_path, text):
     got = _counted(_claims(gaz, actors, tmp_path, text), "tabqa")
     assert {(t, a) for t, a, _ in got} & {("capture", "SDF"), ("full_control", "SDF")}
+
+
+@pytest.mark.parametrize("restated", [
+    "The largest of them are Al-Hamrat, the village of Al-Kasrat and Hawi al-Hawa.",
+    "Among them are Al-Hamrat, Al-Kasrat and Hawi al-Hawa.",
+    "They include Al-Hamrat, Al-Kasrat and Hawi al-Hawa.",
+])
+def test_places_named_among_those_a_taking_counted_are_taken(gaz, actors, tmp_path, restated):
+    # A taking of places it does not name, then a sentence that only names them: they are
+    # taken as the first sentence says, by its side, on its day.
+    text = f"SDF units took Tabqa and a number of nearby villages on Monday.\n\n{restated}"
+    claims = _claims(gaz, actors, tmp_path, text)
+    for site in ("raqqa-hamrat", "raqqa-kasrat", "raqqa-hawi-al-hawa"):
+        got = [c for c in claims if c.site == site and c.counts]
+        assert [(c.type, c.actor, c.date.isoformat()) for c in got] == [("capture", "SDF", "2017-10-16")]
+
+
+@pytest.mark.parametrize("text", [
+    # not a list of the places counted
+    "SDF units took several villages on Monday. These villages are 10 km from Tabqa.",
+    # the places counted were held, not taken
+    "IS still holds a number of nearby villages. Among them are Tabqa and Al-Hamrat.",
+])
+def test_a_sentence_that_only_speaks_of_the_places_counted_takes_nothing(gaz, actors, tmp_path, text):
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert not [c for c in claims if c.site in ("tabqa", "raqqa-hamrat") and c.type == "capture"]

@@ -612,7 +612,7 @@ def extract_claims(
     claims = _retracted_later(lang, article, _unverified_before(lang, article, claims))
     attacker = article_attacker(claims) or _on_the_offensive(lang, article.text, found)
     if attacker is None:
-        return _before_the_fall(_agentless(claims, None), likely)
+        return _named_among(lang, article, mentions, _before_the_fall(_agentless(claims, None), likely))
     out: list[Claim] = []
     first = ByStart(claims)
     for prep in preps:
@@ -625,8 +625,54 @@ def extract_claims(
                 continue
         out.extend(c for c in first.between(prep.sent.start, prep.sent.end) if c.start < prep.sent.end)
     out = _retracted_later(lang, article, _unverified_before(lang, article, out))
-    return _before_the_fall(_agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker),
-                            likely)
+    return _named_among(lang, article, mentions, _before_the_fall(
+        _agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker), likely))
+
+
+def _named_among(lang: Language, article: Article, mentions: Sequence[Mention],
+                 claims: list[Claim]) -> list[Claim]:
+    """Give the places a sentence names among those the one before counted that sentence's taking.
+
+    "Troops took full control of X and a number of nearby settlements. The
+    largest of them are Y and Z.": Y and Z were taken as X was. Only a sentence
+    with no claim of its own that opens by restating ("the largest of them
+    are", "among them are", "they include"), after one that takes places it
+    does not name ("a number of villages", "12 settlements").
+    """
+    body = [s for s in article.sentences if s.role == "body"]
+    among, unnamed = lang.rx("claims.named_among"), lang.rx("claims.unnamed_places")
+    by_start, places = ByStart(claims), ByStart(list(mentions))
+    added: list[Claim] = []
+    for prev, sent in zip(body, body[1:], strict=False):
+        opening = among.match(sent.text)
+        if opening is None or not unnamed.search(prev.text) or \
+                any(c.start < sent.end for c in by_start.between(sent.start, sent.end)):
+            continue
+        takings = [c for c in by_start.between(prev.start, prev.end)
+                   if c.type in (ClaimType.CAPTURE, ClaimType.FULL_CONTROL)]
+        if not takings:
+            continue
+        c = takings[-1]
+        named = [m for m in places.between(sent.start, sent.end) if m.site and m.end <= sent.end]
+        if not named or not _only_names(lang, sent, named, opening.end()):
+            continue  # "These villages are 10 km from X": not a list of them
+        for m in named:
+            added.append(replace(c, sentence=sent.text, start=m.start, end=m.end, site=m.place,
+                                 site_text=m.text, derived="named among", reason=(
+                                     f"{c.reason}; '{m.text}' named among the places it took")))
+    if not added:
+        return claims
+    return sorted([*claims, *added], key=lambda c: (c.start, c.site))
+
+
+def _only_names(lang: Language, sent: Sentence, named: Sequence[Mention], opened: int) -> bool:
+    """Whether a sentence after its opening words is only the names listed, and words that join them."""
+    text = sent.text[opened:]
+    for m in sorted(named, key=lambda m: -m.start):
+        a, b = m.start - sent.start - opened, m.end - sent.start - opened
+        if a >= 0:
+            text = text[:a] + "," + text[b:]
+    return bool(lang.rx("claims.list_glue").fullmatch(text))
 
 
 _TAKINGS = (ClaimType.CAPTURE, ClaimType.FULL_CONTROL, ClaimType.ENTRY)

@@ -759,7 +759,7 @@ def _epithet(lang: Language, ctx: Context, hit: PhraseHit, n: int) -> tuple[Ment
     link = re.search(r"(?:,|\b(?:is|was|remains|remained|became|as|be|been|being))\s*$", before)
     # "as an offensive against IS stronghold ...": the epithet is a preposition's object, said
     # of the place it names next, not of the sentence's subject.
-    governed = bool(head) and any(w.lower() in lang.governing for w in head.group(1).split())
+    governed = head is not None and any(w.lower() in lang.governing for w in head.group(1).split())
     if link and not governed:
         # "X, one of IS's last positions" (an apposition to any noun); "X is the last bastion"
         # (the subject).
