@@ -127,6 +127,7 @@ class _Day:
     melee: bool = False
     churn: bool = False
     before: str | None = None  # who held it before the day's last change of hands
+    named_take: bool = False  # a report of the day names the side that took it
 
     @property
     def controller(self) -> str | None:
@@ -358,9 +359,11 @@ class Timeline:
             day.inside |= {s for s in (day.holder, rival) if s}
             day.melee = day.melee or len(day.inside) < 2
         elif e.kind == "guess":
-            # "X was liberated", by no side named: news of a change only where no holder is
-            # known (or it was fought over); else it tells what is already known.
-            if day.holder is None or day.melee or len(day.inside) > 1:
+            # "X was liberated", by no side named: news of a change where no holder is known,
+            # it was fought over, or its holder is the guessed side's enemy (besieged by it) and
+            # no report of the day names a taker; else it tells what is already known.
+            if day.holder is None or day.melee or len(day.inside) > 1 or (
+                    side is not None and day.holder == enemy and not day.named_take):
                 self._apply(day, _Effect("take", side, e.claim), took_today)
         elif e.kind == "take":
             if took_today and side not in took_today:
@@ -432,8 +435,11 @@ class Timeline:
                    melee=prev.melee if prev else False)
         took: set[str] = set()
         used: list[Claim] = []
-        for moment in self._moments(claims):
-            for e in self._resolve(moment):
+        moments = [self._resolve(moment) for moment in self._moments(claims)]
+        # A day whose reports name who took the site: a taking by no side named is that news.
+        day.named_take = any(e.kind == "take" for effects in moments for e in effects)
+        for effects in moments:
+            for e in effects:
                 self._apply(day, e, took)
                 used.append(e.claim)
         return day, used

@@ -118,3 +118,34 @@ def test_places_named_among_those_a_taking_counted_are_taken(gaz, actors, tmp_pa
 def test_a_sentence_that_only_speaks_of_the_places_counted_takes_nothing(gaz, actors, tmp_path, text):
     claims = _claims(gaz, actors, tmp_path, text)
     assert not [c for c in claims if c.site in ("tabqa", "raqqa-hamrat") and c.type == "capture"]
+
+
+@pytest.mark.parametrize("text", [
+    # What a taking would bring is no taking: "By seizing X, they would ...".
+    "By seizing Tabqa as well, the SDF would effectively cut the road to the west.",
+    # a noun of taking that something is said of ahead: "its capture is seen as a stepping stone"
+    "Tabqa had a population of 70,000 and its capture is seen as key to the whole campaign.",
+    "The capture of Tabqa is considered as crucial by SDF commanders.",
+])
+def test_what_a_taking_would_bring_is_no_taking(gaz, actors, tmp_path, text):
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert [c for c in claims if c.site == "tabqa" and c.type == "capture"]
+    assert not _counted(claims, "tabqa")
+
+
+def test_a_noun_of_taking_owned_by_another_noun_is_not_a_taking_of_the_site_before(gaz, actors, tmp_path):
+    # "... the dam ... for the city's liberation": the city's, not the dam's
+    text = ("Although most of it is destroyed, engineers are on standby to repair Tabqa Dam in order "
+            "for it to serve as a supply post for the western part of the city's liberation.")
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert not [c for c in claims if c.site == "tabqa-dam" and c.type == "capture"]
+
+
+def test_the_occupied_city_is_a_state_not_a_fall(gaz, actors, tmp_path):
+    # "the occupied city of X" names who holds it in one side's words; it reports no capture
+    text = "SDF units advanced north of the occupied city of Tabqa over several days."
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert not [c for c in claims if c.site == "tabqa" and c.type == "capture"]
+    # the verb is still a taking
+    text = "IS fighters occupied Tabqa on Monday."
+    assert ("capture", "IS", None) in _counted(_claims(gaz, actors, tmp_path, text), "tabqa")

@@ -184,6 +184,18 @@ def test_a_city_known_only_from_one_quarter_does_not_hand_that_side_the_others(a
     assert states(actors, held, site="q2", parents=parents, sites=sites)[2:] == ["SDF*"] * 2
 
 
+def test_a_taking_by_no_side_named_is_the_side_on_the_offensive_against_the_holder(actors):
+    # "The capture of the fortress came despite ..." (no side; SDF on the offensive) of a site
+    # IS holds (the SDF besieged it): the SDF took it. Not so on a day IS took it itself: then
+    # the report is news of IS's taking, not a second change of hands.
+    from dataclasses import replace
+    held = [claim("s", "siege", "SDF", D1)]
+    guessed = replace(claim("s", "capture", None, D3, n=1), guess="SDF")
+    assert states(actors, [*held, guessed]) == ["IS", "IS", "SDF", "SDF"]
+    taken = [claim("s", "capture", "IS", D3, n=2), guessed]
+    assert states(actors, [*held, *taken])[2:] == ["IS", "IS"]
+
+
 def test_two_winners_same_day(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
                           claim("s", "capture", "IS", D2, n=1)])

@@ -75,6 +75,9 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not text[:hit.start].strip(" \"“‘'"):
         return Status.INTENT  # "Recapturing the city would be a victory": a gerund, not an event
+    if hit.phrase.form == "ing" and re.fullmatch(r"\W*by\s+", text[:hit.start], re.IGNORECASE) \
+            and re.search(r"\b(?:would|could|will|might|may)\b", text[hit.end:]):
+        return Status.INTENT  # "By seizing X, the Russians would gain ...": what it would bring
     if hit.phrase.form == "base" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not lang.rx("doubt.auxiliary").search(text[max(lo, hit.start - 30):hit.start]):
         return Status.GENERIC  # "every metre the invaders take": no event of a day
@@ -86,8 +89,7 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
         if status == Status.NEGATED and lang.doubt[status].search(hit.text):
             return status
     after = text[hit.end:min(hi, hit.end + 60)]
-    if hit.phrase.form == "noun" and re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(?:will|would|could|may|might|"
-                                               r"is\s+expected\s+to|is\s+likely\s+to)\b", after):
+    if hit.phrase.form == "noun" and lang.rx("doubt.noun_ahead").match(after):
         return Status.INTENT  # "the hardest fighting will come in the city": not yet
     for status, words in lang.doubt_after.items():
         if words.search(after):

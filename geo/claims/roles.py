@@ -561,6 +561,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         return None  # "took part", "taken hostage"
     passive = _passive(lang, ctx, hit)
     attributive = p.form in ("participle", "past") and _attributive(lang, ctx, hit)
+    if attributive and p.lemma in lang.words("roles.state_participles"):
+        return None  # "the occupied city of X": a state, not news of its fall
     actor = other = None
     site = None
     inside = None
@@ -619,6 +621,9 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         if site is None and p.type in ("capture", "full_control") and not re.match(r"\s+of\b",
                                                                                    ctx.text[hit.end:]):
             site = _site_before(lang, ctx, hit, n)  # "Kastani is on the verge of capture"
+            owner = re.search(r"['’]s\s+(?:[\w-]+\s+)?$", ctx.text[max(0, hit.start - 30):hit.start])
+            if site is not None and owner and site.end != hit.start - len(owner.group()):
+                site = None  # "the city's liberation": the city's, not a site named before it
         actor = _agent(lang, ctx, hit, "by|to" if p.lemma == "fall" else "by") or _glued_side(ctx, hit)
         if actor is None and p.type in ("capture", "full_control", "hold") and _announced(lang, ctx, hit, n):
             # "the army announced the recapture of X"; "the occupiers announced the evacuation of X"
