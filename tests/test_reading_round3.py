@@ -149,3 +149,18 @@ def test_the_occupied_city_is_a_state_not_a_fall(gaz, actors, tmp_path):
     # the verb is still a taking
     text = "IS fighters occupied Tabqa on Monday."
     assert ("capture", "IS", None) in _counted(_claims(gaz, actors, tmp_path, text), "tabqa")
+
+
+@pytest.mark.parametrize("text,kind,side", [
+    # The side whose flag goes up takes the place, whoever raised it.
+    ("Then the commander of the fallen defenders raised the SDF flag over the National Hospital.",
+     "capture", "SDF"),
+    # the flag raised, said of the flag
+    ("The SDF flag was raised over the National Hospital on Tuesday.", "capture", "SDF"),
+    ("The SDF flag hoisted above the National Hospital was filmed on Tuesday.", "capture", "SDF"),
+    # a flag still flying says who holds it
+    ("The black IS flag still flies over the National Hospital, residents said.", "hold", "IS"),
+])
+def test_a_side_s_flag_over_a_place_is_that_side_s(gaz, actors, tmp_path, text, kind, side):
+    got = _counted(_claims(gaz, actors, tmp_path, text), "raqqa-national-hospital")
+    assert {(t, a) for t, a, _ in got} == {(kind, side)}

@@ -655,6 +655,9 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             if site is not None and p.type == "presence" and _new_verb(lang, ctx.text[hit.end:site.start]):
                 site = None  # "are in complete disarray and are withdrawing from X": X is the next verb's
             actor = _subject(lang, ctx, hit, n)
+            if "flag" in p.words and "*" in p.words:
+                # "raised the Ukrainian flag over X": the side whose flag it is, whoever raised it.
+                actor = _gap_side(ctx, hit) or actor
             other = _agent(lang, ctx, hit, "from")
             if site is None and p.type in ("hold", "presence") and p.frame == "transitive":
                 # "The Citadel, which government troops have held": the antecedent.
