@@ -5,7 +5,21 @@ for a reader that returns nothing.
 """
 
 import pytest
+from conftest import invented_theatre
 from conftest import read_claims as _claims
+
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.geo.actors import Actors
+
+# An invented two-sided theatre (GOV against INS), for rules about sides.
+PLACES = [("vel", "Velmora", "city", None, 30.00, 40.00, 10),
+          ("vel-south", "Dorrel", "neighbourhood", "vel", 30.00, 39.98, 0)]
+
+
+@pytest.fixture(scope="module")
+def velmora(tmp_path_factory):
+    gaz, actors = invented_theatre(tmp_path_factory.mktemp("velmora"), PLACES)
+    return Gazetteer.from_files([gaz], world=True), Actors.load(actors)
 
 
 def _counted(claims, site):
@@ -164,3 +178,14 @@ def test_the_occupied_city_is_a_state_not_a_fall(gaz, actors, tmp_path):
 def test_a_side_s_flag_over_a_place_is_that_side_s(gaz, actors, tmp_path, text, kind, side):
     got = _counted(_claims(gaz, actors, tmp_path, text), "raqqa-national-hospital")
     assert {(t, a) for t, a, _ in got} == {(kind, side)}
+
+
+@pytest.mark.parametrize("text", [
+    # A side owning up to a loss loses the place.
+    "The insurgents on Tuesday acknowledged the loss of Dorrel.",
+    "The rebels admitted the loss of Dorrel after a week of fighting.",
+])
+def test_a_side_acknowledging_a_loss_loses_the_place(velmora, tmp_path, text):
+    gaz, actors = velmora
+    got = _counted(_claims(gaz, actors, tmp_path, text), "vel-south")
+    assert {(t, a) for t, a, _ in got} == {("loss", "INS")}

@@ -628,6 +628,9 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         if actor is None and p.type in ("capture", "full_control", "hold") and _announced(lang, ctx, hit, n):
             # "the army announced the recapture of X"; "the occupiers announced the evacuation of X"
             actor = _subject(lang, ctx, hit, n)
+        if actor is None and p.type == "loss" and lang.rx("roles.conceded").search(
+                ctx.text[ctx.clauses[n].start:hit.start]):
+            actor = _subject(lang, ctx, hit, n)  # "the ministry acknowledged the loss of X": its own
         other = _agent(lang, ctx, hit, "from")
         how = "site after the noun"
     elif passive or attributive:
