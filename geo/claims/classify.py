@@ -125,6 +125,12 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         window = text[max(0, hit.start - 30):min(clause_end, hit.end + 60)]
         if lang.ended.search(window):
             kind, ended, note = "loss", True, "a hold said to be over"
+        elif kind == "hold" and not part and lang.rx("classify.not_held").search(
+                text[max(0, hit.start - 20):hit.start]) and not lang.complete.search(
+                text[max(0, hit.start - 25):hit.end + 25]):
+            # "We do not control X": a side saying it does not hold a place has lost it (not
+            # "do not fully control X", which says it holds part).
+            kind, ended, note = "loss", True, "a hold the side says it does not have"
         elif lang.complete.search(text[max(0, hit.start - 25):hit.end + 25]) and not part:
             kind = "full_control"
     if part and kind == "full_control":
