@@ -193,9 +193,9 @@ def test_a_side_acknowledging_a_loss_loses_the_place(velmora, tmp_path, text):
 
 def test_a_side_saying_it_does_not_hold_a_place_has_lost_it(velmora, tmp_path):
     gaz, actors = velmora
-    text = '"We do not control Dorrel," a rebel commander told reporters on Tuesday.'
+    text = '"We do not control Dorrel," the rebels told reporters on Tuesday.'
     got = _counted(_claims(gaz, actors, tmp_path, text), "vel-south")
     assert {(t, a) for t, a, _ in got} == {("loss", "INS")}
     # "not fully": it holds part, it has not lost it
-    text = '"We do not fully control Dorrel," a rebel commander said.'
+    text = '"We do not fully control Dorrel," the rebels said.'
     assert ("loss", "INS", None) not in _counted(_claims(gaz, actors, tmp_path, text), "vel-south")
