@@ -199,3 +199,15 @@ def test_a_side_saying_it_does_not_hold_a_place_has_lost_it(velmora, tmp_path):
     # "not fully": it holds part, it has not lost it
     text = '"We do not fully control Dorrel," the rebels said.'
     assert ("loss", "INS", None) not in _counted(_claims(gaz, actors, tmp_path, text), "vel-south")
+
+
+@pytest.mark.parametrize("opener", ["Although", "Even though", "Because", "If"])
+def test_the_subject_of_a_fronted_subordinate_clause_is_not_the_main_clause_s(velmora, tmp_path, opener):
+    # "Although the army hopes to hold on to X, a car bombing targeting Y ...": the bombing is
+    # nobody named; the army is the subject of the clause "although" opens, not of the bombing.
+    gaz, actors = velmora
+    text = (f"{opener} the army wants to hold on to Velmora, a car bombing on Monday targeting "
+            "Dorrel killed dozens.")
+    sieges = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "vel-south"]
+    assert sieges
+    assert not any(c.actor == "GOV" for c in sieges)
