@@ -330,7 +330,7 @@ class Timeline:
         if t == ClaimType.CONTESTED:
             return _Effect("fight", a, c)
         if t == ClaimType.SIEGE:
-            return _Effect("around", a, c)
+            return _Effect("around", a or c.guess, c)
         return None
 
     # -- one day --------------------------------------------------------------

@@ -211,3 +211,33 @@ def test_the_subject_of_a_fronted_subordinate_clause_is_not_the_main_clause_s(ve
     sieges = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "vel-south"]
     assert sieges
     assert not any(c.actor == "GOV" for c in sieges)
+
+
+def test_fighting_near_a_site_by_no_side_named_is_pressed_by_the_attacker(velmora, tmp_path):
+    gaz, actors = velmora
+    text = ("The rebels launched an offensive on Velmora on Sunday. Clashes are under way near Dorrel, "
+            "a lawmaker said on Monday.")
+    sieges = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "vel-south" and c.type == "siege"]
+    assert sieges and {c.actor or c.guess for c in sieges} == {"INS"}
+
+
+@pytest.mark.parametrize("text,part", [
+    # "nearly all of X" is most of it: the loser still holds some of it
+    ("The monitor said on Saturday that the rebels had lost nearly all of Velmora to the army.", True),
+    ("The rebels had lost almost all of Velmora by Saturday.", True),
+    ("The rebels had lost all of Velmora by Saturday.", False),
+])
+def test_nearly_all_of_a_place_is_part_of_it(velmora, tmp_path, text, part):
+    gaz, actors = velmora
+    losses = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "vel" and c.type == "loss"]
+    assert losses and {c.part for c in losses} == {part}
+
+
+def test_the_others_of_a_group_are_not_the_side_named_before(velmora, tmp_path):
+    # "..., with some police surrendering to the rebels and others retreating to X": "others"
+    # are of a group the sentence does not name as a side; the rebels are not in X.
+    gaz, actors = velmora
+    text = ("By Thursday the rebels had taken the city, with some policemen surrendering to the "
+            "militants and others retreating to Dorrel.")
+    assert not [c for c in _claims(gaz, actors, tmp_path, text)
+                if c.site == "vel-south" and c.actor == "INS" and c.counts]

@@ -196,6 +196,15 @@ def test_a_taking_by_no_side_named_is_the_side_on_the_offensive_against_the_hold
     assert states(actors, [*held, *taken])[2:] == ["IS", "IS"]
 
 
+def test_fighting_around_a_site_by_no_side_named_leaves_it_with_the_attacker_s_enemy(actors):
+    # "Clashes are under way near the compound" in a report of the SDF's offensive: the
+    # compound is pressed by the SDF and held by IS; a side named holding it still wins.
+    from dataclasses import replace
+    pressed = replace(claim("s", "siege", None, D2), guess="SDF", fighting="around")
+    assert states(actors, [pressed]) == ["IS*", "IS", "IS", "IS"]
+    assert states(actors, [pressed, claim("s", "hold", "SDF", D3, n=1)])[2:] == ["SDF", "SDF"]
+
+
 def test_two_winners_same_day(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
                           claim("s", "capture", "IS", D2, n=1)])

@@ -867,6 +867,10 @@ def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
         if c.type in CONTROL_TYPES and c.actor is None and c.loser != attacker:
             c = _replace(c, guess=attacker, reason=c.reason + f"; likely taken by {attacker}, the "
                          "side the article shows on the offensive")
+        elif c.type == ClaimType.SIEGE and c.actor is None and c.fighting == "around":
+            # "Clashes near X": pressed by the side the article shows attacking.
+            c = _replace(c, guess=attacker, reason=c.reason + f"; likely pressed by {attacker}, the "
+                         "side the article shows on the offensive")
         out.append(c)
     return out
 

@@ -345,7 +345,9 @@ class Language:
             poss = "|".join(sorted((re.escape(w) for w in self.partitive_possessive.words), key=len,
                                    reverse=True))
             after = re.compile(rf"^['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?:{poss})\b", re.IGNORECASE)
-            whole = re.compile(r"\b(?:all|entire|entirety|whole|every|full|fully|completely|entirely)\b"
+            # Not "nearly all of X", "almost the entire X": most of it, not all.
+            whole = re.compile(r"(?<!nearly\s)(?<!almost\s)(?<!virtually\s)(?<!practically\s)"
+                               r"\b(?:all|entire|entirety|whole|every|full|fully|completely|entirely)\b"
                                r"(?:\s+of)?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
             self._partitive = (of, after, whole)
         return self._partitive

@@ -206,6 +206,10 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
     if within and re.fullmatch(r"\s*(?:(?:still|now|remaining|left|who\s+are|who\s+were|that\s+are)\s+)+",
                                ctx.text[within[-1].end:hit.start]):
         return within[-1]
+    # "..., with some police surrendering to the militants and others retreating to X": the
+    # phrase's subject is "others", of a group the sentence does not say is a side's.
+    if lang.rx("roles.other_subject").search(ctx.text[clause.start:hit.start]):
+        return None
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
     speakers = [s for s in within if lang.rx("roles.speaks").match(ctx.text[s.end:s.end + 60])]
     within = [s for s in within if s not in speakers]
