@@ -241,3 +241,12 @@ def test_the_others_of_a_group_are_not_the_side_named_before(velmora, tmp_path):
             "militants and others retreating to Dorrel.")
     assert not [c for c in _claims(gaz, actors, tmp_path, text)
                 if c.site == "vel-south" and c.actor == "INS" and c.counts]
+
+
+@pytest.mark.parametrize("text,kind,side", [
+    # An object that names some of its places: each named one is the verb's object.
+    ("SDF fighters captured several villages, including Al-Hamrat, on Tuesday.", "capture", "SDF"),
+    ("IS fighters held on to key positions, including Al-Hamrat and Al-Kasrat, on Tuesday.", "hold", "IS"),
+])
+def test_places_a_verb_s_object_includes_are_its_objects(gaz, actors, tmp_path, text, kind, side):
+    assert (kind, side, None) in _counted(_claims(gaz, actors, tmp_path, text), "raqqa-hamrat")

@@ -376,8 +376,9 @@ def _site_after(lang: Language, ctx: Context, hit: PhraseHit, *, locative: bool 
         if m.start >= hi:
             # Past the clause's comma only as the close of a list of objects ("took the silos,
             # a bakery and X").
-            listed = not locative and "," in ctx.text[hit.end:m.start] and _listed(
-                lang, ctx.text[hit.end:m.start])
+            listed = not locative and "," in ctx.text[hit.end:m.start] and (_listed(
+                lang, ctx.text[hit.end:m.start]) or bool(lang.rx("roles.including").fullmatch(
+                    ctx.text[hit.end:m.start])))
             return m if listed else None
         if _between_ok(lang, ctx, hit.end, m.start, locative=locative):
             return m
