@@ -250,3 +250,15 @@ def test_the_others_of_a_group_are_not_the_side_named_before(velmora, tmp_path):
 ])
 def test_places_a_verb_s_object_includes_are_its_objects(gaz, actors, tmp_path, text, kind, side):
     assert (kind, side, None) in _counted(_claims(gaz, actors, tmp_path, text), "raqqa-hamrat")
+
+
+@pytest.mark.parametrize("text", [
+    # A report denied is denied however far its claim stands from the verb of denial.
+    "The regional governor also denied the information about the transition of the settlements of "
+    "Al-Hamrat and Al-Kasrat near the river under the control of SDF formations.",
+    "IS rejected claims that in the course of the night its fighters had been driven out of Al-Hamrat "
+    "by the SDF.",
+])
+def test_a_report_denied_is_denied_however_long(gaz, actors, tmp_path, text):
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "raqqa-hamrat"]
+    assert claims and not any(c.counts for c in claims)

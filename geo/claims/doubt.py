@@ -60,6 +60,8 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
         return Status.SUPERSEDED  # "an earlier version of this story said ...": corrected since
     if retracted(lang, text, hit):
         return Status.DENIED  # "... had taken X, but that proved premature": the report takes it back
+    if lang.rx("doubt.denied_report").search(text[lo:hit.start]):
+        return Status.DENIED  # "denied the information about the transfer of X under the control of Y"
     if lang.rx("doubt.temporal_present").search(text[lo:hit.start]) and (
             hit.phrase.form in ("base", "s") or lang.rx("doubt.present_be").search(text[lo:hit.start])):
         return Status.CONDITIONAL  # "once the city is cleared, the army will ...": not yet
