@@ -128,6 +128,8 @@ class _Day:
     churn: bool = False
     before: str | None = None  # who held it before the day's last change of hands
     named_take: bool = False  # a report of the day names the side that took it
+    took: set[str] = field(default_factory=set)  # the sides that took it that day
+    taken: bool = False  # carried from a day its holder took it
 
     @property
     def controller(self) -> str | None:
@@ -386,9 +388,10 @@ class Timeline:
             if day.holder is None or day.holder == side:
                 day.holder = side
                 day.inside.add(side)
-            elif took_today or day.fighting == "inside" or e.kind == "defend_in":
-                # "still holds it" the day the other side took it, or its fighters are in a
-                # site the other side holds: both are inside.
+            elif took_today or day.fighting == "inside" or e.kind == "defend_in" or day.taken:
+                # "still holds it" the day the other side took it (or the next day that speaks
+                # of it: reports that disagree), or its fighters are in a site the other side
+                # holds: both are inside.
                 day.inside |= {day.holder, side}
             else:
                 # The latest word on a state carried from the days before.
@@ -432,7 +435,7 @@ class Timeline:
 
     def _decide(self, claims: list[Claim], prev: _Day | None) -> tuple[_Day, list[Claim]]:
         day = _Day(prev.holder if prev else None, set(prev.inside) if prev else set(),
-                   melee=prev.melee if prev else False)
+                   melee=prev.melee if prev else False, taken=prev.taken if prev else False)
         took: set[str] = set()
         used: list[Claim] = []
         moments = [self._resolve(moment) for moment in self._moments(claims)]
@@ -442,6 +445,7 @@ class Timeline:
             for e in effects:
                 self._apply(day, e, took)
                 used.append(e.claim)
+        day.took = took
         return day, used
 
     # -- a site's days --------------------------------------------------------
@@ -496,7 +500,8 @@ class Timeline:
             mixed = state.melee or len(state.inside) > 1
             carry = _Day(state.holder, set(state.inside) if mixed else
                          ({state.holder} if state.holder else set()),
-                         "inside" if mixed else "none", melee=state.melee)
+                         "inside" if mixed else "none", melee=state.melee,
+                         taken=state.holder in state.took)
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
             carried[day] = carry
             prev = carry

@@ -205,6 +205,17 @@ def test_fighting_around_a_site_by_no_side_named_leaves_it_with_the_attacker_s_e
     assert states(actors, [pressed, claim("s", "hold", "SDF", D3, n=1)])[2:] == ["SDF", "SDF"]
 
 
+def test_a_hold_by_the_loser_the_next_day_a_report_speaks_is_reports_disagreeing(actors):
+    # SDF took it on day 2; on day 3 a report says it "remains under IS control": the reports
+    # disagree (contested), the map does not hand it back. Later, an IS hold is the latest word.
+    claims = [claim("s", "hold", "IS", D1), claim("s", "capture", "SDF", D2, n=1),
+              claim("s", "hold", "IS", D3, n=2)]
+    assert states(actors, claims) == ["IS", "SDF", "contested", "contested"]
+    quiet = [claim("s", "hold", "IS", D1), claim("s", "capture", "SDF", D2, n=1),
+             claim("s", "hold", "SDF", D3, n=2), claim("s", "hold", "IS", D4, n=3)]
+    assert states(actors, quiet) == ["IS", "SDF", "SDF", "IS"]
+
+
 def test_two_winners_same_day(actors):
     got = states(actors, [claim("s", "capture", "SDF", D2),
                           claim("s", "capture", "IS", D2, n=1)])
