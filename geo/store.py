@@ -31,6 +31,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
 import json
 import operator
 import sqlite3
@@ -51,7 +52,7 @@ from .mentions import Mention
 from .unresolved import Sighting
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "StoredReport", "collector_paused", "decode_reading",
-           "encode_reading"]
+           "encode_reading", "reading_digest"]
 
 #: The layout of the tables this module writes; a store of a higher version is refused.
 SCHEMA_VERSION = 2
@@ -338,6 +339,21 @@ def decode_reading(data: bytes) -> ReportReading:
     return reading
 
 
+def reading_digest(data: bytes) -> str:
+    """Return a digest of an encoded reading (equal readings encode, and digest, the same).
+
+    Parameters
+    ----------
+    data : bytes
+        As :func:`encode_reading` made it.
+
+    Returns
+    -------
+    str
+    """
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 # ---------------------------------------------------------------- the store
 
 
@@ -526,7 +542,8 @@ class Store:
 
     # ---------------------------------------------------------------- readings
 
-    def readings(self, reader: str, hashes: Iterable[str]) -> dict[str, ReportReading]:
+    def readings(self, reader: str, hashes: Iterable[str], *,
+                 digests: dict[str, str] | None = None) -> dict[str, ReportReading]:
         """Return the readings stored for these reports under this reader key.
 
         Parameters
@@ -534,6 +551,9 @@ class Store:
         reader : str
             The reader key (version and settings).
         hashes : iterable of str
+        digests : dict, optional
+            Filled in with a digest of each reading found, as stored (see
+            :func:`reading_digest`), by hash.
 
         Returns
         -------
@@ -555,6 +575,8 @@ class Store:
                 with self._errors():
                     rows = self._db.execute(query, (reader, *part)).fetchall()
                 for h, data in rows:
+                    if digests is not None:
+                        digests[h] = reading_digest(data)
                     try:
                         out[h] = decode_reading(bytes(data))
                     except ValueError as e:
@@ -562,7 +584,8 @@ class Store:
                                                     f"({e}); rebuild with a fresh store") from None
         return out
 
-    def save_readings(self, reader: str, items: Iterable[tuple[str, ReportReading]]) -> int:
+    def save_readings(self, reader: str, items: Iterable[tuple[str, ReportReading]], *,
+                      digests: dict[str, str] | None = None) -> int:
         """Store readings under a reader key, all in one transaction (replacing any of the same key).
 
         Parameters
@@ -570,6 +593,8 @@ class Store:
         reader : str
         items : iterable of (str, ReportReading)
             Report hashes and their readings.
+        digests : dict, optional
+            Filled in with the digest of each reading stored, by hash (as :meth:`readings`).
 
         Returns
         -------
@@ -578,6 +603,8 @@ class Store:
         """
         # Encoded before the transaction begins: the write lock is held only to write.
         rows = [(h, reader, encode_reading(r)) for h, r in items]
+        if digests is not None:
+            digests.update((h, reading_digest(data)) for h, _, data in rows)
         with self._write():
             self._db.executemany("INSERT OR REPLACE INTO readings VALUES (?,?,?)", rows)
         return len(rows)
