@@ -360,7 +360,8 @@ def first_day(articles: Sequence[Article], claims: Sequence[Claim]) -> dt.date:
     """
     first = min(a.published for a in articles)
     earliest = first - dt.timedelta(days=LOOKBACK_DAYS)
-    return min([first, *(c.date for c in claims if c.counts and earliest <= c.date < first)])
+    # The days first: few claims are of the days before the first report, and counts is a property.
+    return min([first, *(c.date for c in claims if earliest <= c.date < first and c.counts)])
 
 
 def check_window(start: dt.date | None, end: dt.date | None,

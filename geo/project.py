@@ -41,6 +41,7 @@ from .dedup import SignatureIndex, from_bytes, signature, to_bytes
 from .engine import Engine, Reader, checked_engine, read_reports, reader_version
 from .errors import InputError
 from .files import write_atomic
+from .heap import long_lived, settle
 from .memo import KIND as MEMO
 from .memo import SiteMemo, digest
 from .pipeline import (
@@ -376,7 +377,7 @@ def read(project: Project, *, jobs: int | None = None, engine: Engine | str = En
         With ``gazetteer`` and ``actors`` as used.
     """
     check_window(start, end)
-    with _locked(project):
+    with _locked(project), long_lived():
         return _read(project, jobs, engine, scheduler, max_days, start, end)
 
 
@@ -394,11 +395,13 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
         hashes = [r.hash for r in stored]
         digests: dict[str, str] = {}  # of each stored reading: what its rows are keyed by
         have = store.readings(key, hashes, digests=digests)
+        settle()  # the readings live to the end of the build: no collection need walk them
         articles = _articles(project, store, stored, key, have)
         check_span([(a.path, a.published) for a in articles] + window_dates(start, end), max_days)
         todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
         fresh = read_reports(todo, Reader(gaz, sides, weights=_weights(project)), jobs=jobs,
                              engine=engine, scheduler=scheduler) if todo else []
+        settle()  # and so do the new ones
         read_now = {report_stem(r.name): r for r in fresh}
         store.save_readings(key, read_now.items(), digests=digests)
         store.forget_readings(except_reader=key)
@@ -499,7 +502,7 @@ def build(project: Project, out: str | Path | None = None, *, formats: str | Seq
     engine = checked_engine(engine, scheduler)
     formats = parse_formats(formats)
     check_window(start, end)
-    with _locked(project):
+    with _locked(project), long_lived():
         built = _read(project, jobs, engine, scheduler, max_days, start, end)
         target = Path(out or project.out)
         where = Path(os.path.realpath(target))

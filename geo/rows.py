@@ -35,6 +35,7 @@ from conflictmap.maps.parts import TARGETS, Part, Parts, stamp
 
 from .articles import Article
 from .claims import Claim
+from .heap import collector_paused
 from .memo import claims_digest, digest
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KIND", "Run", "Plan", "rows_version", "claim_runs", "mention_runs", "plan", "forget", "save"]
 
-#: The store's memo kind of the files' indexes (one entry a target).
+#: The store's memo kind of the files' indexes (one entry a table).
 KIND = "rows"
 # What a run's rows are made by (paths relative to the package root), and the libraries whose
 # behaviour the bytes depend on.
@@ -271,28 +272,37 @@ def plan(store: Store, out: Path, formats: Iterable[str], claims: list[Run], men
     written = set(_targets(formats))
     for table, runs in (("claims", claims), ("mentions", mentions)):
         targets = [t for t in TARGETS[table] if t in written]
-        if not targets:
+        entry = memo.get(table)
+        if not targets or entry is None:
             continue
-        found: list[dict[str, tuple[str, int, int]]] = []
-        for target in targets:
-            entry = memo.get(target)
-            found_stamp = stamp(out / _file(target))
-            if entry is None or found_stamp is None or entry[0] != found_stamp:
-                break
-            try:
-                rows = json.loads(entry[1])
-                found.append({str(n): (str(k), int(a), int(b)) for n, k, a, b in rows})
-            except (ValueError, TypeError):  # an index this version cannot read: nothing kept
-                break
-            result.stamps[_file(target)] = found_stamp
-        else:
-            kept: dict[str, dict[str, tuple[int, int]]] = {}
-            for r in runs:
-                got = [f.get(r.name) for f in found]
-                if all(g is not None and g[0] == r.key for g in got):
-                    kept[r.name] = {t: (g[1], g[2]) for t, g in zip(targets, got, strict=True) if g}
+        try:
+            kept = _kept(json.loads(entry[1]), out, targets, runs, result.stamps)
+        except (ValueError, TypeError, KeyError, IndexError):  # an index this version cannot read
+            continue
+        if kept is not None:
             result.kept[table] = kept
     return result
+
+
+def _kept(index: Any, out: Path, targets: Sequence[str], runs: Sequence[Run],
+          stamps: dict[str, str]) -> dict[str, dict[str, tuple[int, int]]] | None:
+    """Return the runs an index of a table lets this build copy (None: its files are not those indexed)."""
+    where: dict[str, list[int]] = {}
+    for target in targets:
+        got = index["files"].get(target)
+        found = stamp(out / _file(target))
+        if got is None or found is None or got[0] != found:
+            return None
+        where[target] = got[1]
+        stamps[_file(target)] = found
+    at = {str(name): i for i, (name, _) in enumerate(index["runs"])}
+    keys = [str(key) for _, key in index["runs"]]
+    kept: dict[str, dict[str, tuple[int, int]]] = {}
+    for r in runs:
+        i = at.get(r.name)
+        if i is not None and keys[i] == r.key:
+            kept[r.name] = {t: (int(where[t][2 * i]), int(where[t][2 * i + 1])) for t in targets}
+    return kept
 
 
 def _targets(formats: Iterable[str]) -> list[str]:
@@ -303,8 +313,13 @@ def _targets(formats: Iterable[str]) -> list[str]:
     return out
 
 
+def _tables(formats: Iterable[str]) -> set[str]:
+    written = set(_targets(formats))
+    return {table for table, targets in TARGETS.items() if written & set(targets)}
+
+
 def forget(store: Store, formats: Iterable[str]) -> None:
-    """Drop the indexes of the files a build is about to replace.
+    """Drop the indexes of the tables whose files a build is about to replace.
 
     Done before the new files are swapped in: a build killed before it
     saves their indexes then leaves none, never an index of the old files
@@ -316,12 +331,16 @@ def forget(store: Store, formats: Iterable[str]) -> None:
     formats : iterable of str
         The formats being written.
     """
-    gone = set(_targets(formats))
-    store.save_memo(KIND, {}, keep=[n for n in store.memo(KIND) if n not in gone])
+    gone = _tables(formats)
+    store.save_memo(KIND, {}, keep=[t for t in TARGETS if t not in gone])
 
 
 def save(store: Store, out: Path, written: Mapping[str, Parts], runs: Mapping[str, Sequence[Run]]) -> None:
-    """Keep the indexes of the files a build wrote into ``out``, each with the file's identity.
+    """Keep the indexes of the tables a build wrote into ``out``, with each file's stamp.
+
+    One entry a table: its runs' names and keys, and for each file written
+    (a target of :data:`maps.parts.TARGETS`) its stamp and where each run's
+    rows went there.
 
     Parameters
     ----------
@@ -334,13 +353,16 @@ def save(store: Store, out: Path, written: Mapping[str, Parts], runs: Mapping[st
         Their runs (the keys), by table.
     """
     items: dict[str, tuple[str, bytes]] = {}
-    for table, parts in written.items():
-        keys = {r.name: r.key for r in runs[table]}
-        for target, index in parts.index.items():
-            found_stamp = stamp(out / _file(target))
-            if found_stamp is None:
-                continue
-            rows = [[name, keys[name], a, b] for name, a, b in index]
-            items[target] = (found_stamp, json.dumps(rows, separators=(",", ":")).encode())
+    with collector_paused():  # lists of the index's numbers, none of them garbage
+        for table, parts in written.items():
+            files: dict[str, Any] = {}
+            for target, index in parts.index.items():
+                found = stamp(out / _file(target))
+                if found is None or [n for n, _, _ in index] != [r.name for r in runs[table]]:
+                    continue
+                files[target] = [found, [x for _, a, b in index for x in (a, b)]]
+            if files:
+                doc = {"runs": [[r.name, r.key] for r in runs[table]], "files": files}
+                items[table] = ("", json.dumps(doc, separators=(",", ":")).encode())
     if items:
-        store.save_memo(KIND, items, keep=store.memo(KIND))
+        store.save_memo(KIND, items, keep=list(TARGETS))

@@ -293,13 +293,11 @@ def _write_parts_layer(con: sqlite3.Connection, layer: str, parts: Parts, types:
     lons, lats = [], []
     for kept, a, b, _ in runs:
         if kept:
-            got = np.array(con.execute(f'SELECT longitude, latitude FROM old."{layer}" WHERE fid > ? '
-                                       "AND fid <= ? ORDER BY fid", (a, b)).fetchall(),
-                           dtype=float).reshape(-1, 2)
-            if len(got) != b - a:
-                raise PartsError(f"{target}: the previous layer lacks rows {a + 1} to {b}")
-            lons.append(got[:, 0])
-            lats.append(got[:, 1])
+            got = _kept_points(con, layer, a, b)
+            if got is None:
+                raise PartsError(f"{target}: the previous layer's rows {a + 1} to {b} are not its points")
+            lons.append(got[0])
+            lats.append(got[1])
         else:
             lons.append(points.lon[a:b])
             lats.append(points.lat[a:b])
@@ -325,9 +323,14 @@ def _write_parts_layer(con: sqlite3.Connection, layer: str, parts: Parts, types:
     index: list[tuple[str, int, int]] = []
     fid = 0
     for kept, a, b, ps in runs:
-        if kept:
+        if kept and fid == a == 0 and b == con.execute(f'SELECT max(fid) FROM old."{layer}"').fetchone()[0]:
+            # The whole previous layer, its fids as they were (a report added last): copied as it
+            # is, SQLite moving its records without decoding them; the same rows, the same file.
+            con.execute(f'INSERT INTO "{layer}" SELECT * FROM old."{layer}"')
+        elif kept:
             con.execute(f'INSERT INTO "{layer}" (fid, geom, {names}) SELECT fid + ?, geom, {names} '
                         f'FROM old."{layer}" WHERE fid > ? AND fid <= ? ORDER BY fid', (fid - a, a, b))
+        if kept:
             for p in ps:
                 lo, hi = cast(Mapping[str, tuple[int, int]], p.kept)[target]
                 index.append((p.name, fid + lo - a, fid + hi - a))
@@ -342,6 +345,30 @@ def _write_parts_layer(con: sqlite3.Connection, layer: str, parts: Parts, types:
         fid += b - a
     _spatial_index(con, layer, "geom", whole.fids, whole.boxes)
     parts.index[target] = index
+
+
+def _kept_points(con: sqlite3.Connection, layer: str, a: int, b: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the points of rows ``a + 1`` to ``b`` of the attached previous layer (NaN where none).
+
+    Read from their blobs, which hold the coordinates as written: one
+    object a row, not three as the longitude and latitude columns would
+    take. None when a row is missing or holds anything but a point blob.
+    """
+    rows = con.execute(f'SELECT geom FROM old."{layer}" WHERE fid > ? AND fid <= ? ORDER BY fid',
+                       (a, b)).fetchall()
+    if len(rows) != b - a:
+        return None
+    raw = b"".join(_NO_POINT if g is None else g for (g,) in rows)
+    if len(raw) != _POINT_BLOB.itemsize * len(rows):
+        return None
+    records = np.frombuffer(raw, dtype=_POINT_BLOB)
+    missing = records["srs"] == -1
+    if not ((records["head"] == b"GP\x00\x01") & (records["type"] == 1) & (records["order"] == 1)
+            & ((records["srs"] == 4326) | missing)).all():
+        return None
+    x, y = records["x"].copy(), records["y"].copy()
+    x[missing] = y[missing] = np.nan
+    return x, y
 
 
 class _Points(NamedTuple):
@@ -390,6 +417,10 @@ def _shapes(geoms: ArrayLike) -> _Shapes:
 #: A point's GeoPackage blob: the ``GP`` header (no envelope, SRS 4326), then ISO WKB, little endian.
 _POINT_BLOB = np.dtype([("head", "S4"), ("srs", "<i4"), ("order", "u1"), ("type", "<u4"),
                         ("x", "<f8"), ("y", "<f8")])
+
+
+# A row with no point, as _kept_points reads it: a point blob of SRS -1.
+_NO_POINT = np.array([(b"GP\x00\x01", -1, 1, 1, np.nan, np.nan)], dtype=_POINT_BLOB).tobytes()
 
 
 def _point_shapes(lon: np.ndarray, lat: np.ndarray, with_blobs: bool = True) -> _Shapes:

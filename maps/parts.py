@@ -143,16 +143,16 @@ class Parts:
         for p in self.parts:
             if p.kept is None:
                 if out and not out[-1][0]:
-                    _, a, _, ps = out[-1]
-                    out[-1] = (False, a, row + p.rows, [*ps, p])
+                    out[-1][3].append(p)  # the run's list is its own: extended in place
+                    out[-1] = (False, out[-1][1], row + p.rows, out[-1][3])
                 else:
                     out.append((False, row, row + p.rows, [p]))
                 row += p.rows
                 continue
             a, b = p.kept[target]
             if out and out[-1][0] and out[-1][2] == a:
-                _, a0, _, ps = out[-1]
-                out[-1] = (True, a0, b, [*ps, p])
+                out[-1][3].append(p)
+                out[-1] = (True, out[-1][1], b, out[-1][3])
             else:
                 out.append((True, a, b, [p]))
         return out
