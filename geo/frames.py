@@ -22,7 +22,7 @@ from conflictmap.maps.parts import Parts
 
 from .articles import Article
 from .claims import Claim
-from .heap import collector_paused
+from .heap import collector_paused, settle
 
 if TYPE_CHECKING:
     from .pipeline import Reading
@@ -174,7 +174,9 @@ def frames(reading: Reading, gaz: Gazetteer, plan: Plan | None = None) -> Frames
         is a :class:`SiteDays`, which gives them one day at a time.
     """
     with collector_paused():  # a table a claim and a mention, none of them garbage
-        return _frames(reading, gaz, plan)
+        made = _frames(reading, gaz, plan)
+        settle()  # they live while the writers run: in a project's build, frozen before they start
+        return made
 
 
 def _frames(reading: Reading, gaz: Gazetteer, plan: Plan | None = None) -> Frames:

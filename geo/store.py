@@ -206,14 +206,12 @@ class _Codec:
             # The layout of this version (every reading it wrote): the stored values are the
             # constructor's arguments, the few that need it decoded in place. Most of a build
             # that reads nothing new is this loop, run for every claim and mention.
-            fix = [(i, dec) for i, (_, dec) in enumerate(steps) if dec is not None]
-            make = _maker(cls, [f.name for f in fields])
+            fix = {i: dec for i, (_, dec) in enumerate(steps) if dec is not None}
+            make = _maker(cls, [f.name for f in fields], fix)
 
             def decode_same(values: list[Any]) -> Any:
                 if not isinstance(values, list) or len(values) != width:
                     raise ValueError(f"a {name} is not {width} values")
-                for i, dec in fix:
-                    values[i] = dec(values[i])
                 return make(values)
 
             return encode, decode_same
@@ -227,12 +225,13 @@ class _Codec:
         return encode, decode
 
 
-def _maker(cls: type, names: list[str]) -> Callable[[list[Any]], Any]:
-    """Return a function that makes a ``cls`` of its fields' values, in the order of ``names``.
+def _maker(cls: type, names: list[str], decoders: Mapping[int, _Conv]) -> Callable[[list[Any]], Any]:
+    """Return a function that makes a ``cls`` of its fields' stored values, in the order of ``names``.
 
-    For a slotted dataclass with nothing to do after ``__init__`` (every
-    claim and mention), the object is made and its slots set straight: a
-    frozen dataclass's ``__init__`` sets each field through
+    ``decoders`` turn the values at their places into the fields' (a date's
+    text into a date). For a slotted dataclass with nothing to do after
+    ``__init__`` (every claim and mention), the object is made and its slots
+    set straight: a frozen dataclass's ``__init__`` sets each field through
     ``object.__setattr__``, and that was a third of decoding a reading. The
     function is written out as ``dataclasses`` writes ``__init__``, from the
     class's own field names (never from stored data); any other class is
@@ -240,12 +239,24 @@ def _maker(cls: type, names: list[str]) -> Callable[[list[Any]], Any]:
     """
     fields = dataclasses.fields(cls)
     if (not hasattr(cls, "__slots__") or hasattr(cls, "__post_init__") or [f.name for f in fields] != names
-            or not all(f.init for f in fields) or not all(n.isidentifier() for n in names)):
-        return lambda values: cls(*values)
-    setters = {f"_s{i}": getattr(cls, n).__set__ for i, n in enumerate(names)}  # the slots' own
-    body = "".join(f"    _s{i}(obj, values[{i}])\n" for i in range(len(names)))
-    source = f"def make(values):\n    obj = _new(_cls)\n{body}    return obj\n"
-    space: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
+            or not all(f.init for f in fields)):
+        steps = sorted(decoders.items())
+
+        def call(values: list[Any]) -> Any:
+            for i, dec in steps:
+                values[i] = dec(values[i])
+            return cls(*values)
+        return call
+    space: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    body = []
+    for i, n in enumerate(names):
+        space[f"_s{i}"] = getattr(cls, n).__set__  # the slot's own setter
+        value = f"values[{i}]"
+        if i in decoders:
+            space[f"_d{i}"] = decoders[i]
+            value = f"_d{i}({value})"
+        body.append(f"    _s{i}(obj, {value})\n")
+    source = f"def make(values):\n    obj = _new(_cls)\n{''.join(body)}    return obj\n"
     exec(source, space)  # noqa: S102 (our own code, made from the class's fields)
     made: Callable[[list[Any]], Any] = space["make"]
     return made
