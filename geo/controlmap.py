@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from conflictmap.gazetteer import Gazetteer
+from conflictmap.maps.parts import Parts
 
 from .actors import Actors
 from .errors import InputError
@@ -97,12 +98,12 @@ class ControlMap:
     @property
     def claims(self) -> pd.DataFrame:
         """One row per claim read, doubtful ones included (as ``claims.csv``)."""
-        return self._frames["claims"].copy()
+        return _whole(self._frames["claims"]).copy()
 
     @property
     def mentions(self) -> pd.DataFrame:
         """One row per place named in the reports (as ``mentions.csv``)."""
-        return self._frames["mentions"].copy()
+        return _whole(self._frames["mentions"]).copy()
 
     def day(self, date: str | dt.date) -> gpd.GeoDataFrame:
         """Return each site's state at the end of ``date`` (as ``days/DATE.geojson``).
@@ -225,3 +226,10 @@ def build(articles: Sequence[str | Path], *, gazetteer: Sequence[str | Path] = (
             raise InputError(str(key), f"{value!r} is not a date (YYYY-MM-DD)") from None
     arts, gaz, sides = load_inputs(articles, gazetteer=gazetteer, actors=actors, dates=parsed)
     return ControlMap(read_theatre(arts, gaz, sides), gaz, sides)
+
+
+def _whole(table: pd.DataFrame | Parts) -> pd.DataFrame:
+    # Frames made without a plan hold every table whole.
+    if isinstance(table, Parts):
+        raise TypeError("a table in parts")
+    return table

@@ -9,7 +9,7 @@ holds the year in memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import geopandas as gpd
@@ -18,13 +18,15 @@ import pandas as pd
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.core import SETTLEMENTS
 from conflictmap.gazetteer.world import world_places
+from conflictmap.maps.parts import Parts
 
 from .articles import Article
 from .claims import Claim
-from .heap import collector_paused
+from .heap import collector_paused, settle
 
 if TYPE_CHECKING:
     from .pipeline import Reading
+    from .rows import Plan
 
 __all__ = ["ANALYST", "COUNTRY_KM", "Frames", "SiteDays", "frames"]
 
@@ -143,13 +145,13 @@ class Frames(TypedDict):
     sites: gpd.GeoDataFrame
     days: SiteDays
     intervals: gpd.GeoDataFrame
-    claims: pd.DataFrame
-    mentions: pd.DataFrame
+    claims: pd.DataFrame | Parts
+    mentions: pd.DataFrame | Parts
     background: gpd.GeoDataFrame
     unresolved: pd.DataFrame
 
 
-def frames(reading: Reading, gaz: Gazetteer) -> Frames:
+def frames(reading: Reading, gaz: Gazetteer, plan: Plan | None = None) -> Frames:
     """Return the tables the writers take, by name.
 
     They are ``sites``, ``days``, ``intervals``, ``claims``, ``mentions``,
@@ -159,6 +161,11 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
     ----------
     reading : Reading
     gaz : Gazetteer
+    plan : Plan, optional
+        Which reports' rows of the claims and mentions tables the last
+        build's files hold (:func:`geo.rows.plan`): those tables are then
+        :class:`~maps.parts.Parts`, whose frames hold only the other reports'
+        rows.
 
     Returns
     -------
@@ -167,10 +174,12 @@ def frames(reading: Reading, gaz: Gazetteer) -> Frames:
         is a :class:`SiteDays`, which gives them one day at a time.
     """
     with collector_paused():  # a table a claim and a mention, none of them garbage
-        return _frames(reading, gaz)
+        made = _frames(reading, gaz, plan)
+        settle()  # they live while the writers run: in a project's build, frozen before they start
+        return made
 
 
-def _frames(reading: Reading, gaz: Gazetteer) -> Frames:
+def _frames(reading: Reading, gaz: Gazetteer, plan: Plan | None = None) -> Frames:
     places = gaz.places.set_index("id", drop=False)
     sites = places.loc[reading.timeline.sites]
     geom = dict(zip(sites["id"], sites.geometry, strict=True))
@@ -200,8 +209,24 @@ def _frames(reading: Reading, gaz: Gazetteer) -> Frames:
     def kind(aid: str | None) -> str:
         return sides[aid].kind if aid and aid in sides else ""
 
-    claims = _table(CLAIM_FRAME_COLUMNS, _claim_columns(reading.claims, gaz, by_name, kind, where))
-    mentions = _table(MENTION_FRAME_COLUMNS, _mention_columns(reading, gaz))
+    claims: pd.DataFrame | Parts
+    mentions: pd.DataFrame | Parts
+    if plan is not None and _typed_claims(reading, gaz):
+        runs = plan.fresh("claims")
+        some = [c for r in runs for c in reading.claims[r.start:r.end]]
+        claims = plan.parts("claims", _typed(CLAIM_FRAME_COLUMNS, CLAIM_DTYPES,
+                                             _claim_columns(some, gaz, by_name, kind, where)),
+                            [r.rows for r in runs])
+    else:
+        claims = _table(CLAIM_FRAME_COLUMNS, _claim_columns(reading.claims, gaz, by_name, kind, where))
+    if plan is not None and _typed_mentions(reading, gaz):
+        runs = plan.fresh("mentions")
+        arts = [reading.articles[r.start].name for r in runs]
+        mentions = plan.parts("mentions", _typed(MENTION_FRAME_COLUMNS, MENTION_DTYPES,
+                                                 _mention_columns(reading, gaz, arts)),
+                              [len(reading.mentions[n]) for n in arts])
+    else:
+        mentions = _table(MENTION_FRAME_COLUMNS, _mention_columns(reading, gaz))
     bg = places[(places["layer"] != "world") & (places["kind"].isin(["river"]))
                 & places.geometry.notna()]
     background = gpd.GeoDataFrame({"name": bg["name"].tolist(), "kind": bg["kind"].tolist()},
@@ -280,9 +305,15 @@ def _claim_columns(claims: Sequence[Claim], gaz: Gazetteer, by_name: Mapping[str
     }
 
 
-def _mention_columns(reading: Reading, gaz: Gazetteer) -> dict[str, list[Any]]:
-    """Return the columns of the mentions table, each made whole (see :data:`MENTION_FRAME_COLUMNS`)."""
-    by_article = [(art.name, reading.mentions[art.name]) for art in reading.articles]
+def _mention_columns(reading: Reading, gaz: Gazetteer, names: Sequence[str] | None = None,
+                     ) -> dict[str, list[Any]]:
+    """Return the columns of the mentions table, each made whole (see :data:`MENTION_FRAME_COLUMNS`).
+
+    Only the mentions of the articles ``names`` when given, in their order.
+    """
+    if names is None:
+        names = [art.name for art in reading.articles]
+    by_article = [(name, reading.mentions[name]) for name in names]
     ms = [m for _, found in by_article for m in found]
     place = {pid: gaz[pid] for pid in {m.place for m in ms}}
     ps = [place[m.place] for m in ms]
@@ -301,6 +332,49 @@ def _mention_columns(reading: Reading, gaz: Gazetteer) -> dict[str, list[Any]]:
         "longitude": [p.lon for p in ps],
         "latitude": [p.lat for p in ps],
     }
+
+
+_TEXT = "str"
+#: The dtypes of the claims table when every column has a value of its type somewhere; a table
+#: written in parts is made with them, so its rows come out as the whole table's would.
+CLAIM_DTYPES: dict[str, str] = {
+    **{name: _TEXT for name in CLAIM_FRAME_COLUMNS},
+    **dict.fromkeys(("confidence", "longitude", "latitude"), "float64"),
+    **dict.fromkeys(("counts", "part", "withdrawal"), "bool"),
+    **dict.fromkeys(("start", "end", "order"), "int64"),
+}
+#: The same for the mentions table.
+MENTION_DTYPES: dict[str, str] = {
+    **{name: _TEXT for name in MENTION_FRAME_COLUMNS},
+    **dict.fromkeys(("longitude", "latitude"), "float64"),
+    "site": "bool", "start": "int64", "end": "int64",
+}
+
+
+def _located(gaz: Gazetteer, places: Iterable[str]) -> bool:
+    # Whether the longitude and latitude columns have a number somewhere (else pandas makes
+    # them columns of None, which the GeoPackage declares TEXT).
+    ps = [gaz[p] for p in places]
+    return any(p.lon is not None for p in ps) and any(p.lat is not None for p in ps)
+
+
+def _typed_claims(reading: Reading, gaz: Gazetteer) -> bool:
+    """Whether the whole claims table would have :data:`CLAIM_DTYPES` (what parts need)."""
+    claims = reading.claims
+    return bool(claims) and all(type(c.confidence) is float for c in claims) and \
+        _located(gaz, {c.site for c in claims})
+
+
+def _typed_mentions(reading: Reading, gaz: Gazetteer) -> bool:
+    """Whether the whole mentions table would have :data:`MENTION_DTYPES`."""
+    return _located(gaz, {m.place for ms in reading.mentions.values() for m in ms})
+
+
+def _typed(names: Sequence[str], dtypes: Mapping[str, str], columns: Mapping[str, list[Any]]) -> pd.DataFrame:
+    """Return the columns as a DataFrame of the given dtypes (a table of any rows, none included)."""
+    if list(columns) != list(names):
+        raise ValueError(f"the columns made are not {list(names)}")
+    return pd.DataFrame({n: pd.Series(columns[n], dtype=dtypes[n]) for n in names}, columns=list(names))
 
 
 def _table(names: Sequence[str], columns: Mapping[str, list[Any]]) -> pd.DataFrame:

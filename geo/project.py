@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from conflictmap.gazetteer import Gazetteer
+from conflictmap.maps.parts import Parts, PartsError
 
 from .actors import Actors
 from .articles import Article, Metadata, read_article
@@ -39,20 +41,23 @@ from .dedup import SignatureIndex, from_bytes, signature, to_bytes
 from .engine import Engine, Reader, checked_engine, read_reports, reader_version
 from .errors import InputError
 from .files import write_atomic
+from .heap import long_lived, settle
 from .memo import KIND as MEMO
-from .memo import SiteMemo
+from .memo import SiteMemo, digest
 from .pipeline import (
     Reading,
     _lock_timeout,
     assemble,
     bundled_theatre,
     check_window,
+    parse_formats,
     read_articles,
     window_dates,
-    write_outputs,
+    write_tables,
 )
 from .pipeline import _locked as locked
 from .review import aliases, apply_decisions, read_decisions, write_decisions
+from .rows import Run, claim_runs, forget, mention_runs, plan, rows_version, save
 from .store import Store, StoredReport
 from .timeline import check_span
 from .weights import Weights
@@ -308,6 +313,12 @@ class Built:
     actors : Actors
     recomputed : list of str
         The sites whose days were worked out again (the others came from the store).
+    runs : dict of str to list of Run
+        The rows of the claims and mentions tables, a run a report, keyed by
+        what they are made from (:mod:`geo.rows`).
+    kept : dict of str to int
+        Of :func:`build`: by table (``claims``, ``mentions``), the reports
+        whose rows were copied from the last build's files, not made again.
     """
 
     reading: Reading
@@ -317,6 +328,8 @@ class Built:
     gazetteer: Gazetteer
     actors: Actors
     recomputed: list[str] = field(default_factory=list)
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
 
     @property
     def site_days(self) -> tuple[int, int]:
@@ -364,7 +377,7 @@ def read(project: Project, *, jobs: int | None = None, engine: Engine | str = En
         With ``gazetteer`` and ``actors`` as used.
     """
     check_window(start, end)
-    with _locked(project):
+    with _locked(project), long_lived():
         return _read(project, jobs, engine, scheduler, max_days, start, end)
 
 
@@ -380,27 +393,37 @@ def _read(project: Project, jobs: int | None, engine: Engine | str, scheduler: s
                                                 "add some with 'conflictmap add DIR REPORT ...'")
         key = reader_key(project, gaz)
         hashes = [r.hash for r in stored]
-        have = store.readings(key, hashes)
+        digests: dict[str, str] = {}  # of each stored reading: what its rows are keyed by
+        have = store.readings(key, hashes, digests=digests)
+        settle()  # the readings live to the end of the build: no collection need walk them
         articles = _articles(project, store, stored, key, have)
         check_span([(a.path, a.published) for a in articles] + window_dates(start, end), max_days)
         todo = [a for a, h in zip(articles, hashes, strict=True) if h not in have]
         fresh = read_reports(todo, Reader(gaz, sides, weights=_weights(project)), jobs=jobs,
                              engine=engine, scheduler=scheduler) if todo else []
+        settle()  # and so do the new ones
         read_now = {report_stem(r.name): r for r in fresh}
-        store.save_readings(key, read_now.items())
+        store.save_readings(key, read_now.items(), digests=digests)
         store.forget_readings(except_reader=key)
         by_hash = {**have, **read_now}
         originals = {r.name: r.original for r in stored if r.original}
         reports = [by_hash[h] for h in hashes]
-        claims = [_as_reprint(c, originals) for r in reports for c in r.claims]
+        mine = {r.name: [_as_reprint(c, originals) for c in by_hash[r.hash].claims] for r in stored}
+        claims = [c for r in stored for c in mine[r.name]]
         claims, warnings = apply_decisions(claims, decisions, actors_ids={a.id for a in sides},
                                            sites=set(gaz.sites()))
+        # What each report's rows of the tables are made from, for the next build to keep them.
+        base = digest(rows_version(), key)
+        read_as = {r.name: digest(digests[r.hash], r.original) for r in stored}
+        runs = {"claims": claim_runs(claims, articles, base,
+                                     {n: (read_as[n], mine[n]) for n in read_as}),
+                "mentions": mention_runs(articles, base, read_as)}
         # Only the sites whose claims changed are worked out again; the memo keeps the rest.
         memo = SiteMemo(store.memo(MEMO))
         reading = assemble(articles, reports, gaz, sides, claims, start=start, end=end, memo=memo)
         store.save_memo(MEMO, memo.fresh, keep=memo.asked)
     return Built(reading, len(fresh), len(have), warnings, gaz, sides,
-                 reading.timeline.recomputed)
+                 reading.timeline.recomputed, runs)
 
 
 #: The memo of what reading a report's file gave besides its text (:func:`_articles`).
@@ -477,12 +500,26 @@ def build(project: Project, out: str | Path | None = None, *, formats: str | Seq
     Built
     """
     engine = checked_engine(engine, scheduler)
+    formats = parse_formats(formats)
     check_window(start, end)
-    with _locked(project):
+    with _locked(project), long_lived():
         built = _read(project, jobs, engine, scheduler, max_days, start, end)
-        write_outputs(built.reading, built.gazetteer, built.actors, out or project.out, tiles=tiles,
-                      formats=formats)
-    return built
+        target = Path(out or project.out)
+        where = Path(os.path.realpath(target))
+        with Store(project.store) as store:
+            kept = plan(store, where, formats, built.runs["claims"], built.runs["mentions"])
+            forget(store, formats)
+        try:
+            tables = write_tables(built.reading, built.gazetteer, built.actors, target, tiles=tiles,
+                                  formats=formats, plan=kept)
+        except PartsError:  # the last build's files are not what the store says: make every row
+            tables = write_tables(built.reading, built.gazetteer, built.actors, target, tiles=tiles,
+                                  formats=formats, plan=replace(kept, kept={}))
+        written = {t: p for t in ("claims", "mentions") if isinstance(p := tables[t], Parts)}
+        with Store(project.store) as store:
+            save(store, where, written, built.runs)
+    kept_rows = {t: sum(part.kept is not None for part in p.parts) for t, p in written.items()}
+    return replace(built, kept=kept_rows)
 
 
 def _weights(project: Project) -> Weights | None:

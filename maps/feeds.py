@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
+from .parts import Parts, PartsError, copy_range, write_all
 from .qgis import control_qml, geometry_kind, with_validity
 from .schema import CLAIM_COLUMNS, EVENT_COLUMNS, SITE_DAY_COLUMNS, check, sorted_intervals
 
@@ -397,32 +398,108 @@ def _csv_cells(values: pd.Series | Sequence[Any], float_format: str | None) -> _
     return None
 
 
+def _csv_rows(columns: Mapping[Any, pd.Series | Sequence[Any]], float_format: str | None,
+              ) -> tuple[str, Callable[[int, int], list[str]], int] | None:
+    """Return the header line, the rows ``a:b`` as lines, and the rows, as pandas would write them.
+
+    None when pandas might write a column otherwise (see :func:`_csv_cells`).
+    """
+    names = list(columns)
+    if not names or not all(type(n) is str for n in names):
+        return None
+    cells = [_csv_cells(v, float_format) for v in columns.values()]
+    if any(c is None for c in cells):
+        return None
+    n = len(next(iter(columns.values())))
+    if any(len(v) != n for v in columns.values()):
+        return None
+    lone = len(names) == 1  # the csv module quotes a row that is one empty field
+    head = _quoted(names)
+    header = '""\n' if lone and head == [""] else ",".join(head) + "\n"
+
+    def rows(a: int, b: int) -> list[str]:
+        parts = [cast(_Cells, c)(a, b) for c in cells]
+        if lone:
+            parts = [['""' if v == "" else v for v in parts[0]]]
+        return list(map(",".join, zip(*parts, strict=True)))
+
+    return header, rows, n
+
+
 def _write_columns(columns: Mapping[Any, pd.Series | Sequence[Any]], path: str | Path,
                    float_format: str | None) -> bool:
     """Write ``columns`` as pandas would write them as a frame; False (nothing written) if it cannot."""
-    names = list(columns)
-    if not names or not all(type(n) is str for n in names):
+    made = _csv_rows(columns, float_format)
+    if made is None:
         return False
-    cells = [_csv_cells(v, float_format) for v in columns.values()]
-    if any(c is None for c in cells):
-        return False
-    n = len(next(iter(columns.values())))
-    if any(len(v) != n for v in columns.values()):
-        return False
-    lone = len(names) == 1  # the csv module quotes a row that is one empty field
+    header, rows, n = made
     with open(path, "w", encoding="utf-8", newline="") as f:
-        head = _quoted(names)
-        f.write('""\n' if lone and head == [""] else ",".join(head) + "\n")
+        f.write(header)
         for a in range(0, n, _CSV_ROWS):
-            b = min(a + _CSV_ROWS, n)
-            parts = [cast(_Cells, c)(a, b) for c in cells]
-            if lone:
-                parts = [['""' if v == "" else v for v in parts[0]]]
-            f.write("\n".join(map(",".join, zip(*parts, strict=True))) + "\n")
+            f.write("\n".join(rows(a, min(a + _CSV_ROWS, n))) + "\n")
     return True
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, *, columns: Sequence[str] | None = None,
+def _write_parts(columns: Mapping[Any, pd.Series | Sequence[Any]], parts: Parts, path: str | Path,
+                 target: str, float_format: str | None) -> None:
+    """Write a table in parts: the frame's rows made here, the kept parts' bytes copied.
+
+    ``columns`` are those of ``parts.frame`` as :func:`_write_columns` takes
+    them; where each part went is recorded in ``parts.index[target]``.
+    """
+    made = _csv_rows(columns, float_format)
+    if made is None:
+        raise PartsError(f"{target}: a column pandas would write otherwise")
+    header, rows, _ = made
+    index: list[tuple[str, int, int]] = []
+    old = None
+    buf: list[bytes] = []
+    held = 0
+    with open(path, "wb", buffering=0) as f:
+        try:
+            if parts.any_kept:
+                old = open(parts.source(target), "rb", buffering=0)  # noqa: SIM115 (closed below)
+            data = header.encode("utf-8")
+            pos = len(data)
+            buf.append(data)
+            for kept, a, b, ps in parts.runs(target):
+                if kept:
+                    write_all(f, b"".join(buf))
+                    buf, held = [], 0
+                    copy_range(cast(BinaryIO, old), f, a, b)
+                    for p in ps:
+                        s, e = cast(Mapping[str, tuple[int, int]], p.kept)[target]
+                        index.append((p.name, pos + s - a, pos + e - a))
+                    pos += b - a
+                    continue
+                # A chunk of rows at a time, however the parts fall, so memory stays bounded:
+                # ``lines`` holds the rows lo:hi of the frame.
+                lines: list[str] = []
+                row = lo = hi = a
+                for p in ps:
+                    if row + p.rows > hi:
+                        lines, lo = lines[row - lo:], row
+                        more = min(b, row + max(_CSV_ROWS, p.rows))
+                        lines += rows(hi, more)
+                        hi = more
+                    mine = lines[row - lo:row - lo + p.rows]
+                    block = ("\n".join(mine) + "\n").encode("utf-8") if mine else b""
+                    index.append((p.name, pos, pos + len(block)))
+                    pos += len(block)
+                    row += p.rows
+                    buf.append(block)
+                    held += len(block)
+                    if held >= 1 << 22:
+                        write_all(f, b"".join(buf))
+                        buf, held = [], 0
+            write_all(f, b"".join(buf))
+        finally:
+            if old is not None:
+                old.close()
+    parts.index[target] = index
+
+
+def write_csv(frame: pd.DataFrame | Parts, path: str | Path, *, columns: Sequence[str] | None = None,
               float_format: str | None = None) -> None:
     r"""Write ``frame`` as ``frame[columns].to_csv(path, index=False, lineterminator="\n")`` does.
 
@@ -432,13 +509,21 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, columns: Sequence[str] |
 
     Parameters
     ----------
-    frame : DataFrame
+    frame : DataFrame or Parts
+        Given in :class:`~maps.parts.Parts`, the kept parts' rows are copied
+        from the previous file of the same name, and where every part went is
+        recorded in its ``index``.
     path : str or Path
     columns : sequence of str, optional
         The columns to write, in order (default: all).
     float_format : str, optional
         A ``%`` format for float columns (default: as pandas writes them).
     """
+    if isinstance(frame, Parts):
+        rows = frame.frame
+        cols = list(rows.columns) if columns is None else list(columns)
+        _write_parts({c: rows[c] for c in cols}, frame, path, Path(path).name, float_format)
+        return
     cols = list(frame.columns) if columns is None else list(columns)
     if frame.columns.is_unique and len(set(cols)) == len(cols):
         if _write_columns({c: frame[c] for c in cols}, path, float_format):
@@ -447,17 +532,19 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, columns: Sequence[str] |
                                                          float_format=float_format)
 
 
-def write_claims_csv(frame: pd.DataFrame, path: str | Path) -> None:
+def write_claims_csv(frame: pd.DataFrame | Parts, path: str | Path) -> None:
     r"""Write ``claims.csv``, one row per claim (UTF-8, ``\\n`` line ends).
 
     Parameters
     ----------
-    frame : DataFrame
-        Claims (:data:`maps.schema.CLAIM_COLUMNS` first, other columns after).
+    frame : DataFrame or Parts
+        Claims (:data:`maps.schema.CLAIM_COLUMNS` first, other columns after);
+        in parts, see :func:`write_csv`.
     path : str or Path
     """
-    check(frame, CLAIM_COLUMNS, "claims")
-    cols = [*CLAIM_COLUMNS, *[c for c in frame.columns if c not in CLAIM_COLUMNS]]
+    rows = frame.frame if isinstance(frame, Parts) else frame
+    check(rows, CLAIM_COLUMNS, "claims")
+    cols = [*CLAIM_COLUMNS, *[c for c in rows.columns if c not in CLAIM_COLUMNS]]
     write_csv(frame, path, columns=cols, float_format="%.6f")
 
 
@@ -610,15 +697,19 @@ def _event_columns(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def write_events_csv(frame: pd.DataFrame, path: str | Path) -> None:
+def write_events_csv(frame: pd.DataFrame | Parts, path: str | Path) -> None:
     r"""Write ``events.csv``: the claims in ACLED's columns and event types, one row per claim.
 
     Parameters
     ----------
-    frame : DataFrame
-        Claims (see :func:`events`).
+    frame : DataFrame or Parts
+        Claims (see :func:`events`); in parts, see :func:`write_csv`.
     path : str or Path
     """
+    if isinstance(frame, Parts):
+        check(frame.frame, CLAIM_COLUMNS, "claims")
+        _write_parts(_event_columns(frame.frame), frame, path, Path(path).name, "%.6f")
+        return
     check(frame, CLAIM_COLUMNS, "claims")
     if not _write_columns(_event_columns(frame), path, "%.6f"):
         events(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.6f")

@@ -39,6 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, cast
+from urllib.parse import quote
 
 import geopandas as gpd
 import numpy as np
@@ -47,6 +48,7 @@ import shapely
 from numpy.typing import ArrayLike
 
 from .feeds import _dumps
+from .parts import Parts, PartsError
 from .qgis import VALID_FROM, VALID_TO, control_qml, geometry_kind, with_validity
 from .schema import (
     CLAIM_COLUMNS,
@@ -57,7 +59,10 @@ from .schema import (
     sorted_intervals,
 )
 
-__all__ = ["write_gpkg", "LAYERS"]
+__all__ = ["write_gpkg", "LAYERS", "GPKG"]
+
+#: The GeoPackage's file name in an output folder (what a layer's target in an index starts with).
+GPKG = "conflictmap.gpkg"
 
 #: Layers of ``conflictmap.gpkg``, with the columns written as DATE and DATETIME fields.
 LAYERS: dict[str, dict[str, str]] = {
@@ -266,6 +271,106 @@ def _write_layer(con: sqlite3.Connection, layer: str, frame: pd.DataFrame,
     _spatial_index(con, layer, "geom", shapes.fids, shapes.boxes)
 
 
+def _write_parts_layer(con: sqlite3.Connection, layer: str, parts: Parts, types: Mapping[str, str],
+                       stamp: str) -> None:
+    """Write a point layer in parts: the frame's rows inserted, the kept parts' copied from ``old``.
+
+    The statements are those of :func:`_write_layer`, in its order, and the
+    rows go in in the same order with the same values, so the file is the
+    same byte for byte. The previous file's layer must have been made by the
+    same statement. Where each part's rows went is recorded in
+    ``parts.index``.
+    """
+    target = f"{GPKG}:{layer}"
+    frame = parts.frame.reset_index(drop=True)
+    cols = [str(c) for c in frame.columns]
+    decl = [f'"{c}" {_sql_type(frame[c], types.get(c))}' for c in cols]
+    points = _points(frame)
+    if points is None:
+        raise PartsError(f"{target}: a layer in parts needs longitude and latitude")
+    runs = parts.runs(target)
+    # Every row's coordinates, in order: the spatial index and the extent cover the kept rows too.
+    lons, lats = [], []
+    for kept, a, b, _ in runs:
+        if kept:
+            got = _kept_points(con, layer, a, b)
+            if got is None:
+                raise PartsError(f"{target}: the previous layer's rows {a + 1} to {b} are not its points")
+            lons.append(got[0])
+            lats.append(got[1])
+        else:
+            lons.append(points.lon[a:b])
+            lats.append(points.lat[a:b])
+    whole = _point_shapes(np.concatenate(lons) if lons else np.empty(0),
+                          np.concatenate(lats) if lats else np.empty(0), with_blobs=False)
+    blobs = _point_shapes(points.lon, points.lat).blobs
+    values = [_column_values(frame[c], types.get(c)) for c in cols]
+    description = _DESCRIPTION.get(layer, layer)
+    names = ", ".join(f'"{c}"' for c in cols)
+    create = (f'CREATE TABLE "{layer}" (fid INTEGER PRIMARY KEY NOT NULL, '
+              f'geom {whole.kind}{"".join(", " + d for d in decl)})')
+    if any(kept for kept, *_ in runs):
+        before = con.execute("SELECT sql FROM old.sqlite_master WHERE type = 'table' AND name = ?",
+                             (layer,)).fetchone()
+        if before is None or before[0] != create:
+            raise PartsError(f"{target}: the previous layer was made otherwise")
+    con.execute(create)
+    con.execute("INSERT INTO gpkg_contents VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, 4326)",
+                (layer, layer, description, stamp, *whole.extent))
+    con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)",
+                (layer, whole.kind))
+    marks = ", ".join("?" * (len(values) + 2))
+    index: list[tuple[str, int, int]] = []
+    fid = 0
+    for kept, a, b, ps in runs:
+        if kept and fid == a == 0 and b == con.execute(f'SELECT max(fid) FROM old."{layer}"').fetchone()[0]:
+            # The whole previous layer, its fids as they were (a report added last): copied as it
+            # is, SQLite moving its records without decoding them; the same rows, the same file.
+            con.execute(f'INSERT INTO "{layer}" SELECT * FROM old."{layer}"')
+        elif kept:
+            con.execute(f'INSERT INTO "{layer}" (fid, geom, {names}) SELECT fid + ?, geom, {names} '
+                        f'FROM old."{layer}" WHERE fid > ? AND fid <= ? ORDER BY fid', (fid - a, a, b))
+        if kept:
+            for p in ps:
+                lo, hi = cast(Mapping[str, tuple[int, int]], p.kept)[target]
+                index.append((p.name, fid + lo - a, fid + hi - a))
+        else:
+            con.executemany(f'INSERT INTO "{layer}" (fid, geom, {names}) VALUES ({marks})',
+                            zip(range(fid + 1, fid + 1 + b - a), blobs[a:b], *(v[a:b] for v in values),
+                                strict=True))
+            at = fid
+            for p in ps:
+                index.append((p.name, at, at + p.rows))
+                at += p.rows
+        fid += b - a
+    _spatial_index(con, layer, "geom", whole.fids, whole.boxes)
+    parts.index[target] = index
+
+
+def _kept_points(con: sqlite3.Connection, layer: str, a: int, b: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the points of rows ``a + 1`` to ``b`` of the attached previous layer (NaN where none).
+
+    Read from their blobs, which hold the coordinates as written: one
+    object a row, not three as the longitude and latitude columns would
+    take. None when a row is missing or holds anything but a point blob.
+    """
+    rows = con.execute(f'SELECT geom FROM old."{layer}" WHERE fid > ? AND fid <= ? ORDER BY fid',
+                       (a, b)).fetchall()
+    if len(rows) != b - a:
+        return None
+    raw = b"".join(_NO_POINT if g is None else g for (g,) in rows)
+    if len(raw) != _POINT_BLOB.itemsize * len(rows):
+        return None
+    records = np.frombuffer(raw, dtype=_POINT_BLOB)
+    missing = records["srs"] == -1
+    if not ((records["head"] == b"GP\x00\x01") & (records["type"] == 1) & (records["order"] == 1)
+            & ((records["srs"] == 4326) | missing)).all():
+        return None
+    x, y = records["x"].copy(), records["y"].copy()
+    x[missing] = y[missing] = np.nan
+    return x, y
+
+
 class _Points(NamedTuple):
     """A layer's points as coordinates (NaN where a row has none): no shapely objects needed."""
 
@@ -314,14 +419,23 @@ _POINT_BLOB = np.dtype([("head", "S4"), ("srs", "<i4"), ("order", "u1"), ("type"
                         ("x", "<f8"), ("y", "<f8")])
 
 
-def _point_shapes(lon: np.ndarray, lat: np.ndarray) -> _Shapes:
+# A row with no point, as _kept_points reads it: a point blob of SRS -1.
+_NO_POINT = np.array([(b"GP\x00\x01", -1, 1, 1, np.nan, np.nan)], dtype=_POINT_BLOB).tobytes()
+
+
+def _point_shapes(lon: np.ndarray, lat: np.ndarray, with_blobs: bool = True) -> _Shapes:
     """:func:`_shapes` of the points ``(lon, lat)`` (none where either is NaN), in numpy alone.
 
     The same bytes as shapely's ISO WKB of the points, some ten times
-    faster than making and encoding a shapely point a row.
+    faster than making and encoding a shapely point a row. Without
+    ``with_blobs``, only the layer's kind, extent and index are made.
     """
     keep = ~(np.isnan(lon) | np.isnan(lat))
     x, y = lon[keep], lat[keep]
+    if not with_blobs:
+        return _Shapes("POINT" if len(x) else "GEOMETRY",
+                       [float(x.min()), float(y.min()), float(x.max()), float(y.max())] if len(x)
+                       else [None] * 4, [], np.flatnonzero(keep) + 1, np.column_stack([x, x, y, y]))
     records = np.zeros(len(x), dtype=_POINT_BLOB)
     records["head"], records["srs"], records["order"], records["type"] = b"GP\x00\x01", 4326, 1, 1
     records["x"], records["y"] = x, y
@@ -478,8 +592,8 @@ def write_gpkg(
     *,
     sites: gpd.GeoDataFrame,
     intervals: gpd.GeoDataFrame,
-    claims: pd.DataFrame | None = None,
-    mentions: pd.DataFrame | None = None,
+    claims: pd.DataFrame | Parts | None = None,
+    mentions: pd.DataFrame | Parts | None = None,
     current_date: str | dt.date | None = None,
     actors: Mapping[str, Mapping[str, str]] | None = None,
     areas: gpd.GeoDataFrame | None = None,
@@ -497,11 +611,14 @@ def write_gpkg(
         (``end`` empty or null while ongoing) become DATE fields, followed by
         ``valid_from``/``valid_to`` (DATETIME, :func:`maps.qgis.with_validity`);
         ``evidence`` becomes a JSON string.
-    claims : DataFrame, optional
+    claims : DataFrame or Parts, optional
         :data:`maps.schema.CLAIM_COLUMNS`; points from ``longitude``/``latitude``.
-    mentions : DataFrame, optional
+        In :class:`~maps.parts.Parts`, the kept parts' rows are copied from
+        the previous build's GeoPackage, and where each part went is recorded
+        in its ``index`` (``conflictmap.gpkg:claims``).
+    mentions : DataFrame or Parts, optional
         :data:`maps.schema.MENTION_COLUMNS`; points when it has
-        ``longitude``/``latitude``, else a table without geometry.
+        ``longitude``/``latitude``, else a table without geometry (not in parts).
     current_date : str or datetime.date, optional
         The last day mapped: the time stamp recorded as
         ``gpkg_contents.last_change`` and the day an ongoing interval is valid
@@ -524,9 +641,9 @@ def write_gpkg(
     check(sites, SITE_COLUMNS, "sites")
     ordered = sorted_intervals(intervals)
     if claims is not None:
-        check(claims, CLAIM_COLUMNS, "claims")
+        check(claims.frame if isinstance(claims, Parts) else claims, CLAIM_COLUMNS, "claims")
     if mentions is not None:
-        check(mentions, MENTION_COLUMNS, "mentions")
+        check(mentions.frame if isinstance(mentions, Parts) else mentions, MENTION_COLUMNS, "mentions")
     path = Path(path)
     if current_date is None:
         days = interval_days(intervals)
@@ -535,7 +652,7 @@ def write_gpkg(
     stamp = f"{str(current_date)[:10]}T00:00:00.000Z"
     ordered_sites = sites.sort_values("site", kind="stable")
     timed = with_validity(ordered.drop(columns=ordered.geometry.name), current_date)
-    layers: list[tuple[str, pd.DataFrame, ArrayLike | _Points | None]] = [
+    layers: list[tuple[str, pd.DataFrame | Parts, ArrayLike | _Points | None]] = [
         ("sites", ordered_sites.drop(columns=ordered_sites.geometry.name),
          ordered_sites.geometry.values),
         ("control_intervals", timed, ordered.geometry.values),
@@ -549,17 +666,22 @@ def write_gpkg(
             layers.append(("control_areas", ground.drop(columns="geometry"),
                            np.asarray(ground["geometry"].to_numpy(), dtype=object)))
             styles.append(("control_areas", control_qml(actors, controllers, "polygon")))
-    if claims is not None:
-        layers.append(("claims", claims, _points(claims)))
-    if mentions is not None:
-        layers.append(("mentions", mentions, _points(mentions)))
+    for name, table in (("claims", claims), ("mentions", mentions)):
+        if isinstance(table, Parts):
+            layers.append((name, table, None))
+        elif table is not None:
+            layers.append((name, table, _points(table)))
+    previous = {table.source(GPKG) for table in (claims, mentions)
+                if isinstance(table, Parts) and table.any_kept}
+    if len(previous) > 1:
+        raise PartsError(f"{GPKG}: the kept rows come from two previous files")
     # Written beside the target and moved in: a failed write leaves no half file.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".gpkg", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
     try:
-        con = sqlite3.connect(tmp)
+        con = sqlite3.connect(tmp, uri=bool(previous))
         try:
             # The file is new and moved in only when complete: no journal is needed.
             con.execute("PRAGMA page_size = 65536")  # fewer, larger pages: faster bulk inserts
@@ -568,12 +690,17 @@ def write_gpkg(
             con.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
             # GeoPackage 1.2: GDAL 3.6 warns that it may only partly support 1.4.
             con.execute("PRAGMA user_version = 10200")
+            for old in previous:  # kept rows are read from the last build's file, never written to
+                con.execute("ATTACH DATABASE ? AS old", (f"file:{quote(str(old))}?mode=ro&immutable=1",))
             with con:
                 con.executescript(_SCHEMA)
                 con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _SRS)
                 for name, frame, geoms in layers:
-                    _write_layer(con, name, frame.reset_index(drop=True), geoms,
-                                 LAYERS.get(name, {}), stamp)
+                    if isinstance(frame, Parts):
+                        _write_parts_layer(con, name, frame, LAYERS.get(name, {}), stamp)
+                    else:
+                        _write_layer(con, name, frame.reset_index(drop=True), geoms,
+                                     LAYERS.get(name, {}), stamp)
                 _default_styles(con, styles, stamp)
         finally:
             con.close()

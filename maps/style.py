@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -114,7 +115,13 @@ def web_url(value: object) -> str:
     >>> web_url("https://apnews.com/a"), web_url("javascript:alert(1)")
     ('https://apnews.com/a', '')
     """
-    if not isinstance(value, str) or value != value.strip() or any(ord(c) < 33 for c in value):
+    return _web_url(value) if isinstance(value, str) else ""
+
+
+@lru_cache(maxsize=1 << 14)
+def _web_url(value: str) -> str:
+    # Once a URL: every claim of a report cites the same one.
+    if value != value.strip() or any(ord(c) < 33 for c in value):
         return ""
     try:
         parts = urlsplit(value)

@@ -257,3 +257,70 @@ def test_a_build_reads_only_the_files_of_reports_it_has_not_read(seeds, tmp_path
     third = pj.build(proj)
     assert opened == [path.name] and third.read == 0
     assert {a.name: a.outlet for a in third.reading.articles}[path.name] == "Edited Desk"
+
+
+def _full(reports, tmp_path):
+    """The outputs of a build of these reports in a new project."""
+    full = tmp_path / "full"
+    assert main(["init", str(full)]) == 0
+    assert main(["add", str(full), *map(str, reports), "-q"]) == 0
+    assert main(["build", str(full), "-q"]) == 0
+    return _hashes(full / "out")
+
+
+def test_an_incremental_build_copies_the_rows_of_unchanged_reports(project_200, reports, tmp_path):
+    proj = _copy(project_200, tmp_path)  # a copy keeps its files' sizes and times: its rows are kept
+    pj.add(proj, [reports[200]])
+    built = pj.build(proj)
+    # Every report but the new one: its claims and mentions rows come from the last build's files.
+    assert built.kept == {"claims": 200, "mentions": 200}
+    assert _hashes(proj.out) == _full(reports, tmp_path)
+    # Nothing new: every row is copied, and the files stay the same.
+    before = _hashes(proj.out)
+    again = pj.build(proj)
+    assert again.kept == {"claims": 201, "mentions": 201} and _hashes(proj.out) == before
+
+
+def test_decisions_and_edited_outputs_make_their_rows_again(project_200, reports, tmp_path):
+    proj = _copy(project_200, tmp_path)
+    rows = _claims(proj.out)
+    target = rows[len(rows) // 2]
+    assert main(["reject", str(proj.root), target["id"], "--note", "misread"]) == 0
+    built = pj.build(proj)
+    # The report whose claim was rejected is made again, the others copied.
+    assert built.kept["claims"] == 199 and built.kept["mentions"] == 200
+    after = {c["id"]: c for c in _claims(proj.out)}
+    assert after[target["id"]]["status"] == "rejected"
+    assert main(["accept", str(proj.root), rows[1]["id"]]) == 0
+    assert main(["set", str(proj.root), target["site"], target["date"], "SDF", "--note", "video"]) == 0
+    pj.build(proj)
+    expect = _hashes(proj.out)
+    # A file that is not the one the store indexed (edited since) is not copied from.
+    events = proj.out / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"Battles", b"Xattles", 1))
+    again = pj.build(proj)
+    assert again.kept == {"claims": 0, "mentions": 200}
+    assert _hashes(proj.out) == expect
+    # ... and a build on the same decisions in a new project writes the same.
+    full = tmp_path / "full"
+    assert main(["init", str(full)]) == 0
+    assert main(["add", str(full), *map(str, reports[:200]), "-q"]) == 0
+    shutil.copyfile(proj.review, full / "review.csv")
+    assert main(["build", str(full), "-q"]) == 0
+    assert _hashes(full / "out") == expect
+
+
+def test_rows_that_cannot_be_copied_are_made_again(project_200, reports, tmp_path, monkeypatch):
+    import conflictmap.maps.parts as parts
+
+    proj = _copy(project_200, tmp_path)
+    pj.add(proj, [reports[200]])
+
+    def broken(*args, **kwargs):
+        raise parts.PartsError("the previous file is short")
+
+    monkeypatch.setattr(parts, "copy_range", broken)
+    monkeypatch.setattr("conflictmap.maps.feeds.copy_range", broken)
+    built = pj.build(proj)  # the first try fails before anything is published; the second makes all
+    assert built.kept == {"claims": 0, "mentions": 0}
+    assert _hashes(proj.out) == _full(reports, tmp_path)

@@ -177,3 +177,93 @@ def test_gpkg_texts_as_before():
     floats = pd.Series([1.5, np.nan, -0.0, np.inf])
     out = gpkg._column_values(floats, None)
     assert out[1] is None and out[0] == 1.5 and str(out[2]) == "-0.0" and out[3] == np.inf
+
+
+def _report_rows(name, n, seed):
+    """A report's claims and mentions, typed as a build makes them (maps.parts needs the whole's dtypes)."""
+    rng = np.random.default_rng(seed)
+    lon = rng.normal(39.0, 0.05, n)
+    lon[::4] = np.nan  # a site with no location
+    claims = pd.DataFrame({
+        **{c: pd.array([f"{TRICKY[(seed + i) % len(TRICKY)]} {c}" for i in range(n)], dtype="str")
+           for c in CLAIM_COLUMNS},
+        "article": pd.array([name] * n, dtype="str"),
+        "published": pd.array(["2017-10-16"] * n, dtype="str"),
+        "date": pd.array(["2017-10-15T00:00"] * n, dtype="str"),
+        "confidence": rng.random(n),
+        "longitude": lon, "latitude": rng.normal(35.9, 0.05, n),
+        "start": np.arange(n, dtype=np.int64), "counts": rng.integers(0, 2, n).astype(bool),
+    })
+    mentions = pd.DataFrame({
+        "article": pd.array([name] * (2 * n), dtype="str"),
+        "start": np.arange(2 * n, dtype=np.int64), "end": np.arange(2 * n, dtype=np.int64) + 3,
+        **{c: pd.array([f"{TRICKY[(seed + i) % 5]}{c}" for i in range(2 * n)], dtype="str")
+           for c in ("text", "place", "name", "kind", "layer", "how", "candidates")},
+        "site": np.ones(2 * n, dtype=bool),
+        "longitude": np.repeat(lon, 2), "latitude": np.full(2 * n, 35.9),
+    })
+    return claims, mentions
+
+
+def _write(folder, claims, mentions):
+    """Write every per-report table into ``folder``; return the files' bytes by name."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from conflictmap.maps import write_claims_csv, write_gpkg
+
+    folder.mkdir(exist_ok=True)
+    sites = gpd.GeoDataFrame(
+        {"site": ["s"], "name": ["S"], "kind": ["square"], "precision": ["exact"], "source": ["t"]},
+        geometry=[Point(39.0, 35.9)], crs="EPSG:4326")
+    intervals = sites.assign(controller="A", start="2017-10-15", end="", inferred=False, evidence=[[]])[
+        ["site", "name", "controller", "start", "end", "inferred", "evidence", "geometry"]]
+    write_claims_csv(claims, folder / "claims.csv")
+    write_events_csv(claims, folder / "events.csv")
+    write_csv(mentions, folder / "mentions.csv", float_format="%.6f")
+    write_gpkg(folder / "conflictmap.gpkg", sites=sites, intervals=intervals, claims=claims,
+               mentions=mentions, current_date="2017-10-16")
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_tables_in_parts_are_the_bytes_of_whole_ones(tmp_path, monkeypatch):
+    from conflictmap.maps.parts import Part, Parts, stamp
+
+    monkeypatch.setattr(feeds, "_CSV_ROWS", 7)  # fresh parts that fall across chunks
+    sizes = {"a.txt": 10, "b.txt": 5, "c.txt": 12, "e.txt": 0, "f.txt": 9}
+    made = {name: _report_rows(name, n, k) for k, (name, n) in enumerate(sizes.items())}
+
+    def whole(names):
+        return [pd.concat([made[n][t] for n in names], ignore_index=True) for t in (0, 1)]
+
+    def fresh(names):
+        claims, mentions = whole(names)
+        return (Parts(claims, [Part(n, sizes[n]) for n in names]),
+                Parts(mentions, [Part(n, 2 * sizes[n]) for n in names]))
+
+    before = list(sizes)
+    claims, mentions = fresh(before)
+    assert _write(tmp_path / "one", claims, mentions) == _write(tmp_path / "whole", *whole(before))
+    # The next build: b's rows change, d is new between c and e, f is gone; a, c and e are kept.
+    made["b.txt"] = _report_rows("b.txt", 6, 40)
+    made["d.txt"] = _report_rows("d.txt", 4, 41)
+    sizes.update({"b.txt": 6, "d.txt": 4})
+    after = ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]
+    kept = {"a.txt", "c.txt", "e.txt"}
+    ranges = {t: {n: (a, b) for n, a, b in index} for parts in (claims, mentions)
+              for t, index in parts.index.items()}
+    new = [n for n in after if n not in kept]
+    stamps = {f: stamp(tmp_path / "one" / f) for f in ("claims.csv", "events.csv", "mentions.csv",
+                                                        "conflictmap.gpkg")}
+
+    def parts(frame, targets, rows):
+        return Parts(frame, [Part(n, 0, {t: ranges[t][n] for t in targets}) if n in kept
+                             else Part(n, rows * sizes[n]) for n in after], tmp_path / "one", stamps)
+
+    fresh_claims, fresh_mentions = whole(new)
+    again = parts(fresh_claims, ("claims.csv", "events.csv", "conflictmap.gpkg:claims"), 1)
+    again_m = parts(fresh_mentions, ("mentions.csv", "conflictmap.gpkg:mentions"), 2)
+    assert _write(tmp_path / "two", again, again_m) == _write(tmp_path / "whole2", *whole(after))
+    # Where each report went, for the build after.
+    assert [n for n, _, _ in again.index["claims.csv"]] == after
+    assert [b - a for _, a, b in again.index["conflictmap.gpkg:claims"]] == [sizes[n] for n in after]
