@@ -491,7 +491,10 @@ class Timeline:
         decided: dict[dt.date, tuple[_Day, tuple[Claim, ...]]] = {}
         carried: dict[dt.date, _Day] = {}
         prev: _Day | None = None
+        last: dt.date | None = None
         for day in sorted(by_day):
+            if prev is not None and last is not None and (day - last).days > _DISAGREE_DAYS:
+                prev.taken = False  # a hold said long after the taking is the latest word
             state, used = self._decide(by_day[day], prev)
             if state.controller is None:
                 continue  # "the plant was shelled", by nobody named: no state yet
@@ -504,6 +507,7 @@ class Timeline:
                          taken=state.holder in state.took)
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
             carried[day] = carry
+            last = day
             prev = carry
         out: dict[dt.date, State] = {}
         first = min(decided) if decided else None
@@ -817,6 +821,10 @@ class Timeline:
         first = run[0][2]
         return Interval(site, first.controller, self.days[run[0][0]], self.days[run[-1][1]],
                         first.inferred, tuple(evidence[k] for k in sorted(evidence)), first.fighting)
+
+
+# How many days after a side took a site the other side's hold is reports disagreeing, not news.
+_DISAGREE_DAYS = 2
 
 
 def _independent(claims: list[Claim]) -> list[Claim]:

@@ -1,7 +1,9 @@
 """Reading patterns of wire copy, round three: how reporters write, in our own sentences.
 
-Each test states the pattern and what the reader must make of it; each fails
-for a reader that returns nothing.
+Each test states the pattern and what the reader must make of it. A test of what
+must be read fails for a reader that returns nothing; a test of what must not be read
+asks, where it can, that the claim it is about is there (``claims and not ...``), and
+otherwise stands beside the test of the rule it guards.
 """
 
 import pytest
@@ -139,12 +141,23 @@ def test_a_sentence_that_only_speaks_of_the_places_counted_takes_nothing(gaz, ac
     "By seizing Tabqa as well, the SDF would effectively cut the road to the west.",
     # a noun of taking that something is said of ahead: "its capture is seen as a stepping stone"
     "Tabqa had a population of 70,000 and its capture is seen as key to the whole campaign.",
-    "The capture of Tabqa is considered as crucial by SDF commanders.",
+    "The capture of Tabqa is crucial to the whole campaign, SDF commanders say.",
 ])
 def test_what_a_taking_would_bring_is_no_taking(gaz, actors, tmp_path, text):
     claims = _claims(gaz, actors, tmp_path, text)
     assert [c for c in claims if c.site == "tabqa" and c.type == "capture"]
     assert not _counted(claims, "tabqa")
+
+
+@pytest.mark.parametrize("text", [
+    # looking back at a taking is no aim: these took Tabqa
+    "The SDF's capture of Tabqa on Monday is seen as a major blow to IS.",
+    "By seizing Tabqa on Monday, the SDF cut the main road, which IS may try to reopen.",
+    "The defence minister congratulated the SDF on capturing Tabqa on Monday.",
+])
+def test_a_taking_looked_back_on_is_a_taking(gaz, actors, tmp_path, text):
+    got = _counted(_claims(gaz, actors, tmp_path, text), "tabqa")
+    assert {(t, a) for t, a, _ in got} & {("capture", "SDF"), ("capture", None)}
 
 
 def test_a_noun_of_taking_owned_by_another_noun_is_not_a_taking_of_the_site_before(gaz, actors, tmp_path):
@@ -201,7 +214,7 @@ def test_a_side_saying_it_does_not_hold_a_place_has_lost_it(velmora, tmp_path):
     assert ("loss", "INS", None) not in _counted(_claims(gaz, actors, tmp_path, text), "vel-south")
 
 
-@pytest.mark.parametrize("opener", ["Although", "Even though", "Because", "If"])
+@pytest.mark.parametrize("opener", ["Although", "Even though", "Because"])
 def test_the_subject_of_a_fronted_subordinate_clause_is_not_the_main_clause_s(velmora, tmp_path, opener):
     # "Although the army hopes to hold on to X, a car bombing targeting Y ...": the bombing is
     # nobody named; the army is the subject of the clause "although" opens, not of the bombing.
@@ -262,3 +275,43 @@ def test_places_a_verb_s_object_includes_are_its_objects(gaz, actors, tmp_path, 
 def test_a_report_denied_is_denied_however_long(gaz, actors, tmp_path, text):
     claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "raqqa-hamrat"]
     assert claims and not any(c.counts for c in claims)
+
+
+@pytest.mark.parametrize("text", [
+    # "If confirmed, ..." doubts the main clause: its subordinate clause is not cut off
+    "If confirmed, SDF fighters have taken full control of Tabqa.",
+    "If the reports are true, IS fighters have recaptured Tabqa.",
+])
+def test_if_confirmed_still_doubts_the_main_clause(gaz, actors, tmp_path, text):
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa"]
+    assert claims and not any(c.counts for c in claims)
+
+
+@pytest.mark.parametrize("text", [
+    # a third party's "does not control" and "not all of" are no loss
+    "The Syrian army does not control Tabqa, which has been held by the SDF since May.",
+    '"We do not control all of Tabqa yet," an SDF commander said.',
+])
+def test_not_controlling_said_of_others_or_of_all_is_no_loss(gaz, actors, tmp_path, text):
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa"]
+    assert claims and not [c for c in claims if c.type == "loss" and c.counts]
+
+
+@pytest.mark.parametrize("text", [
+    # fighting near another noun the site only locates presses nobody on the site
+    "The SDF launched an offensive on Raqqa on Sunday. Heavy fighting was reported in villages near Tabqa.",
+    "The SDF launched an offensive on Raqqa on Sunday. Thousands of civilians fled fighting near Tabqa.",
+])
+def test_fighting_near_another_noun_presses_nobody_on_the_site(gaz, actors, tmp_path, text):
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa"]
+    assert claims and not any(c.guess or c.actor for c in claims)
+
+
+@pytest.mark.parametrize("text", [
+    # the pronoun of a reported clause is not the other side the subject speaks of
+    "The SDF accused IS of using civilians as human shields and said that it had captured Tabqa.",
+    "Doctors treating wounded IS fighters said that they had evacuated Tabqa.",
+])
+def test_they_in_a_reported_clause_is_not_a_side_the_speaker_names(gaz, actors, tmp_path, text):
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa"]
+    assert claims and not any(c.actor == "IS" for c in claims)

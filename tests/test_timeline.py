@@ -214,6 +214,10 @@ def test_a_hold_by_the_loser_the_next_day_a_report_speaks_is_reports_disagreeing
     quiet = [claim("s", "hold", "IS", D1), claim("s", "capture", "SDF", D2, n=1),
              claim("s", "hold", "SDF", D3, n=2), claim("s", "hold", "IS", D4, n=3)]
     assert states(actors, quiet) == ["IS", "SDF", "SDF", "IS"]
+    # long after the taking, the other side's hold is the latest word
+    late = [claim("s", "capture", "SDF", D1), claim("s", "hold", "IS", D1 + dt.timedelta(days=9), n=1)]
+    t = Timeline(late, ["s"], actors, D1, D1 + dt.timedelta(days=9))
+    assert t.on(D1 + dt.timedelta(days=9))["s"].controller == "IS"
 
 
 def test_two_winners_same_day(actors):

@@ -612,7 +612,7 @@ def extract_claims(
     claims = _retracted_later(lang, article, _unverified_before(lang, article, claims))
     attacker = article_attacker(claims) or _on_the_offensive(lang, article.text, found)
     if attacker is None:
-        return _named_among(lang, article, mentions, _before_the_fall(_agentless(claims, None), likely))
+        return _named_among(lang, article, mentions, _before_the_fall(_agentless(lang, claims, None), likely))
     out: list[Claim] = []
     first = ByStart(claims)
     for prep in preps:
@@ -626,7 +626,7 @@ def extract_claims(
         out.extend(c for c in first.between(prep.sent.start, prep.sent.end) if c.start < prep.sent.end)
     out = _retracted_later(lang, article, _unverified_before(lang, article, out))
     return _named_among(lang, article, mentions, _before_the_fall(
-        _agentless(sorted(out, key=lambda c: (c.start, c.site)), attacker), likely))
+        _agentless(lang, sorted(out, key=lambda c: (c.start, c.site)), attacker), likely))
 
 
 def _named_among(lang: Language, article: Article, mentions: Sequence[Mention],
@@ -645,20 +645,27 @@ def _named_among(lang: Language, article: Article, mentions: Sequence[Mention],
     added: list[Claim] = []
     for prev, sent in zip(body, body[1:], strict=False):
         opening = among.match(sent.text)
-        if opening is None or not unnamed.search(prev.text) or \
+        counted = unnamed.search(prev.text)
+        if opening is None or counted is None or \
                 any(c.start < sent.end for c in by_start.between(sent.start, sent.end)):
             continue
+        # The taking whose object the unnamed places are: its phrase before them, joined to
+        # them by nothing but its own object ("took X and a number of villages"), not "took X,
+        # while IS fled to a number of villages".
+        at = prev.start + counted.start()
         takings = [c for c in by_start.between(prev.start, prev.end)
-                   if c.type in (ClaimType.CAPTURE, ClaimType.FULL_CONTROL)]
+                   if c.type in (ClaimType.CAPTURE, ClaimType.FULL_CONTROL) and c.end <= at
+                   and not lang.rx("claims.not_its_object").search(article.text[c.end:at])]
         if not takings:
             continue
         c = takings[-1]
-        named = [m for m in places.between(sent.start, sent.end) if m.site and m.end <= sent.end]
+        named = [m for m in places.between(sent.start, sent.end)
+                 if m.site and m.start >= sent.start + opening.end()]
         if not named or not _only_names(lang, sent, named, opening.end()):
             continue  # "These villages are 10 km from X": not a list of them
         for m in named:
             added.append(replace(c, sentence=sent.text, start=m.start, end=m.end, site=m.place,
-                                 site_text=m.text, derived="named among", reason=(
+                                 site_text=m.text, derived="named among", part=False, reason=(
                                      f"{c.reason}; '{m.text}' named among the places it took")))
     if not added:
         return claims
@@ -668,10 +675,9 @@ def _named_among(lang: Language, article: Article, mentions: Sequence[Mention],
 def _only_names(lang: Language, sent: Sentence, named: Sequence[Mention], opened: int) -> bool:
     """Whether a sentence after its opening words is only the names listed, and words that join them."""
     text = sent.text[opened:]
-    for m in sorted(named, key=lambda m: -m.start):
+    for m in sorted(named, key=lambda m: -m.start):  # named start after the opening words
         a, b = m.start - sent.start - opened, m.end - sent.start - opened
-        if a >= 0:
-            text = text[:a] + "," + text[b:]
+        text = text[:a] + "," + text[b:]
     return bool(lang.rx("claims.list_glue").fullmatch(text))
 
 
@@ -855,10 +861,13 @@ def _on_the_offensive(lang: Language, text: str, found: Sequence[ActorMention]) 
     return sides.pop() if len(sides) == 1 else None
 
 
-def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
-    """Guess the taker of a capture nobody is named for: the article's attacker.
+def _agentless(lang: Language, claims: list[Claim], attacker: str | None) -> list[Claim]:
+    """Guess the side of a capture, or of fighting near a site, nobody is named for: the article's attacker.
 
-    "The city has been liberated": likely by the side the article shows on the offensive.
+    "The city has been liberated": likely by the side the article shows on the
+    offensive; "clashes are under way near the compound": pressed by it. Not
+    fighting near another noun the site only locates ("fighting in villages
+    near X", "fled fighting near X").
     """
     if attacker is None:
         return claims
@@ -867,12 +876,27 @@ def _agentless(claims: list[Claim], attacker: str | None) -> list[Claim]:
         if c.type in CONTROL_TYPES and c.actor is None and c.loser != attacker:
             c = _replace(c, guess=attacker, reason=c.reason + f"; likely taken by {attacker}, the "
                          "side the article shows on the offensive")
-        elif c.type == ClaimType.SIEGE and c.actor is None and c.fighting == "around":
+        elif c.type == ClaimType.SIEGE and c.actor is None and c.fighting == "around" \
+                and _presses(lang, c):
             # "Clashes near X": pressed by the side the article shows attacking.
             c = _replace(c, guess=attacker, reason=c.reason + f"; likely pressed by {attacker}, the "
                          "side the article shows on the offensive")
         out.append(c)
     return out
+
+
+def _presses(lang: Language, c: Claim) -> bool:
+    """Whether a fight phrase is said of its site ("clashes near X"), not of what it locates.
+
+    "Fighting in villages near X", "fled fighting near X": X only says where.
+    """
+    i = c.sentence.find(c.phrase) if c.phrase else -1
+    j = c.sentence.find(c.site_text, i + 1) if i >= 0 else -1
+    if j < 0:
+        return False
+    gap = c.sentence[i + len(c.phrase):j]
+    return not lang.rx("claims.pressed_other").search(gap) \
+        and not lang.rx("claims.pressed_other").search(c.sentence[max(0, i - 25):i])
 
 
 def _replace(c: Claim, **kw: object) -> Claim:

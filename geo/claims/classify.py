@@ -125,11 +125,13 @@ def classify(lang: Language, text: str, hit: PhraseHit, roles: Roles, clause_end
         window = text[max(0, hit.start - 30):min(clause_end, hit.end + 60)]
         if lang.ended.search(window):
             kind, ended, note = "loss", True, "a hold said to be over"
-        elif kind == "hold" and not part and lang.rx("classify.not_held").search(
-                text[max(0, hit.start - 20):hit.start]) and not lang.complete.search(
-                text[max(0, hit.start - 25):hit.end + 25]):
+        elif kind == "hold" and not part and roles.actor is not None and roles.actor.how == "first person" \
+                and lang.rx("classify.not_held").search(text[max(0, hit.start - 20):hit.start]) \
+                and not lang.rx("classify.not_held_whole").search(
+                    text[hit.start:min(clause_end, hit.end + 40)]):
             # "We do not control X": a side saying it does not hold a place has lost it (not
-            # "do not fully control X", which says it holds part).
+            # "do not fully control X" or "all of X", which say it holds part; not a third
+            # party's "the army does not control X", which says nothing of when).
             kind, ended, note = "loss", True, "a hold the side says it does not have"
         elif lang.complete.search(text[max(0, hit.start - 25):hit.end + 25]) and not part:
             kind = "full_control"

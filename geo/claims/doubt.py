@@ -60,7 +60,9 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
         return Status.SUPERSEDED  # "an earlier version of this story said ...": corrected since
     if retracted(lang, text, hit):
         return Status.DENIED  # "... had taken X, but that proved premature": the report takes it back
-    if lang.rx("doubt.denied_report").search(text[lo:hit.start]):
+    denials = list(lang.rx("doubt.denied_report").finditer(text, lo, hit.start))
+    denial = denials[-1] if denials else None  # the last one before the phrase
+    if denial is not None and not lang.rx("doubt.says_next").search(text, denial.end(), hit.start):
         return Status.DENIED  # "denied the information about the transfer of X under the control of Y"
     if lang.rx("doubt.temporal_present").search(text[lo:hit.start]) and (
             hit.phrase.form in ("base", "s") or lang.rx("doubt.present_be").search(text[lo:hit.start])):
@@ -68,6 +70,7 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if re.search(r"\bto\s+$", window) and hit.phrase.type not in ("hold", "presence") \
             and not lang.rx("doubt.succeeded").search(window):
         return Status.INTENT  # "to capture", "preparing to storm"; but "managed to take" happened
+    # A noun in -ing ("retaking") as the gerund it is.
     if (hit.phrase.form == "ing" or hit.text.lower().endswith("ing")) \
             and hit.phrase.type in ("capture", "full_control", "entry") \
             and lang.rx("doubt.on_gerund").search(window):
@@ -77,8 +80,8 @@ def doubt(lang: Language, text: str, hit: PhraseHit, lo: int, hi: int, refs: Seq
     if hit.phrase.form == "ing" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not text[:hit.start].strip(" \"“‘'"):
         return Status.INTENT  # "Recapturing the city would be a victory": a gerund, not an event
-    if hit.phrase.form == "ing" and re.fullmatch(r"\W*by\s+", text[:hit.start], re.IGNORECASE) \
-            and re.search(r"\b(?:would|could|will|might|may)\b", text[hit.end:]):
+    if hit.phrase.form == "ing" and lang.rx("doubt.by_gerund").fullmatch(text[:hit.start]) \
+            and lang.rx("doubt.by_gerund_main").match(text[hit.end:]):
         return Status.INTENT  # "By seizing X, the Russians would gain ...": what it would bring
     if hit.phrase.form == "base" and hit.phrase.type in ("capture", "full_control", "loss", "entry") \
             and not lang.rx("doubt.auxiliary").search(text[max(lo, hit.start - 30):hit.start]):

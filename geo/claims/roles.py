@@ -208,7 +208,13 @@ def _subject(lang: Language, ctx: Context, hit: PhraseHit, n: int, exclude: set[
         return within[-1]
     # "..., with some police surrendering to the militants and others retreating to X": the
     # phrase's subject is "others", of a group the sentence does not say is a side's.
-    if lang.rx("roles.other_subject").search(ctx.text[clause.start:hit.start]):
+    other = lang.rx("roles.other_subject").search(ctx.text[clause.start:hit.start])
+    if other:
+        # "Some SDF units stayed ... and the rest pushed into X": the rest of a side is the side.
+        at = clause.start + other.start()
+        group = [s for s in ctx.sides if s.end <= at]
+        if group and lang.rx("roles.some_of").search(ctx.text[max(0, group[-1].start - 20):group[-1].start]):
+            return group[-1]
         return None
     # "The SDF say most of the jihadists were pushed out": a speaker is not the subject.
     speakers = [s for s in within if lang.rx("roles.speaks").match(ctx.text[s.end:s.end + 60])]
@@ -664,6 +670,8 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
                 site = None  # "are in complete disarray and are withdrawing from X": X is the next verb's
             actor = _subject(lang, ctx, hit, n)
             if "flag" in p.words and "*" in p.words:
+                if lang.rx("roles.surrender_flag").search(hit.text):
+                    return None  # "raised a white flag at X": a surrender, not a taking
                 # "raised the Ukrainian flag over X": the side whose flag it is, whoever raised it.
                 actor = _gap_side(ctx, hit) or actor
             other = _agent(lang, ctx, hit, "from")

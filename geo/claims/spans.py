@@ -198,11 +198,14 @@ def described_sides(lang: Language, actors: Actors, text: str, named: Sequence[S
     if opening and context and not any(s.start < opening.end(1) for s in (*named, *out)):
         out.append(Side(opening.start(1), opening.end(1), opening.group(1), context, "context"))
         taken.append(opening.span(1))
-    # "Troops said on Monday that they had retaken X": the side speaking, named just before its
-    # verb of saying, with no other side between it and the pronoun.
+    # "Troops said on Monday that they had retaken X": the side speaking, the subject that
+    # opens the sentence, the one side named before its verb of saying and none between it and
+    # the pronoun ("The SDF accused IS of ... and said that it ..." names two: no one).
     for m in lang.rx("spans.reported_pronoun").finditer(text):
-        before = [s for s in named if s.end <= m.start()]
-        if not before or any(m.start() <= s.start < m.start(1) for s in (*named, *out)):
+        before = [s for s in (*named, *out) if s.end <= m.start()]
+        if len({s.actor for s in before}) != 1 or not lang.rx("spans.speaker_opens").fullmatch(
+                text[:before[0].start]) \
+                or any(m.start() <= s.start < m.start(1) for s in (*named, *out)):
             continue
         if not any(a < m.end(1) and m.start(1) < b for a, b in taken):
             out.append(Side(m.start(1), m.end(1), m.group(1), before[-1].actor, "speaker"))
