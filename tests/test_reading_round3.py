@@ -315,3 +315,12 @@ def test_fighting_near_another_noun_presses_nobody_on_the_site(gaz, actors, tmp_
 def test_they_in_a_reported_clause_is_not_a_side_the_speaker_names(gaz, actors, tmp_path, text):
     claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa"]
     assert claims and not any(c.actor == "IS" for c in claims)
+
+
+def test_the_area_between_two_places_is_neither(gaz, actors, tmp_path):
+    text = "SDF units made gains in the area between Tabqa and Ain Issa on Tuesday."
+    claims = _claims(gaz, actors, tmp_path, text)
+    assert not [c for c in claims if c.site in ("tabqa", "raqqa-ain-issa") and c.counts]
+    # the same gains in one of them are in it
+    text = "SDF units made gains in Tabqa on Tuesday."
+    assert [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.counts]

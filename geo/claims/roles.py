@@ -706,6 +706,9 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         actor = actor or _subject(lang, ctx, hit, n)
     if site is None:
         return None
+    if site.start >= hit.end and lang.rx("roles.between").search(
+            ctx.text[max(hit.end, site.start - 40):site.start]):
+        return None  # "made gains in the area between X and Y": neither X nor Y
     beside = p.type in ("capture", "full_control", "hold", "presence") and site.start >= hit.end \
         and _beside(lang, ctx.text[hit.end:site.start])
     if beside:
