@@ -324,3 +324,9 @@ def test_the_area_between_two_places_is_neither(gaz, actors, tmp_path):
     # the same gains in one of them are in it
     text = "SDF units made gains in Tabqa on Tuesday."
     assert [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.counts]
+
+
+def test_a_denial_in_a_fronted_concessive_clause_is_the_main_clause_s(gaz, actors, tmp_path):
+    text = "Although denied by the SDF, IS said it had recaptured Tabqa."
+    claims = [c for c in _claims(gaz, actors, tmp_path, text) if c.site == "tabqa" and c.type == "capture"]
+    assert claims and not any(c.counts for c in claims)

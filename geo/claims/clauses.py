@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .enums import Status
 from .language import Language
 
 __all__ = ["Clause", "segment", "KINDS"]
@@ -112,6 +113,9 @@ def _fronted(text: str, lang: Language) -> int | None:
         return None
     if not opener and lang.rx("clauses.finite").search(text[:comma]):
         return None  # "Fighting is continuing in X, ...": a gerund subject, not an adjunct
+    if lead[0].lower() in lang.words("clauses.concessive") and (
+            lang.doubt[Status.DENIED].search(text[:comma]) or lang.doubt[Status.HEDGED].search(text[:comma])):
+        return None  # "Although denied by the SDF, IS said ...": the doubt is the main clause's
     return comma
 
 
