@@ -107,3 +107,16 @@ def corpus_root() -> Path:
     if not (folder / "score.py").is_file() or len(list(folder.glob("*/truth.csv"))) < 4:
         pytest.fail(f"corpus not found in {folder}: CI must run with ../shared beside the repo")
     return folder
+
+
+# An invented two-sided theatre (GOV against INS), for rules about sides and names no real
+# battle's file holds; "Ankara" is a capital the actors file names as the army's side.
+VELMORA = [("vel", "Velmora", "city", None, 30.00, 40.00, 10),
+           ("vel-south", "Dorrel", "neighbourhood", "vel", 30.00, 39.98, 0)]
+
+
+@pytest.fixture(scope="session")
+def velmora(tmp_path_factory):
+    """Velmora's gazetteer (with the world's countries) and actors."""
+    gaz, actors = invented_theatre(tmp_path_factory.mktemp("velmora"), VELMORA, gov=["Ankara"])
+    return Gazetteer.from_files([gaz], world=True), Actors.load(actors)

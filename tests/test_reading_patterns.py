@@ -7,11 +7,8 @@ each fails for a reader that returns nothing.
 import datetime as dt
 
 import pytest
-from conftest import invented_theatre
 from conftest import read_claims as _claims
 
-from conflictmap.gazetteer import Gazetteer
-from conflictmap.geo.actors import Actors
 from conflictmap.geo.articles import Article
 from conflictmap.geo.claims import extract_claims
 from conflictmap.geo.mentions import find_mentions
@@ -111,17 +108,6 @@ def test_a_taking_no_side_is_named_for_is_by_the_side_whose_offensive_it_is(gaz,
                if c.site in ("tabqa", "raqqa-ain-issa") and c.type == "capture" and c.counts]
     assert {c.site for c in takings} == {"tabqa", "raqqa-ain-issa"}
     assert {c.guess or c.actor for c in takings} == {"SDF"}
-
-
-# An invented two-sided theatre, for rules about sides and names no real battle's file holds.
-PLACES = [("vel", "Velmora", "city", None, 30.00, 40.00, 10),
-          ("vel-south", "Dorrel", "neighbourhood", "vel", 30.00, 39.98, 0)]
-
-
-@pytest.fixture(scope="module")
-def velmora(tmp_path_factory):
-    gaz, actors = invented_theatre(tmp_path_factory.mktemp("velmora"), PLACES, gov=["Ankara"])
-    return Gazetteer.from_files([gaz], world=True), Actors.load(actors)
 
 
 def _velmora(theatre, text):

@@ -7,21 +7,7 @@ otherwise stands beside the test of the rule it guards.
 """
 
 import pytest
-from conftest import invented_theatre
 from conftest import read_claims as _claims
-
-from conflictmap.gazetteer import Gazetteer
-from conflictmap.geo.actors import Actors
-
-# An invented two-sided theatre (GOV against INS), for rules about sides.
-PLACES = [("vel", "Velmora", "city", None, 30.00, 40.00, 10),
-          ("vel-south", "Dorrel", "neighbourhood", "vel", 30.00, 39.98, 0)]
-
-
-@pytest.fixture(scope="module")
-def velmora(tmp_path_factory):
-    gaz, actors = invented_theatre(tmp_path_factory.mktemp("velmora"), PLACES)
-    return Gazetteer.from_files([gaz], world=True), Actors.load(actors)
 
 
 def _counted(claims, site):
