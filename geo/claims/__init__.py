@@ -612,7 +612,7 @@ def extract_claims(
     claims = _retracted_later(lang, article, _unverified_before(lang, article, claims))
     attacker = article_attacker(claims) or _on_the_offensive(lang, article.text, found)
     if attacker is None:
-        return _named_among(lang, article, mentions, _before_the_fall(_agentless(lang, claims, None), likely))
+        return _report_wide(lang, article, mentions, claims, None, likely)
     out: list[Claim] = []
     first = ByStart(claims)
     for prep in preps:
@@ -625,8 +625,14 @@ def extract_claims(
                 continue
         out.extend(c for c in first.between(prep.sent.start, prep.sent.end) if c.start < prep.sent.end)
     out = _retracted_later(lang, article, _unverified_before(lang, article, out))
-    return _named_among(lang, article, mentions, _before_the_fall(
-        _agentless(lang, sorted(out, key=lambda c: (c.start, c.site)), attacker), likely))
+    out.sort(key=lambda c: (c.start, c.site))
+    return _report_wide(lang, article, mentions, out, attacker, likely)
+
+
+def _report_wide(lang: Language, article: Article, mentions: Sequence[Mention], claims: list[Claim],
+                 attacker: str | None, likely: Callable[[str], str | None]) -> list[Claim]:
+    """Apply the steps that look across the report: sides guessed, holds before falls, places named among."""
+    return _named_among(lang, article, mentions, _before_the_fall(_agentless(lang, claims, attacker), likely))
 
 
 def _named_among(lang: Language, article: Article, mentions: Sequence[Mention],
