@@ -128,8 +128,7 @@ class _Day:
     churn: bool = False
     before: str | None = None  # who held it before the day's last change of hands
     named_take: bool = False  # a report of the day names the side that took it
-    took: set[str] = field(default_factory=set)  # the sides that took it that day
-    taken: bool = False  # carried from a day its holder took it
+    taken: bool = False  # its holder took it on the last day that spoke of it
 
     @property
     def controller(self) -> str | None:
@@ -445,7 +444,7 @@ class Timeline:
             for e in effects:
                 self._apply(day, e, took)
                 used.append(e.claim)
-        day.took = took
+        day.taken = day.holder in took  # what the next day that speaks of it starts from
         return day, used
 
     # -- a site's days --------------------------------------------------------
@@ -504,7 +503,7 @@ class Timeline:
             carry = _Day(state.holder, set(state.inside) if mixed else
                          ({state.holder} if state.holder else set()),
                          "inside" if mixed else "none", melee=state.melee,
-                         taken=state.holder in state.took)
+                         taken=state.taken)
             decided[day] = (state, tuple(sorted(used, key=_claim_key)))
             carried[day] = carry
             last = day
