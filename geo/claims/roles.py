@@ -520,6 +520,22 @@ def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str) -> Side | N
     return None
 
 
+def _given_to(lang: Language, ctx: Context, hit: PhraseHit) -> Side | None:
+    """Return the side a site is given over to ("the handover of X to Y", "... under the control of Y").
+
+    Unlike :func:`_agent`, a phrase in between may be the preposition's own ("control of").
+    """
+    hi = ctx.clauses[ctx.clause_of(hit.start)].end
+    rx = _governed_by(lang.rx("roles.given_to").pattern)
+    for s in ctx.sides:
+        if s.start >= hit.end and s.end <= hi:
+            between = ctx.text[hit.end:s.start]
+            if re.search(r"\b(?:and|but|then|which|who|that|by)\b", between) or not rx.search(between):
+                return None
+            return s
+    return None
+
+
 def _gap_side(ctx: Context, hit: PhraseHit) -> Side | None:
     if not hit.gap:
         return None
@@ -635,7 +651,14 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
             owner = re.search(r"['’]s\s+(?:[\w-]+\s+)?$", ctx.text[max(0, hit.start - 30):hit.start])
             if site is not None and owner and site.end != hit.start - len(owner.group()):
                 site = None  # "the city's liberation": the city's, not a site named before it
-        actor = _agent(lang, ctx, hit, "by|to" if p.lemma == "fall" else "by") or _glued_side(ctx, hit)
+        given_over = p.lemma in lang.words("roles.given_over")
+        if given_over:
+            # "the handover of X to Y": no side it is handed to, no claim (the transfer of the wounded)
+            actor = _given_to(lang, ctx, hit)
+            if actor is None:
+                return None
+        else:
+            actor = _agent(lang, ctx, hit, "by|to" if p.lemma == "fall" else "by") or _glued_side(ctx, hit)
         if actor is None and p.type in ("capture", "full_control", "hold") and _announced(lang, ctx, hit, n):
             # "the army announced the recapture of X"; "the occupiers announced the evacuation of X"
             actor = _subject(lang, ctx, hit, n)

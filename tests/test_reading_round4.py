@@ -1,0 +1,39 @@
+"""Reading patterns of wire copy, round four: how reporters write, in our own sentences.
+
+As in round three: a test of what must be read fails for a reader that returns nothing,
+and a test of what must not be read asks, where it can, that the claim it is about is there.
+"""
+
+import pytest
+from conftest import read_claims as _claims
+
+
+def _counted(claims, site):
+    return {(c.type, c.actor) for c in claims if c.site == site and c.counts}
+
+
+@pytest.mark.parametrize("text", [
+    # A site given over is taken by the side it goes to, however the noun is built.
+    "The handover of the National Hospital to the SDF was completed on Tuesday, officials said.",
+    "Local officials confirmed the transfer of the National Hospital to SDF forces.",
+    "The transition of the National Hospital under the control of the SDF was announced on Tuesday.",
+    "Residents watched the handover of the National Hospital into the hands of the SDF.",
+])
+def test_a_site_handed_over_is_taken_by_the_side_it_goes_to(gaz, actors, tmp_path, text):
+    assert _counted(_claims(gaz, actors, tmp_path, text), "raqqa-national-hospital") == {("capture", "SDF")}
+
+
+@pytest.mark.parametrize("text", [
+    # no side it goes to: the transfer of people or goods to a place takes nothing
+    "The transfer of the wounded to the National Hospital continued through the night.",
+    "The handover of aid to the National Hospital was delayed by shelling, the SDF said.",
+])
+def test_a_transfer_to_a_site_takes_nothing(gaz, actors, tmp_path, text):
+    assert not _counted(_claims(gaz, actors, tmp_path, text), "raqqa-national-hospital")
+
+
+def test_a_deal_to_hand_a_site_over_is_not_its_handover(gaz, actors, tmp_path):
+    text = "IS fighters agreed to the handover of the National Hospital to the SDF, a mediator said."
+    claims = [c for c in _claims(gaz, actors, tmp_path, text)
+              if c.site == "raqqa-national-hospital" and c.type == "capture"]
+    assert claims and not any(c.counts for c in claims)
