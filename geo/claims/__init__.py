@@ -684,6 +684,9 @@ def _only_names(lang: Language, sent: Sentence, named: Sequence[Mention], opened
     for m in sorted(named, key=lambda m: -m.start):  # named start after the opening words
         a, b = m.start - sent.start - opened, m.end - sent.start - opened
         text = text[:a] + "," + text[b:]
+    said = lang.rx("claims.list_said").search(text)
+    if said is not None and said.start() > 0:
+        text = text[:said.start()]  # "..., Y and Z, the ministry said": who said it is not listed
     return bool(lang.rx("claims.list_glue").fullmatch(text))
 
 
