@@ -297,8 +297,18 @@ def _live_blog(text: str, lines: list[Line]) -> list[Line]:
 
 
 def _lede(line: str) -> bool:
-    # A byline pattern must not swallow a sentence of the report.
-    return len(line.split()) > 8 and line.endswith(".")
+    # A byline pattern must not swallow a sentence of the report: a long one, or a short
+    # one with a verb ("By Tuesday, the city had fallen."); a byline names, it does not tell.
+    if len(line.split()) > 8 and line.endswith("."):
+        return True
+    return any(w not in _BYLINE_PARTICIPLES for w in _TOLD.findall(line))
+
+
+# Verbs a sentence tells with and a byline lacks; the participles a byline does carry.
+_TOLD = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|fell|took|won|held|lost|[a-z]{3,}ed)\b")
+_BYLINE_PARTICIPLES = frozenset({
+    "updated", "published", "posted", "edited", "related", "verified", "translated", "compiled",
+    "contributed", "produced", "illustrated", "sponsored", "reviewed", "curated", "based"})
 
 
 def dateline_end(paragraph: str) -> int:

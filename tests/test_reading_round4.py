@@ -58,3 +58,41 @@ def test_what_is_said_after_the_names_is_still_no_list(gaz, actors, tmp_path):
     claims = _claims(gaz, actors, tmp_path, text)
     assert ("capture", "SDF") in _counted(claims, "tabqa")
     assert ("capture", "SDF") not in _counted(claims, "raqqa-hamrat")
+
+
+@pytest.mark.parametrize("text,claim", [
+    # a side letting go of its hold loses the place; a hold held sway is a hold
+    ("IS lost its grip on Tabqa on Tuesday after a week of fighting.", ("loss", "IS")),
+    ("The militants lost their hold over Tabqa, activists said.", ("loss", "IS")),
+    ("The SDF now holds sway over Tabqa, residents said.", ("hold", "SDF")),
+    # mopping up a place's last resistance is taking it
+    ("SDF fighters mopped up the last pockets of resistance in Tabqa on Tuesday.", ("capture", "SDF")),
+    # a place back in a side's hands was taken back
+    ("Tabqa was back in SDF hands on Tuesday, a spokesman said.", ("capture", "SDF")),
+    ("After two days of fighting, Tabqa is back under SDF control.", ("capture", "SDF")),
+])
+def test_grip_sway_mopping_up_and_back_in_hands(gaz, actors, tmp_path, text, claim):
+    got = _counted(_claims(gaz, actors, tmp_path, text), "tabqa")
+    assert claim in got
+    if claim[0] == "loss":
+        assert ("hold", "IS") not in got  # "lost its grip on" is not IS's grip
+
+
+@pytest.mark.parametrize("text", [
+    # a short sentence opening on "By" and a time is a sentence, not a byline
+    "By Tuesday, Tabqa had fallen to the SDF.",
+    "By evening the SDF had captured Tabqa.",
+])
+def test_a_sentence_opening_on_by_and_a_time_is_read(gaz, actors, tmp_path, text):
+    assert ("capture", "SDF") in _counted(_claims(gaz, actors, tmp_path, text), "tabqa")
+
+
+def test_a_byline_is_still_a_byline(tmp_path):
+    from conflictmap.geo.articles import read_article
+
+    path = tmp_path / "r.txt"
+    path.write_text(" date 2017-10-17\nSDF takes Tabqa\n\n"
+                    "By John Smith and Ellen Francis, updated 2 hours ago\n\n"
+                    "The SDF captured Tabqa on Tuesday, officials said.\n", encoding="utf-8")
+    body = [s.text for s in read_article(path).sentences if s.role == "body"]
+    assert body == ["The SDF captured Tabqa on Tuesday, officials said."]
