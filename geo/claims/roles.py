@@ -167,10 +167,14 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     if t.low in ("and", "or"):
         return _governor(lang, ctx, t.start)
     # "battling IS", "backed by", "pursuing rebel units": a participle's object.
-    if t.word and t.low.endswith(("ing", "ed")) and t.low not in ("during", "including", "led") \
+    if t.word and t.low.endswith(("ing", "ed")) and t.low not in _NOT_PARTICIPLES \
             and t.low not in lang.reporting:
         return t.low
     return None
+
+
+# Words in -ing or -ed that govern nothing: "By evening the SDF had captured X".
+_NOT_PARTICIPLES = frozenset({"during", "including", "led", "evening", "morning", "spring"})
 
 
 def _sides_between(ctx: Context, lo: int, hi: int) -> list[Side]:
