@@ -100,6 +100,9 @@ def test_taken_under_control_is_a_taking(gaz, actors, tmp_path, text):
     "The largest of them are Al-Hamrat, the village of Al-Kasrat and Hawi al-Hawa.",
     "Among them are Al-Hamrat, Al-Kasrat and Hawi al-Hawa.",
     "They include Al-Hamrat, Al-Kasrat and Hawi al-Hawa.",
+    # a list its speaker closes is still only the list
+    "They include Al-Hamrat, Al-Kasrat and Hawi al-Hawa, the SDF said.",
+    "Among them are Al-Hamrat, Al-Kasrat and Hawi al-Hawa, according to a statement.",
 ])
 def test_places_named_among_those_a_taking_counted_are_taken(gaz, actors, tmp_path, restated):
     # A taking of places it does not name, then a sentence that only names them: they are
