@@ -167,14 +167,10 @@ def _governor(lang: Language, ctx: Context, start: int) -> str | None:
     if t.low in ("and", "or"):
         return _governor(lang, ctx, t.start)
     # "battling IS", "backed by", "pursuing rebel units": a participle's object.
-    if t.word and t.low.endswith(("ing", "ed")) and t.low not in _NOT_PARTICIPLES \
+    if t.word and t.low.endswith(("ing", "ed")) and t.low not in lang.words("roles.not_participles") \
             and t.low not in lang.reporting:
         return t.low
     return None
-
-
-# Words in -ing or -ed that govern nothing: "By evening the SDF had captured X".
-_NOT_PARTICIPLES = frozenset({"during", "including", "led", "evening", "morning", "spring"})
 
 
 def _sides_between(ctx: Context, lo: int, hi: int) -> list[Side]:
@@ -507,8 +503,13 @@ def _governed_by(preps: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{preps})\s+(?:[\w'’.-]+\s+){{0,3}}$", re.IGNORECASE)
 
 
-def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str) -> Side | None:
-    """Return the first side after the phrase governed by one of ``preps`` ("by", "from", "to")."""
+def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str, through_phrases: bool = False
+           ) -> Side | None:
+    """Return the first side after the phrase governed by one of ``preps`` ("by", "from", "to").
+
+    With ``through_phrases``, a claim phrase in between may be the preposition's own
+    ("the transfer of X under the control of Y": "control of").
+    """
     n = ctx.clause_of(hit.start)
     hi = ctx.clauses[n].end
     start = hit.end
@@ -517,24 +518,8 @@ def _agent(lang: Language, ctx: Context, hit: PhraseHit, preps: str) -> Side | N
         if s.start >= start and s.end <= hi and rx.search(ctx.text[start:s.start]):
             # Not "... and cleared the mines left behind by the gangs": another verb's agent.
             between = ctx.text[start:s.start]
-            if re.search(r"\b(?:and|but|then|which|who|that)\b", between) or any(
+            if re.search(r"\b(?:and|but|then|which|who|that)\b", between) or not through_phrases and any(
                     start <= h.start < s.start for h in ctx.hits if h is not hit):
-                return None
-            return s
-    return None
-
-
-def _given_to(lang: Language, ctx: Context, hit: PhraseHit) -> Side | None:
-    """Return the side a site is given over to ("the handover of X to Y", "... under the control of Y").
-
-    Unlike :func:`_agent`, a phrase in between may be the preposition's own ("control of").
-    """
-    hi = ctx.clauses[ctx.clause_of(hit.start)].end
-    rx = _governed_by(lang.rx("roles.given_to").pattern)
-    for s in ctx.sides:
-        if s.start >= hit.end and s.end <= hi:
-            between = ctx.text[hit.end:s.start]
-            if re.search(r"\b(?:and|but|then|which|who|that|by)\b", between) or not rx.search(between):
                 return None
             return s
     return None
@@ -658,7 +643,7 @@ def read_roles(lang: Language, ctx: Context, hit: PhraseHit) -> Roles | None:
         given_over = p.lemma in lang.words("roles.given_over")
         if given_over:
             # "the handover of X to Y": no side it is handed to, no claim (the transfer of the wounded)
-            actor = _given_to(lang, ctx, hit)
+            actor = _agent(lang, ctx, hit, lang.rx("roles.given_to").pattern, through_phrases=True)
             if actor is None:
                 return None
         else:
