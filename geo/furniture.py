@@ -76,6 +76,8 @@ def _data() -> dict[str, Any]:
         "page_end": re.compile("(?:" + "|".join(data["page_end"]) + r")\Z", re.IGNORECASE),
         "links": re.compile("(?:" + "|".join(data["links"]) + r")\Z", re.IGNORECASE),
         "english": frozenset(data["english"]),
+        "byline_tells": re.compile(data["byline_tells"]),  # lowercase verbs only: case-sensitive
+        "byline_participles": frozenset(data["byline_participles"]),
     }
 
 
@@ -215,7 +217,7 @@ def page_lines(text: str) -> list[Line]:
             role = "navigation"
         elif len(words) >= 12 and sum(w in data["english"] for w in words) < 0.08 * len(words):
             role = "foreign"
-        elif len(line) <= 90 and data["bylines"].match(line.strip(" .")) and not _lede(line):
+        elif len(line) <= 90 and data["bylines"].match(line.strip(" .")) and not _lede(line, data):
             role = "byline"
         elif key and (key in seen or (len(key) >= 60 and seen.extends(key))):
             role = "duplicate"
@@ -296,19 +298,12 @@ def _live_blog(text: str, lines: list[Line]) -> list[Line]:
     return out
 
 
-def _lede(line: str) -> bool:
+def _lede(line: str, data: dict[str, Any]) -> bool:
     # A byline pattern must not swallow a sentence of the report: a long one, or a short
     # one with a verb ("By Tuesday, the city had fallen."); a byline names, it does not tell.
     if len(line.split()) > 8 and line.endswith("."):
         return True
-    return any(w not in _BYLINE_PARTICIPLES for w in _TOLD.findall(line))
-
-
-# Verbs a sentence tells with and a byline lacks; the participles a byline does carry.
-_TOLD = re.compile(r"\b(?:had|has|have|was|were|is|are|will|would|fell|took|won|held|lost|[a-z]{3,}ed)\b")
-_BYLINE_PARTICIPLES = frozenset({
-    "updated", "published", "posted", "edited", "related", "verified", "translated", "compiled",
-    "contributed", "produced", "illustrated", "sponsored", "reviewed", "curated", "based"})
+    return any(w not in data["byline_participles"] for w in data["byline_tells"].findall(line))
 
 
 def dateline_end(paragraph: str) -> int:
